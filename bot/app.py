@@ -1,0 +1,81 @@
+"""The composition root: build_application() wires settings, database and handlers."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.ext import Application, ApplicationBuilder
+from telegram.request import BaseRequest
+
+from bot.settings import Settings
+from handlers import register
+from handlers.menus import set_default_menus
+from handlers.services import SERVICES_KEY, Services
+from mentoring.clock import Clock, SystemClock
+from storage import migrate
+from storage.db import create_engine, create_sessionmaker, normalize_database_url
+
+logger = logging.getLogger(__name__)
+
+SETTINGS_KEY = "narbot.settings"
+ENGINE_KEY = "narbot.engine"
+CLOCK_KEY = "narbot.clock"
+MIGRATE_KEY = "narbot.migrate_on_start"
+
+
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    migrate_on_start: bool = True,
+) -> Application:
+    """The one place a Narbot application is put together.
+
+    The database engine is created in post_init (inside the running event loop)
+    and disposed in post_shutdown. Tests pass their own clock and request.
+    """
+    builder = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url.rstrip("/"))
+        builder = builder.base_file_url(settings.base_file_url or "")
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    application = builder.build()
+    application.bot_data[SETTINGS_KEY] = settings
+    application.bot_data[CLOCK_KEY] = clock or SystemClock()
+    application.bot_data[MIGRATE_KEY] = migrate_on_start
+    register(application)
+    return application
+
+
+async def post_init(application: Application) -> None:
+    """Open the database (migrating it first) and publish the command menus."""
+    settings: Settings = application.bot_data[SETTINGS_KEY]
+    engine = create_engine(normalize_database_url(settings.database_url))
+    application.bot_data[ENGINE_KEY] = engine
+    if application.bot_data[MIGRATE_KEY]:
+        await migrate.upgrade(engine)
+    application.bot_data[SERVICES_KEY] = Services(
+        sessions=create_sessionmaker(engine),
+        clock=application.bot_data[CLOCK_KEY],
+        default_locale=settings.default_locale,
+        default_timezone=settings.default_timezone,
+    )
+    await set_default_menus(application.bot, settings.default_locale)
+    logger.info("Narbot is up as @%s", application.bot.username)
+
+
+async def post_shutdown(application: Application) -> None:
+    """Close the database connections."""
+    engine = application.bot_data.pop(ENGINE_KEY, None)
+    if engine is not None:
+        await engine.dispose()

@@ -1,0 +1,123 @@
+"""Settings read from the environment and `.env` (see `.env.example`)."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from functools import cached_property
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from mentoring.i18n import SUPPORTED_LOCALES
+
+# A BotFather token: the bot's numeric id, a colon, and a 35-character secret.
+# The secret's length has changed before, so accept anything plausibly long.
+_TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+
+TOKEN_HELP = """\
+Narbot needs a Telegram bot token.
+
+  1. Open Telegram and talk to @BotFather (https://t.me/BotFather).
+  2. Send /newbot, choose a name and a username ending in "bot".
+  3. BotFather answers with a token like 123456789:AAH...; put it in .env:
+       TELEGRAM_BOT_TOKEN=123456789:AAH...
+     (copy .env.example to .env for the other settings).
+"""
+
+
+class SettingsError(Exception):
+    """The settings cannot be used; the message says how to fix them."""
+
+
+class Settings(BaseSettings):
+    """Everything Narbot reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str | None = Field(
+        default=None,
+        description="Bot API base URL ending in /bot, for a self-hosted server or a local stand-in.",
+    )
+    telegram_bot_username: str | None = Field(
+        default=None, description="The bot's username; asked from Telegram (getMe) when unset."
+    )
+    database_url: str = "sqlite+aiosqlite:///narbot.db"
+    default_locale: str = "tr"
+    default_timezone: str = "Europe/Istanbul"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    log_level: str = "INFO"
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("is not an IANA time zone such as Europe/Istanbul") from exc
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value
+
+    @field_validator("telegram_api_base_url", "webhook_url", "telegram_bot_username")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @field_validator("webhook_secret", "telegram_bot_token", mode="before")
+    @classmethod
+    def _blank_secret_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def require_token(self) -> str:
+        """The bot token, or a SettingsError that explains how to get one."""
+        if self.telegram_bot_token is None:
+            raise SettingsError("TELEGRAM_BOT_TOKEN is not set.\n\n" + TOKEN_HELP)
+        token = self.telegram_bot_token.get_secret_value().strip()
+        if not _TOKEN_PATTERN.match(token):
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token.\n\n" + TOKEN_HELP
+            )
+        return token
+
+    @cached_property
+    def timezone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.default_timezone)
+
+    @property
+    def base_file_url(self) -> str | None:
+        """The file URL that goes with a custom API base URL (…/bot -> …/file/bot)."""
+        if not self.telegram_api_base_url:
+            return None
+        base = self.telegram_api_base_url.rstrip("/")
+        root, _, last = base.rpartition("/")
+        return f"{root}/file/{last}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning pydantic's report into one readable SettingsError."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]).upper()
+            lines.append(f"  {name}: {error['msg']}")
+        raise SettingsError("The settings are not valid:\n" + "\n".join(lines)) from None

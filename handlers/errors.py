@@ -1,0 +1,34 @@
+"""The error handler: log the fault (never the message text) and tell the person."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden, NetworkError
+from telegram.ext import ContextTypes
+
+from handlers.services import translator_for
+
+logger = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log an unhandled error with its traceback and apologise to the person, if any."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    logger.error("Unhandled error while handling update %s", update_id, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(context.error, (Forbidden, NetworkError)):
+        # We cannot reach the person; writing to them would fail the same way.
+        return
+    tr = translator_for(update, context, None)
+    try:
+        await update.effective_chat.send_message(
+            tr.gettext(
+                "Sorry, something went wrong on my side. What you sent before this was saved. "
+                "Please try again in a moment."
+            )
+        )
+    except Exception:  # noqa: BLE001 - the apology is best effort; the fault is logged above
+        logger.warning("Could not tell the person about the error", exc_info=True)

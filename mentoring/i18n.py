@@ -1,0 +1,109 @@
+"""Translations and locale-aware formatting (gettext domain `narbot`, Babel)."""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+DOMAIN = "narbot"
+SUPPORTED_LOCALES: tuple[str, ...] = ("tr", "en")
+DEFAULT_LOCALE = "tr"
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+logger = logging.getLogger(__name__)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it yet (translated when shown)."""
+    return message
+
+
+def normalize_locale(language_code: str | None, default: str = DEFAULT_LOCALE) -> str:
+    """Map a client language code such as 'en-GB' to a supported locale."""
+    if language_code:
+        primary = language_code.replace("_", "-").split("-")[0].lower()
+        if primary in SUPPORTED_LOCALES:
+            return primary
+    return default
+
+
+def _load_catalogue(locale: str) -> _gettext.NullTranslations:
+    """Load the compiled catalogue, compiling the .po in memory when no fresh .mo exists.
+
+    A fresh clone has only the .po files (the .mo files are build output), so the
+    bot compiles them itself instead of needing a separate build step.
+    """
+    folder = LOCALES_DIR / locale / "LC_MESSAGES"
+    po_path, mo_path = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if mo_path.exists() and (not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
+        with mo_path.open("rb") as fp:
+            return _gettext.GNUTranslations(fp)
+    if not po_path.exists():
+        logger.warning("No catalogue for locale %s; showing source strings", locale)
+        return _gettext.NullTranslations()
+    with po_path.open("rb") as fp:
+        catalog = read_po(fp, locale=locale, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Everything needed to speak to one reader: their language and time zone."""
+
+    locale: str
+    catalogue: _gettext.NullTranslations
+
+    def gettext(self, message: str) -> str:
+        return self.catalogue.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.catalogue.ngettext(singular, plural, n)
+
+    @property
+    def babel_locale(self) -> Locale:
+        return Locale.parse(self.locale)
+
+    def datetime(self, moment: datetime, tz: tzinfo, fmt: str = "medium") -> str:
+        """A moment as the reader reads it, in their zone."""
+        return format_datetime(moment, fmt, tzinfo=tz, locale=self.locale)
+
+    def date(self, day: date, fmt: str = "long") -> str:
+        return format_date(day, fmt, locale=self.locale)
+
+    def time(self, moment: datetime, tz: tzinfo, fmt: str = "short") -> str:
+        return format_time(moment, fmt, tzinfo=tz, locale=self.locale)
+
+
+@lru_cache(maxsize=None)
+def translator(locale: str | None) -> Translator:
+    """The translator for a supported locale (unknown ones fall back to Turkish)."""
+    resolved = locale if locale in SUPPORTED_LOCALES else DEFAULT_LOCALE
+    return Translator(resolved, _load_catalogue(resolved))
+
+
+def compile_catalogues() -> list[Path]:
+    """Write the .mo files next to the .po files (what `pybabel compile` does)."""
+    written = []
+    for locale in SUPPORTED_LOCALES:
+        folder = LOCALES_DIR / locale / "LC_MESSAGES"
+        with (folder / f"{DOMAIN}.po").open("rb") as fp:
+            catalog = read_po(fp, locale=locale, domain=DOMAIN)
+        mo_path = folder / f"{DOMAIN}.mo"
+        with mo_path.open("wb") as fp:
+            write_mo(fp, catalog, use_fuzzy=False)
+        written.append(mo_path)
+    translator.cache_clear()
+    return written

@@ -1,0 +1,88 @@
+"""The `narbot` command as a coordinator uses it, in a real process on a real database."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.unit.test_settings import clean_env
+
+
+def narbot(database_url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+        env=clean_env(DATABASE_URL=database_url, TELEGRAM_BOT_USERNAME="narbot_test_bot",
+                      DEFAULT_LOCALE="en"),
+    )
+
+
+def test_help_lists_every_command(tmp_path: Path, database_url: str) -> None:
+    result = narbot(database_url, tmp_path, "--help")
+    for command in ("run", "db", "programme", "group", "invite", "roster", "demo"):
+        assert command in result.stdout
+
+
+def test_set_up_a_programme_and_invite_people(tmp_path: Path, database_url: str) -> None:
+    created = narbot(database_url, tmp_path, "programme", "create", "Nar Taneleri Ankara",
+                     "--starts", "2026-12-01", "--ends", "2027-05-31")
+    assert created.returncode == 0, created.stderr
+    assert "Created programme 1: Nar Taneleri Ankara" in created.stdout
+    group = narbot(database_url, tmp_path, "group", "create", "Nar Taneleri Ankara", "Çankaya 1",
+                   "--province", "ankara")
+    assert group.returncode == 0 and "Created group 1: Çankaya 1" in group.stdout
+    again = narbot(database_url, tmp_path, "group", "create", "1", "Çankaya 1")
+    assert again.returncode == 1 and "already has a group named Çankaya 1" in again.stderr
+
+    invite = narbot(database_url, tmp_path, "invite", "create", "1", "--role", "mentee",
+                    "--group", "Çankaya 1", "--multi-use", "--qr", str(tmp_path / "qr"))
+    assert invite.returncode == 0, invite.stderr
+    link = invite.stdout.splitlines()[0]
+    assert link.startswith("https://t.me/narbot_test_bot?start=")
+    pngs = list((tmp_path / "qr").glob("*.png"))
+    assert len(pngs) == 1 and pngs[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    listing = narbot(database_url, tmp_path, "programme", "list")
+    assert "Çankaya 1 — 0 mentees, 0 mentors" in listing.stdout
+
+    no_group = narbot(database_url, tmp_path, "invite", "create", "1", "--role", "mentor")
+    assert no_group.returncode == 1 and "needs a group" in no_group.stderr
+
+
+def test_roster_import_writes_links_and_qr_codes(tmp_path: Path, database_url: str) -> None:
+    narbot(database_url, tmp_path, "programme", "create", "Nar")
+    sheet = tmp_path / "roster.csv"
+    sheet.write_text("ad,rol,grup,il\nAyşe Yılmaz,menti,Nar 1,Ankara\nElif Şahin,mentor,Nar 1,Ankara\n",
+                     encoding="utf-8")
+    result = narbot(database_url, tmp_path, "roster", "import", "Nar", str(sheet), "--qr", str(tmp_path / "qr"))
+    assert result.returncode == 0, result.stderr
+    assert "2 invites written to" in result.stdout
+    with (tmp_path / "roster-invites.csv").open(encoding="utf-8-sig") as fp:
+        rows = list(csv.DictReader(fp))
+    assert [r["name"] for r in rows] == ["Ayşe Yılmaz", "Elif Şahin"]
+    assert all(r["invite_link"] == f"https://t.me/narbot_test_bot?start={r['invite_code']}" for r in rows)
+    assert len(list((tmp_path / "qr").glob("*.png"))) == 2
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,role,group\nAli,chef,Nar 1\n", encoding="utf-8")
+    refused = narbot(database_url, tmp_path, "roster", "import", "Nar", str(bad))
+    assert refused.returncode == 1
+    assert "nothing was changed" in refused.stdout and "Line 2" in refused.stdout
+
+
+def test_db_commands_report_the_revision(tmp_path: Path, database_url: str) -> None:
+    up = narbot(database_url, tmp_path, "db", "upgrade")
+    assert up.returncode == 0 and "Database revision: 0001_initial" in up.stdout
+    down = narbot(database_url, tmp_path, "db", "downgrade", "base")
+    assert "Database revision: base" in down.stdout
+    current = narbot(database_url, tmp_path, "db", "current")
+    assert "Database revision: base (newest: 0001_initial)" in current.stdout
+
+
+def test_demo_seed_prints_an_invite_for_every_role_once(tmp_path: Path, database_url: str) -> None:
+    first = narbot(database_url, tmp_path, "demo", "seed")
+    assert first.returncode == 0, first.stderr
+    assert len([line for line in first.stdout.splitlines() if "?start=" in line]) == 5
+    second = narbot(database_url, tmp_path, "demo", "seed")
+    assert "exists already" in second.stdout
