@@ -11,15 +11,21 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import fallback, joining
+from handlers import fallback, inputs, joining
 from handlers import help as help_handlers
+from handlers.commands import mark_available
 from handlers.errors import on_error
 
 PRIVATE = filters.ChatType.PRIVATE
 
+# Feature modules: each has `handlers() -> list[BaseHandler]` (its commands and
+# buttons, private chats only) and may register free-input flows in handlers.inputs.
+FEATURES: tuple = ()
+
 
 def build_handlers() -> list[BaseHandler]:
-    """All handlers, in the order PTB tries them (first match wins within the group)."""
+    """All handlers, in the order PTB tries them (first match wins)."""
+    feature_handlers = [handler for feature in FEATURES for handler in feature.handlers()]
     return [
         # Group chats first: nothing personal is ever shown there.
         MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, fallback.group_chat),
@@ -28,14 +34,22 @@ def build_handlers() -> list[BaseHandler]:
         CommandHandler("language", help_handlers.language_command, filters=PRIVATE),
         CallbackQueryHandler(joining.join_button, pattern=joining.CALLBACK_PATTERN),
         CallbackQueryHandler(help_handlers.language_button, pattern=help_handlers.CALLBACK_PATTERN),
+        *feature_handlers,
         # Catch-alls last, so every feature above gets its chance first.
         CallbackQueryHandler(fallback.unknown_button),
+        # Free input (text, voice, photo…) goes to the flow that waits for it.
         MessageHandler(
-            PRIVATE & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED, fallback.unexpected_message
+            PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED,
+            inputs.route_input,
         ),
+        MessageHandler(PRIVATE & filters.COMMAND & ~filters.UpdateType.EDITED, fallback.unexpected_message),
     ]
 
 
 def register(application: Application) -> None:
-    application.add_handlers(build_handlers())
+    handlers = build_handlers()
+    mark_available(
+        name for handler in handlers if isinstance(handler, CommandHandler) for name in handler.commands
+    )
+    application.add_handlers(handlers)
     application.add_error_handler(on_error)

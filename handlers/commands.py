@@ -1,7 +1,8 @@
 """The commands each role sees, in /help and in the Telegram command menu.
 
-Later features add their commands here, so /help and the menus never list a
-command that does not exist.
+Every command is listed here once, in menu order. Only commands that have a
+registered handler are shown (see `mark_available`), so /help and the menus
+never offer a command that does not exist.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from mentoring.i18n import N_, Translator
 from storage.models import Role
 
 EVERYONE = frozenset(Role)
+MENTEES = frozenset({Role.MENTEE})
+MENTORS = frozenset({Role.MENTOR})
+COORDINATORS = frozenset({Role.COORDINATOR})
+MANAGERS = frozenset({Role.MENTOR, Role.COORDINATOR})
 
 
 @dataclass(frozen=True)
@@ -25,10 +30,34 @@ class CommandSpec:
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
-    CommandSpec("start", N_("Where you are in the programme")),
-    CommandSpec("help", N_("What Narbot can do for you")),
+    CommandSpec("reflect", N_("This week's reflection"), MENTEES),
+    CommandSpec("todo", N_("Your to-do list"), MENTEES),
+    CommandSpec("plan", N_("Your development plan"), MENTEES),
+    CommandSpec("partner", N_("Your peer partner and this week's check-in"), MENTEES),
+    CommandSpec("sessions", N_("Upcoming group sessions"), EVERYONE),
+    CommandSpec("digest", N_("Your group's digest"), MENTORS),
+    CommandSpec("session", N_("Plan a group session"), MENTORS),
+    CommandSpec("agenda", N_("The group's agenda"), MANAGERS),
+    CommandSpec("assign", N_("Give a to-do to a mentee or the group"), MENTORS),
+    CommandSpec("pairs", N_("Peer pairs of a group"), MANAGERS),
+    CommandSpec("rhythm", N_("The group's weekly rhythm"), MENTORS),
+    CommandSpec("broadcast", N_("Send an announcement"), COORDINATORS),
+    CommandSpec("report", N_("The programme at a glance"), COORDINATORS),
+    CommandSpec("export", N_("Export the programme's figures as CSV"), COORDINATORS),
+    CommandSpec("settings", N_("Time zone, quiet hours, pause"), EVERYONE),
+    CommandSpec("mydata", N_("See the data Narbot keeps about you"), EVERYONE),
+    CommandSpec("forgetme", N_("Erase your data"), EVERYONE),
     CommandSpec("language", N_("Change the language")),
+    CommandSpec("help", N_("What Narbot can do for you")),
+    CommandSpec("start", N_("Where you are in the programme")),
 )
+
+_available: set[str] = {"start", "help", "language"}
+
+
+def mark_available(names: Iterable[str]) -> None:
+    """Record which commands have handlers (called when the handlers are registered)."""
+    _available.update(names)
 
 # What a stranger (no role yet) can use.
 STRANGER_COMMANDS = ("start", "help", "language")
@@ -36,9 +65,10 @@ STRANGER_COMMANDS = ("start", "help", "language")
 
 def commands_for(roles: Iterable[Role]) -> list[CommandSpec]:
     held = set(roles)
+    shown = [spec for spec in COMMANDS if spec.name in _available]
     if not held:
-        return [spec for spec in COMMANDS if spec.name in STRANGER_COMMANDS]
-    return [spec for spec in COMMANDS if spec.roles & held]
+        return [spec for spec in shown if spec.name in STRANGER_COMMANDS]
+    return [spec for spec in shown if spec.roles & held]
 
 
 def bot_commands(specs: Iterable[CommandSpec], tr: Translator) -> list[BotCommand]:

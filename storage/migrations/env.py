@@ -5,13 +5,23 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import JSON
 from sqlalchemy.engine import Connection
 
 from storage.db import create_engine, normalize_database_url
-from storage.models import Base
+from storage.models import Base, UTCDateTime
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Write our column types as plain SQLAlchemy types, so migrations never import models."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, JSON):
+        return 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")'
+    return False
 
 
 def _run(connection: Connection) -> None:
@@ -21,6 +31,7 @@ def _run(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql  # noqa: F401 - used by JSON columns
 ${imports if imports else ""}
 
 revision: str = ${repr(up_revision)}

@@ -70,7 +70,7 @@ async def test_turkish_join_goes_through_language_consent_and_welcome(
 
     menus = [call for call in user.api.calls_of("setMyCommands") if "scope" in call]
     assert menus and menus[-1]["scope"] == {"type": "chat", "chat_id": 5001}
-    assert [c["command"] for c in menus[-1]["commands"]] == ["start", "help", "language"]
+    assert [c["command"] for c in menus[-1]["commands"]] == ["language", "help", "start"]
 
 
 async def test_english_join_speaks_english_and_stores_the_choice(

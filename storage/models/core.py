@@ -1,4 +1,4 @@
-"""The database schema: SQLAlchemy 2.0 declarative models.
+"""The core schema: programmes, groups, people, roles, invites and consent.
 
 A person is not a Telegram account: `ChannelIdentity` ties a person to a chat
 on one channel, so a second channel can reach the same person later.
@@ -7,59 +7,12 @@ on one channel, so a second channel can reach the same person later.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time
 
-from sqlalchemy import (
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    TypeDecorator,
-    UniqueConstraint,
-)
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
-# Stable constraint names, so Alembic migrations (and SQLite batch mode) can
-# refer to them on every backend.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes on every backend (SQLite has no time zones of its own)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given; use an aware UTC datetime")
-        value = value.astimezone(timezone.utc)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
+from storage.models.base import Base, UTCDateTime
 
 class Role(str, enum.Enum):
     MENTEE = "mentee"
@@ -113,6 +66,11 @@ class Person(Base):
     locale: Mapped[str] = mapped_column(String(8), default="tr")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Istanbul")
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"))
+    # Nothing non-urgent is sent between these local times (wraps past midnight).
+    quiet_hours_start: Mapped[time] = mapped_column(Time, default=time(22, 0))
+    quiet_hours_end: Mapped[time] = mapped_column(Time, default=time(8, 0))
+    # A week's pause or a leave: no prompts or reminders until then.
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

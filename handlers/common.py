@@ -1,0 +1,36 @@
+"""What most handlers do first: find the member behind the update, in their language."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from handlers.services import CHANNEL, translator_for, user_key
+from handlers.texts import no_code_text
+from mentoring import joining
+from mentoring.i18n import Translator
+from mentoring.joining import MemberView
+
+
+async def load_member(session: AsyncSession, update: Update) -> MemberView | None:
+    return await joining.member_view(session, CHANNEL, user_key(update))
+
+
+async def tell_stranger(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Someone without a role used a member's command or button: say how to join."""
+    tr = translator_for(update, context, None)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    chat = update.effective_chat
+    if chat is not None:
+        await chat.send_message(no_code_text(tr))
+
+
+async def refuse(update: Update, tr: Translator, text: str | None = None) -> None:
+    """A button or command the person may not use: say so, change nothing."""
+    message = text or tr.gettext("That is not available to you.")
+    if update.callback_query is not None:
+        await update.callback_query.answer(message, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(message)

@@ -1,0 +1,68 @@
+"""Who may see and do what: the one place access is decided (principle 5).
+
+- A mentee sees and changes their own data, and what their peer partner shares.
+- A mentor sees the groups they mentor, including reflection texts mentees
+  let mentors read.
+- A coordinator sees their programme: numbers and statuses, never reflection texts.
+Handlers and exports ask these functions; none decides access on its own.
+"""
+
+from __future__ import annotations
+
+from mentoring.errors import DomainError
+from mentoring.joining import MemberView
+from storage.models import Role
+
+
+class AccessDenied(DomainError):
+    def __init__(self, action: str) -> None:
+        super().__init__("access_denied", action=action)
+
+
+def mentee_groups(member: MemberView) -> list[int]:
+    return [v.group_id for v in member.roles if v.role is Role.MENTEE and v.group_id is not None]
+
+
+def mentored_groups(member: MemberView) -> list[int]:
+    return [v.group_id for v in member.roles if v.role is Role.MENTOR and v.group_id is not None]
+
+
+def coordinated_programmes(member: MemberView) -> list[int]:
+    return [v.programme_id for v in member.roles if v.role is Role.COORDINATOR]
+
+
+def is_mentee_of(member: MemberView, group_id: int) -> bool:
+    return group_id in mentee_groups(member)
+
+
+def is_mentor_of(member: MemberView, group_id: int) -> bool:
+    return group_id in mentored_groups(member)
+
+
+def is_coordinator_of(member: MemberView, programme_id: int) -> bool:
+    return programme_id in coordinated_programmes(member)
+
+
+def may_see_group_figures(member: MemberView, group_id: int, programme_id: int) -> bool:
+    """Numbers and statuses of a group: its mentors and the programme's coordinators."""
+    return is_mentor_of(member, group_id) or is_coordinator_of(member, programme_id)
+
+
+def may_read_texts_of_group(member: MemberView, group_id: int) -> bool:
+    """Reflection texts (those a mentee lets mentors read): the group's mentors only."""
+    return is_mentor_of(member, group_id)
+
+
+def may_manage_group(member: MemberView, group_id: int, programme_id: int) -> bool:
+    """Pairing, sessions, agenda, group to-dos: the group's mentors and the programme's coordinators."""
+    return is_mentor_of(member, group_id) or is_coordinator_of(member, programme_id)
+
+
+def may_coordinate(member: MemberView, programme_id: int) -> bool:
+    """Broadcasts, reports and exports of a programme."""
+    return is_coordinator_of(member, programme_id)
+
+
+def require(allowed: bool, action: str) -> None:
+    if not allowed:
+        raise AccessDenied(action)

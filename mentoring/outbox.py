@@ -1,0 +1,89 @@
+"""Queueing messages the bot starts on its own (principle 3: one way out).
+
+Callers render the text in the reader's language and enqueue it in the same
+transaction as the change that caused it; the sender (bot/sender.py) delivers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage
+from storage.models.outbox import PRIORITY_NORMAL
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to one person (or chat), ready to queue."""
+
+    idempotency_key: str
+    kind: str
+    text: str
+    not_before: datetime
+    person_id: int | None = None
+    chat_id: str | None = None
+    buttons: list[list[Button]] = field(default_factory=list)
+    attachment: dict[str, Any] | None = None
+    priority: int = PRIORITY_NORMAL
+    expires_at: datetime | None = None
+    respect_quiet_hours: bool = True
+    batch_key: str | None = None
+
+
+def _row(message: Outgoing, now: datetime) -> dict[str, Any]:
+    return {
+        "idempotency_key": message.idempotency_key,
+        "person_id": message.person_id,
+        "chat_id": message.chat_id,
+        "kind": message.kind,
+        "priority": message.priority,
+        "text": message.text,
+        "buttons": [[{"text": b.text, "data": b.data} for b in row] for row in message.buttons] or None,
+        "attachment": message.attachment,
+        "not_before": message.not_before,
+        "expires_at": message.expires_at,
+        "respect_quiet_hours": message.respect_quiet_hours,
+        "batch_key": message.batch_key,
+        "status": "pending",
+        "attempts": 0,
+        "created_at": now,
+    }
+
+
+async def enqueue(session: AsyncSession, messages: list[Outgoing], now: datetime) -> int:
+    """Queue messages; a key already queued is skipped. Returns how many were new."""
+    if not messages:
+        return 0
+    if any(m.person_id is None and m.chat_id is None for m in messages):
+        raise ValueError("an outgoing message needs a person or a chat")
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    added = 0
+    # Chunks keep each statement well under the backends' parameter limits.
+    for start in range(0, len(messages), 500):
+        chunk = messages[start:start + 500]
+        statement = (
+            insert(OutboxMessage)
+            .values([_row(m, now) for m in chunk])
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(OutboxMessage.id)
+        )
+        added += len((await session.execute(statement)).all())
+    return added
+
+
+async def queued(session: AsyncSession, idempotency_key: str) -> OutboxMessage | None:
+    return await session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key))

@@ -1,0 +1,3 @@
+"""Models of the peers feature (filled in by that feature)."""
+
+from __future__ import annotations

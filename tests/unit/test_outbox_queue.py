@@ -1,0 +1,64 @@
+"""Queueing outgoing messages: idempotent by key, in the caller's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from mentoring import conversation
+from mentoring.clock import ManualClock
+from mentoring.outbox import Button, Outgoing, enqueue, queued
+from storage.models import OutboxMessage, Person
+
+
+async def make_person(sessions: async_sessionmaker[AsyncSession], now) -> int:
+    async with sessions.begin() as session:
+        person = Person(display_name="Ayşe", locale="tr", timezone="Europe/Istanbul", created_at=now)
+        session.add(person)
+        await session.flush()
+        return person.id
+
+
+async def test_the_same_key_is_queued_once(sessions: async_sessionmaker[AsyncSession], clock: ManualClock) -> None:
+    person_id = await make_person(sessions, clock.now())
+    message = Outgoing("prompt:w1:p1", "reflection_prompt", "Merhaba", clock.now(), person_id=person_id,
+                       buttons=[[Button("Başla", "refl:start")]])
+    async with sessions.begin() as session:
+        assert await enqueue(session, [message, message], clock.now()) == 1
+    async with sessions.begin() as session:
+        assert await enqueue(session, [message], clock.now()) == 0
+        row = await queued(session, "prompt:w1:p1")
+        assert row is not None and row.buttons == [[{"text": "Başla", "data": "refl:start"}]]
+        assert row.status == "pending" and row.not_before == clock.now()
+
+
+async def test_a_rolled_back_transaction_queues_nothing(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    person_id = await make_person(sessions, clock.now())
+    try:
+        async with sessions.begin() as session:
+            await enqueue(session, [Outgoing("k", "reminder", "x", clock.now(), person_id=person_id)], clock.now())
+            raise RuntimeError("the change that caused it failed")
+    except RuntimeError:
+        pass
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+async def test_conversation_state_survives_and_is_replaced(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    person_id = await make_person(sessions, clock.now())
+    async with sessions.begin() as session:
+        await conversation.expect(session, person_id, "todo_add", "text", clock.now())
+    async with sessions.begin() as session:
+        await conversation.expect(session, person_id, "reflection", "q2", clock.now(), {"week": 3})
+    async with sessions.begin() as session:
+        state = await conversation.pending(session, person_id)
+        assert state is not None and (state.flow, state.step, state.data) == ("reflection", "q2", {"week": 3})
+        await conversation.clear(session, person_id, flow="todo_add")
+    async with sessions.begin() as session:
+        assert await conversation.pending(session, person_id) is not None
+        await conversation.clear(session, person_id, flow="reflection")
+        assert await conversation.pending(session, person_id) is None
