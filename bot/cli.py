@@ -31,6 +31,13 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError("use the form YYYY-MM-DD") from None
 
 
+def admin_modules() -> tuple:
+    """Feature modules that add CLI commands: each has add_parsers(commands) and ACTIONS."""
+    from bot import admin_plan, admin_reflection
+
+    return (admin_reflection, admin_plan)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="narbot",
@@ -95,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo_seed = demo.add_parser("seed", help="create a demo programme with invites for every role")
     demo_seed.add_argument("--qr", type=Path, metavar="DIR", help="also write QR code PNGs")
 
+    for module in admin_modules():
+        module.add_parsers(commands)
+
     i18n = commands.add_parser("i18n", help="translations").add_subparsers(
         dest="i18n_command", required=True, metavar="ACTION")
     i18n.add_parser("compile", help="compile the .po catalogues to .mo files")
@@ -141,7 +151,10 @@ async def _admin(args: argparse.Namespace, settings: Settings, tr: Translator) -
         await migrate.upgrade(engine)
         sessions = create_sessionmaker(engine)
         action: Callable[[AsyncSession, argparse.Namespace, Settings, Translator], Awaitable[int]]
-        action = admin.ACTIONS[(args.command, getattr(args, f"{args.command}_command"))]
+        actions = dict(admin.ACTIONS)
+        for module in admin_modules():
+            actions.update(module.ACTIONS)
+        action = actions[(args.command, getattr(args, f"{args.command}_command"))]
         async with sessions.begin() as session:
             return await action(session, args, settings, tr)
     finally:

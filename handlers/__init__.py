@@ -11,7 +11,18 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import fallback, inputs, joining
+from handlers import (
+    fallback,
+    inputs,
+    joining,
+    partner,
+    plan,
+    privacy,
+    reflection,
+    sessions,
+    settings,
+    todos,
+)
 from handlers import help as help_handlers
 from handlers.commands import mark_available
 from handlers.errors import on_error
@@ -20,7 +31,7 @@ PRIVATE = filters.ChatType.PRIVATE
 
 # Feature modules: each has `handlers() -> list[BaseHandler]` (its commands and
 # buttons, private chats only) and may register free-input flows in handlers.inputs.
-FEATURES: tuple = ()
+FEATURES = (privacy, reflection, partner, todos, plan, sessions, settings)
 
 
 def build_handlers() -> list[BaseHandler]:

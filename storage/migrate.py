@@ -23,7 +23,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
     """Apply migrations up to `revision` (all pending ones by default)."""
     async with engine.begin() as connection:
         await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
@@ -36,12 +36,13 @@ async def downgrade(engine: AsyncEngine, revision: str = "-1") -> None:
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
-    """The revision the database is at, or None for an empty database."""
+    """The revision(s) the database is at, or None for an empty database."""
     async with engine.connect() as connection:
-        return await connection.run_sync(
-            lambda sync: MigrationContext.configure(sync).get_current_revision()
-        )
+        heads = await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads())
+    return ", ".join(sorted(heads)) if heads else None
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head() or "base"
+    """The newest revision(s) the code knows."""
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    return ", ".join(sorted(heads)) if heads else "base"

@@ -5,7 +5,18 @@ and the schema test) knows all tables.
 """
 
 # Feature modules register their tables on Base.metadata when imported.
-from storage.models import conversation, outbox, peers, plans, reflections, schedule, sessions, todos
+from storage.models import (  # noqa: F401
+    conversation,
+    outbox,
+    peers,
+    plans,
+    privacy,
+    reflections,
+    schedule,
+    scheduling,
+    sessions,
+    todos,
+)
 from storage.models.base import NAMING_CONVENTION, Base, JSONType, UTCDateTime
 from storage.models.conversation import ConversationState
 from storage.models.core import (
@@ -26,7 +37,8 @@ from storage.models.schedule import GroupSchedule
 
 __all__ = [
     "ConversationState", "GroupSchedule", "OutboxMessage",
-    "conversation", "outbox", "peers", "plans", "reflections", "schedule", "sessions", "todos",
+    "conversation", "outbox", "peers", "plans", "privacy", "reflections", "schedule", "scheduling",
+    "sessions", "todos",
     "NAMING_CONVENTION", "ROLE_VALUES", "Base", "ChannelIdentity", "ConsentRecord", "Group", "Invite",
     "InviteRedemption", "JSONType", "Membership", "Person", "Programme", "Province", "Role",
     "UTCDateTime",

@@ -1,0 +1,3 @@
+"""Models of the privacy feature (filled in by that feature)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of the scheduling feature (filled in by that feature)."""
+
+from __future__ import annotations
