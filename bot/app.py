@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.engine import make_url
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
+from bot.broadcast_progress import schedule_broadcast_progress
+from bot.scheduler import start_planning
+from bot.sender_job import start_sending, stop_sending
 from bot.settings import Settings
+from bot.update_order import PerPersonUpdateProcessor
 from handlers import register
 from handlers.menus import set_default_menus
 from handlers.services import SERVICES_KEY, Services
@@ -40,11 +45,16 @@ def build_application(
         ApplicationBuilder()
         .token(settings.require_token())
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url.rstrip("/"))
         builder = builder.base_file_url(settings.base_file_url or "")
+    if make_url(normalize_database_url(settings.database_url)).get_backend_name() == "postgresql":
+        # PostgreSQL takes concurrent writers; SQLite (one file, one writer) is
+        # served best by PTB's default of one update at a time.
+        builder = builder.concurrent_updates(PerPersonUpdateProcessor(64))
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
@@ -71,11 +81,20 @@ async def post_init(application: Application) -> None:
         default_timezone=settings.default_timezone,
     )
     await set_default_menus(application.bot, settings.default_locale)
+    start_planning(application)
+    start_sending(application, settings)
+    schedule_broadcast_progress(application)
     logger.info("Narbot is up as @%s", application.bot.username)
 
 
+async def post_stop(application: Application) -> None:
+    """Stop the outbox sender while the bot can still finish its sends in flight."""
+    await stop_sending(application)
+
+
 async def post_shutdown(application: Application) -> None:
-    """Close the database connections."""
+    """Stop the sender if post_stop did not run, then close the database connections."""
+    await stop_sending(application)
     engine = application.bot_data.pop(ENGINE_KEY, None)
     if engine is not None:
         await engine.dispose()

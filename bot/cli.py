@@ -33,9 +33,9 @@ def _day(text: str) -> date:
 
 def admin_modules() -> tuple:
     """Feature modules that add CLI commands: each has add_parsers(commands) and ACTIONS."""
-    from bot import admin_plan, admin_reflection
+    from bot import admin_plan, admin_privacy, admin_reflection, admin_reports
 
-    return (admin_reflection, admin_plan)
+    return (admin_reflection, admin_plan, admin_privacy, admin_reports)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     log_level: str = "INFO"
+    sender_rate_per_second: float = Field(
+        default=25.0, gt=0, le=30,
+        description="Messages per second the outbox sender starts, below Telegram's ~30/s.",
+    )
+    retention_days_after_programme: int = Field(default=180, ge=0)
 
     @field_validator("default_locale")
     @classmethod

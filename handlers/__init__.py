@@ -12,6 +12,8 @@ from telegram.ext import (
 )
 
 from handlers import (
+    broadcast,
+    digest,
     fallback,
     inputs,
     joining,
@@ -19,6 +21,7 @@ from handlers import (
     plan,
     privacy,
     reflection,
+    reports,
     sessions,
     settings,
     todos,
@@ -31,7 +34,7 @@ PRIVATE = filters.ChatType.PRIVATE
 
 # Feature modules: each has `handlers() -> list[BaseHandler]` (its commands and
 # buttons, private chats only) and may register free-input flows in handlers.inputs.
-FEATURES = (privacy, reflection, partner, todos, plan, sessions, settings)
+FEATURES = (privacy, reflection, partner, todos, plan, sessions, settings, broadcast, reports, digest)
 
 
 def build_handlers() -> list[BaseHandler]:
@@ -62,5 +65,7 @@ def register(application: Application) -> None:
     mark_available(
         name for handler in handlers if isinstance(handler, CommandHandler) for name in handler.commands
     )
+    # The consent gate sees every update first: nothing is processed without current consent.
+    application.add_handlers(privacy.gate_handlers(), group=-1)
     application.add_handlers(handlers)
     application.add_error_handler(on_error)

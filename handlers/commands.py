@@ -42,7 +42,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("pairs", N_("Peer pairs of a group"), MANAGERS),
     CommandSpec("rhythm", N_("The group's weekly rhythm"), MENTORS),
     CommandSpec("broadcast", N_("Send an announcement"), COORDINATORS),
-    CommandSpec("report", N_("The programme at a glance"), COORDINATORS),
+    CommandSpec("report", N_("Progress and impact reports, the programme at a glance"), MANAGERS),
     CommandSpec("export", N_("Export the programme's figures as CSV"), COORDINATORS),
     CommandSpec("settings", N_("Time zone, quiet hours, pause"), EVERYONE),
     CommandSpec("mydata", N_("See the data Narbot keeps about you"), EVERYONE),

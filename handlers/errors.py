@@ -6,7 +6,7 @@ import logging
 
 from telegram import Update
 from telegram.error import Forbidden, NetworkError
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from handlers.services import translator_for
 
@@ -17,7 +17,16 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log an unhandled error with its traceback and apologise to the person, if any."""
     update_id = update.update_id if isinstance(update, Update) else None
     logger.error("Unhandled error while handling update %s", update_id, exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_chat is None:
+    if not isinstance(update, Update):
+        return
+    await _apologise(update, context)
+    # The update goes no further: after a fault in the consent gate (group -1) the feature
+    # handlers would run unchecked, and fail (and apologise) a second time when the database is down.
+    raise ApplicationHandlerStop
+
+
+async def _apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_chat is None:
         return
     if isinstance(context.error, (Forbidden, NetworkError)):
         # We cannot reach the person; writing to them would fail the same way.

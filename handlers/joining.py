@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 
 from handlers.commands import commands_for
 from handlers.menus import set_person_menu
+from handlers.plan import offer_baseline
 from handlers.replies import edit_or_reply
 from handlers.services import CHANNEL, services, translator_for, user_key
 from handlers.texts import command_lines, invalid_invite_text, no_code_text, role_line, status_text
@@ -66,8 +67,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await message.reply_text(_language_question(), reply_markup=_language_buttons(code))
         case StartOutcome.JOINED:
             assert result.member is not None and result.new_role is not None
-            await message.reply_text(welcome_text(tr, result.member, result.new_role))
-            await set_person_menu(context.bot, update.effective_chat.id, result.member)
+            await _welcome(update, context, tr, result.member, result.new_role)
         case StartOutcome.MEMBER:
             assert result.member is not None
             await message.reply_text(status_text(tr, result.member))
@@ -102,10 +102,12 @@ def notice_text(tr: Translator) -> str:
         "Who sees what: your mentors see what you share with the group's mentoring; "
         "coordinators see numbers and statuses only, never the texts of your reflections. "
         "Nothing is shared outside the programme.\n\n"
-        "How long: for the duration of the programme, then your texts are deleted and only "
-        "anonymous figures are kept.\n\n"
-        "Your rights: you can ask to see, correct or erase your data at any time, and you "
-        "can withdraw your consent; Narbot then stops writing to you.\n\n"
+        "How long: for the duration of the programme and a set period after it ends, then "
+        "your texts are deleted and only anonymous figures are kept.\n\n"
+        "Your rights: send /mydata at any time to receive everything stored about you, and "
+        "/forgetme to have it erased. Under /mydata you can also withdraw your consent; Narbot "
+        "then stops writing to you. For corrections or questions, ask your programme "
+        "coordinator.\n\n"
         "Do you give your explicit consent to this processing?"
     )
 
@@ -116,6 +118,17 @@ def _consent_buttons(tr: Translator, locale: str, code: str) -> InlineKeyboardMa
         [InlineKeyboardButton(_("I agree"), callback_data=f"join:yes:{locale}:{code}")],
         [InlineKeyboardButton(_("I do not agree"), callback_data=f"join:no:{locale}:{code}")],
     ])
+
+
+async def _welcome(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, tr: Translator, member: MemberView, new_role: RoleView
+) -> None:
+    """Welcome a new member, give them their menu, and (mentees) offer the baseline self-assessment."""
+    assert update.effective_chat is not None
+    await update.effective_chat.send_message(welcome_text(tr, member, new_role))
+    await set_person_menu(context.bot, update.effective_chat.id, member)
+    if new_role.role is Role.MENTEE:
+        await offer_baseline(update, context, member)
 
 
 def welcome_text(tr: Translator, member: MemberView, new_role: RoleView) -> str:
@@ -192,8 +205,7 @@ async def join_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         assert accepted.member is not None and accepted.new_role is not None
         logger.info("Person %s joined as %s", accepted.member.person_id, accepted.new_role.role.value)
         await edit_or_reply(update, tr.gettext("Thank you. Your consent has been recorded."))
-        await update.effective_chat.send_message(welcome_text(tr, accepted.member, accepted.new_role))
-        await set_person_menu(context.bot, update.effective_chat.id, accepted.member)
+        await _welcome(update, context, tr, accepted.member, accepted.new_role)
     else:
         await _stale_join(update, context, tr, accepted.member, accepted.invite_status)
 

@@ -1,10 +1,176 @@
-"""Handlers of the reflection feature (filled in by that feature)."""
+"""/reflect, the reflection's buttons, and the answers a mentee writes, records or photographs.
+
+Buttons carry their state (`rf:<action>:<reflection id>[:<question>[:<value>]]`);
+the question a written answer belongs to is in the database (flow "reflection").
+"""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Message, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from handlers import reflection_texts as texts
+from handlers.common import load_member, refuse, tell_stranger
+from handlers.inputs import register_input
+from handlers.replies import edit_or_reply
+from handlers.services import services, translator_for
+from mentoring import reflections
+from mentoring.joining import MemberView
+from mentoring.reflection_steps import Given, Outcome, Step
+from storage.models import ConversationState
+
+logger = logging.getLogger(__name__)
+
+CALLBACK_PATTERN = rf"^{reflections.CALLBACK_PREFIX}:"
+
+
+async def reflect_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start or continue this week's reflection."""
+    svc = services(context)
+    async with svc.sessions.begin() as session:
+        member = await load_member(session, update)
+        step = (
+            await reflections.open_reflection(session, member, svc.clock.now()) if member else None
+        )
+    if member is None or step is None:
+        await tell_stranger(update, context)
+        return
+    await _show(update, context, member, step)
+
+
+async def reflection_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every button of the reflection: start, answer, summary, change, numbers only, submit."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    svc = services(context)
+    now = svc.clock.now()
+    parts = query.data.split(":")[1:]
+    async with svc.sessions.begin() as session:
+        member = await load_member(session, update)
+        step = await _dispatch(session, member, parts, now) if member else None
+    if member is None:
+        await tell_stranger(update, context)
+        return
+    tr = translator_for(update, context, member)
+    if step is None:
+        await refuse(update, tr)
+        return
+    await _show(update, context, member, step)
+
+
+def _ids(parts: list[str], count: int) -> list[int] | None:
+    """The numbers after the action (ids, week, question), if the data has exactly that shape."""
+    fields = parts[1 : 1 + count]
+    return (
+        [int(f) for f in fields]
+        if len(fields) == count and all(f.isdigit() for f in fields)
+        else None
+    )
+
+
+async def _dispatch(
+    session: AsyncSession, member: MemberView, parts: list[str], now: datetime
+) -> Step | None:
+    """The domain call a button stands for; None for data no button of ours carries."""
+    action, size = (parts[0], len(parts) - 1) if parts else ("", 0)
+    single = _ids(parts, 1) if size == 1 else None
+    double = _ids(parts, 2) if size == 2 else None
+    if action == "go" and single:
+        return await reflections.open_reflection(session, member, now, week=single[0])
+    if action == "grp" and double:
+        return await reflections.open_reflection(
+            session, member, now, group_id=double[0], week=double[1]
+        )
+    if action == "a" and size == 3 and (ids := _ids(parts, 2)):
+        return await reflections.answer_button(session, member, ids[0], ids[1], parts[3], now)
+    if action == "ed" and double:
+        return await reflections.change_answer(session, member, double[0], double[1], now)
+    simple = {
+        "sum": reflections.show_summary,
+        "chg": reflections.change_menu,
+        "no": reflections.toggle_numbers_only,
+        "sub": reflections.submit,
+    }
+    if action in simple and single:
+        return await simple[action](session, member, single[0], now)
+    return None
+
+
+async def reflection_input(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: ConversationState
+) -> None:
+    """A message while a reflection question (or the summary) waits."""
+    message = update.effective_message
+    assert message is not None
+    reflection_id = state.data.get("reflection_id")
+    svc = services(context)
+    async with svc.sessions.begin() as session:
+        step = (
+            await reflections.answer_input(
+                session, member, reflection_id, _given(message), svc.clock.now()
+            )
+            if isinstance(reflection_id, int)
+            else None
+        )
+    if step is None:
+        await refuse(update, translator_for(update, context, member))
+        return
+    if step.outcome in (Outcome.QUESTION, Outcome.SUMMARY):
+        logger.info("Person %s answered in reflection %s", member.person_id, reflection_id)
+    await _show(update, context, member, step, note_length=len(message.text or ""))
+
+
+def _given(message: Message) -> Given:
+    if message.text is not None:
+        return Given(text=message.text)
+    if message.voice is not None:
+        # to_dict() gives whole seconds without PTB's int/timedelta deprecation dance.
+        return Given(
+            file_kind="voice",
+            file_id=message.voice.file_id,
+            duration=int(message.voice.to_dict().get("duration", 0)),
+        )
+    if message.photo:
+        return Given(file_kind="photo", file_id=message.photo[-1].file_id, caption=message.caption)
+    return Given()
+
+
+async def _show(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    member: MemberView,
+    step: Step,
+    note_length: int = 0,
+) -> None:
+    """Render a step: a note on the pressed button, in place for a button, or as a reply."""
+    tr = translator_for(update, context, member)
+    query, message = update.callback_query, update.effective_message
+    refusal = texts.refusal_text(tr, step)
+    if refusal is not None:
+        if query is not None:
+            await query.answer(refusal, show_alert=True)
+        elif message is not None:
+            await message.reply_text(refusal)
+        return
+    text, markup = texts.step_message(tr, step, ZoneInfo(member.timezone), note_length)
+    if query is not None:
+        await query.answer()
+        await edit_or_reply(update, text, markup)
+    elif message is not None:
+        await message.reply_text(text, reply_markup=markup)
+
+
+register_input(reflections.FLOW, reflection_input)
 
 
 def handlers() -> list[BaseHandler]:
     """This feature's commands and buttons, in the order PTB should try them."""
-    return []
+    return [
+        CommandHandler("reflect", reflect_command, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(reflection_button, pattern=CALLBACK_PATTERN),
+    ]

@@ -1,10 +1,339 @@
-"""Handlers of the todos feature (filled in by that feature)."""
+"""/todo: the mentee's to-do list, and the buttons and typed inputs that work on it.
+
+Each button names its to-do in the callback data; the domain checks that it is
+still there, the person's own and open, so old, double-tapped or forged buttons
+are refused and change nothing. Typed inputs (a new to-do, a date, the "other"
+reason) wait in the database (mentoring.conversation), so a restart continues.
+"""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler
+import re
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from handlers import fallback, todos_assign
+from handlers.inputs import register_input
+from handlers.replies import edit_or_reply
+from handlers.todos_view import (
+    delete_markup,
+    detail_markup,
+    detail_text,
+    due_markup,
+    due_question,
+    goal_markup,
+    list_markup,
+    list_text,
+    postpone_markup,
+    reason_markup,
+    run,
+    skip_markup,
+)
+from mentoring import todo_views, todos
+from mentoring.i18n import Translator
+from mentoring.joining import MemberView
+from mentoring.todo_views import DueSet, TodoView
+from storage.models import ConversationState
+
+CALLBACK_PATTERN = r"^todo:"
+_DATA = re.compile(
+    r"^todo:(?P<action>[a-z]{1,8})(?::(?P<id>\d{1,12}))?(?::(?P<arg>[a-z0-9_]{1,16}))?$"
+)
+
+
+async def todo_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the person's to-do list, first page."""
+    done = await run(update, context, todos.open_list)
+    if done is not None:
+        _, tr, page = done
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(
+            list_text(tr, page), reply_markup=list_markup(tr, page)
+        )
+
+
+async def _show_detail(
+    update: Update, tr: Translator, item: TodoView, note: str | None = None, page: int = 0
+) -> None:
+    text = detail_text(tr, item)
+    await edit_or_reply(
+        update, f"{note}\n\n{text}" if note else text, detail_markup(tr, item, page)
+    )
+
+
+async def _show_due_set(update: Update, tr: Translator, result: DueSet) -> None:
+    if result.goals:
+        await edit_or_reply(
+            update,
+            detail_text(tr, result.item)
+            + "\n\n"
+            + tr.gettext("Does it belong to a goal of your development plan?"),
+            goal_markup(tr, result.item.id, result.goals),
+        )
+    else:
+        await _show_detail(update, tr, result.item, tr.gettext("Saved."))
+
+
+async def todo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every `todo:` button: paging, viewing, adding, due, goal, done, not done, postpone, delete."""
+    query = update.callback_query
+    assert query is not None
+    match = _DATA.match(query.data or "")
+    handler = _BUTTONS.get(match["action"]) if match else None
+    if match is None or handler is None or (match["action"] not in _NO_ID and match["id"] is None):
+        await fallback.unknown_button(update, context)
+        return
+    await handler(update, context, int(match["id"]) if match["id"] else 0, match["arg"] or "")
+
+
+async def _page(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, page: int, version: str
+) -> None:
+    done = await run(update, context, lambda s, m, now: todo_views.list_page(s, m, page, now))
+    if done is None:
+        return
+    _, tr, current = done
+    text = list_text(tr, current)
+    if version and version != current.version:
+        # A page button of an older list: say so, and show the list as it is now.
+        text = tr.gettext("Your list has changed since; here it is as it is now.") + "\n\n" + text
+    await edit_or_reply(update, text, list_markup(tr, current))
+
+
+async def _list(update: Update, context: ContextTypes.DEFAULT_TYPE, page: int, _arg: str) -> None:
+    await _page(update, context, page, "")
+
+
+async def _paged(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, page: int, version: str
+) -> None:
+    await _page(update, context, page, version or "-")
+
+
+async def _view(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, page: str
+) -> None:
+    done = await run(update, context, lambda s, m, now: todo_views.view(s, m, todo_id, now))
+    if done is not None:
+        await _show_detail(update, done[1], done[2], page=int(page) if page.isdigit() else 0)
+
+
+async def _add(update: Update, context: ContextTypes.DEFAULT_TYPE, _id: int, _arg: str) -> None:
+    done = await run(update, context, todos.start_adding)
+    if done is not None:
+        tr = done[1]
+        await edit_or_reply(
+            update,
+            tr.gettext(
+                "Write your to-do in one message: a concrete step you can check, for example "
+                '"Ask the children what they want to cook on Saturday" (at most 500 characters).'
+            ),
+        )
+
+
+async def _due(update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, kind: str) -> None:
+    if kind == "date":
+        done = await run(
+            update, context, lambda s, m, now: todos.ask_date(s, m, todo_id, "due", now)
+        )
+        if done is not None:
+            await edit_or_reply(update, _date_question(done[1]))
+        return
+    result = await run(update, context, lambda s, m, now: todos.set_due(s, m, todo_id, kind, now))
+    if result is not None:
+        await _show_due_set(update, result[1], result[2])
+
+
+def _date_question(tr: Translator) -> str:
+    return tr.gettext("Type the date as DD.MM.YYYY, for example 05.12.2026.")
+
+
+async def _goal(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, goal: str
+) -> None:
+    goal_id = int(goal) if goal.isdigit() and int(goal) > 0 else None
+    done = await run(update, context, lambda s, m, now: todos.set_goal(s, m, todo_id, goal_id, now))
+    if done is not None:
+        await _show_detail(update, done[1], done[2], done[1].gettext("Saved."))
+
+
+async def _done(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
+) -> None:
+    done = await run(update, context, lambda s, m, now: todos.mark_done(s, m, todo_id, now))
+    if done is not None:
+        await _show_detail(update, done[1], done[2], done[1].gettext("Well done! Marked as done."))
+
+
+async def _not_done(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
+) -> None:
+    done = await run(update, context, lambda s, m, now: todos.check_open(s, m, todo_id))
+    if done is not None:
+        tr = done[1]
+        await edit_or_reply(
+            update,
+            tr.gettext("What got in the way? Your answer helps your mentor support you."),
+            reason_markup(tr, todo_id),
+        )
+
+
+async def _why(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, reason: str
+) -> None:
+    done = await run(
+        update, context, lambda s, m, now: todos.mark_not_done(s, m, todo_id, reason, now)
+    )
+    if done is None:
+        return
+    tr, item = done[1], done[2]
+    if reason == "other":
+        await edit_or_reply(
+            update,
+            tr.gettext(
+                "Thank you. If you like, write in one message what got in the way, or tap the button below."
+            ),
+            skip_markup(tr, item.id),
+        )
+    else:
+        await _show_detail(update, tr, item, tr.gettext("Thank you for telling me. Noted."))
+
+
+async def _skip(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
+) -> None:
+    done = await run(update, context, lambda s, m, now: todos.skip_reason_text(s, m, todo_id, now))
+    if done is not None:
+        await _show_detail(
+            update, done[1], done[2], done[1].gettext("Thank you for telling me. Noted.")
+        )
+
+
+async def _postpone(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
+) -> None:
+    done = await run(update, context, lambda s, m, now: todos.check_postponable(s, m, todo_id))
+    if done is not None:
+        await edit_or_reply(
+            update, done[1].gettext("Until when?"), postpone_markup(done[1], todo_id)
+        )
+
+
+async def _postpone_week(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
+) -> None:
+    done = await run(update, context, lambda s, m, now: todos.postpone_week(s, m, todo_id, now))
+    if done is not None:
+        await _show_detail(update, done[1], done[2], done[1].gettext("Postponed."))
+
+
+async def _postpone_date(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
+) -> None:
+    done = await run(
+        update, context, lambda s, m, now: todos.ask_date(s, m, todo_id, "postpone", now)
+    )
+    if done is not None:
+        await edit_or_reply(update, _date_question(done[1]))
+
+
+async def _delete(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
+) -> None:
+    done = await run(update, context, lambda s, m, now: todos.check_deletable(s, m, todo_id))
+    if done is not None:
+        await edit_or_reply(
+            update, done[1].gettext("Delete this to-do?"), delete_markup(done[1], todo_id)
+        )
+
+
+async def _delete_confirmed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
+) -> None:
+    done = await run(update, context, lambda s, m, now: todos.delete(s, m, todo_id, now))
+    if done is not None:
+        tr, page = done[1], done[2]
+        await edit_or_reply(
+            update, tr.gettext("Deleted.") + "\n\n" + list_text(tr, page), list_markup(tr, page)
+        )
+
+
+_BUTTONS = {
+    "pg": _paged,
+    "ls": _list,
+    "v": _view,
+    "add": _add,
+    "due": _due,
+    "gl": _goal,
+    "ok": _done,
+    "nd": _not_done,
+    "why": _why,
+    "skip": _skip,
+    "pp": _postpone,
+    "ppw": _postpone_week,
+    "ppd": _postpone_date,
+    "del": _delete,
+    "delok": _delete_confirmed,
+}
+_NO_ID = {"add"}
+
+
+# --- Typed inputs --------------------------------------------------------------------
+
+
+async def _text_input(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: ConversationState
+) -> None:
+    """The text of a new to-do."""
+    text = (update.effective_message.text if update.effective_message else None) or ""
+    done = await run(update, context, lambda s, m, now: todos.add(s, m, text, now))
+    if done is not None:
+        tr = done[1]
+        await update.effective_message.reply_text(  # type: ignore[union-attr]
+            tr.gettext("Saved to your to-do list.") + " " + due_question(tr),
+            reply_markup=due_markup(tr, f"todo:due:{done[2].id}:"),
+        )
+
+
+async def _date_input(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: ConversationState
+) -> None:
+    """A typed date: the due of a new to-do, or a postponed one's new date."""
+    text = (update.effective_message.text if update.effective_message else None) or ""
+    todo_id, purpose = int(state.data["todo_id"]), state.step
+    done = await run(
+        update, context, lambda s, m, now: todos.date_from_input(s, m, todo_id, purpose, text, now)
+    )
+    if done is not None:
+        await _show_due_set(update, done[1], done[2])
+
+
+async def _reason_input(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: ConversationState
+) -> None:
+    """The person's own words for an "other" reason."""
+    text = (update.effective_message.text if update.effective_message else None) or ""
+    reason_id = int(state.data["reason_id"])
+    done = await run(
+        update, context, lambda s, m, now: todos.reason_text(s, m, reason_id, text, now)
+    )
+    if done is not None:
+        await _show_detail(
+            update, done[1], done[2], done[1].gettext("Thank you for telling me. Noted.")
+        )
+
+
+register_input(todos.FLOW_ADD, _text_input)
+register_input(todos.FLOW_DATE, _date_input)
+register_input(todos.FLOW_REASON, _reason_input)
 
 
 def handlers() -> list[BaseHandler]:
     """This feature's commands and buttons, in the order PTB should try them."""
-    return []
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("todo", todo_command, filters=private),
+        CallbackQueryHandler(todo_button, pattern=CALLBACK_PATTERN),
+        *todos_assign.handlers(),
+    ]

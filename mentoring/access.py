@@ -66,3 +66,36 @@ def may_coordinate(member: MemberView, programme_id: int) -> bool:
 def require(allowed: bool, action: str) -> None:
     if not allowed:
         raise AccessDenied(action)
+
+
+def may_plan_sessions(member: MemberView, group_id: int) -> bool:
+    """Create, move and cancel a group's sessions, keep its agenda, attendance and minutes:
+    the group's mentors only (coordinators may read)."""
+    return is_mentor_of(member, group_id)
+
+
+def may_answer_sessions_of(member: MemberView, group_id: int) -> bool:
+    """Answer a group's session invitations (for oneself): its mentees and mentors."""
+    return is_mentee_of(member, group_id) or is_mentor_of(member, group_id)
+
+
+def may_change_todo(member: MemberView, owner_person_id: int) -> bool:
+    """A to-do is worked on (done, not done, postponed, deleted) by its mentee only."""
+    return member.person_id == owner_person_id
+
+
+def may_assign_todos(member: MemberView, group_id: int) -> bool:
+    """Give to-dos to a group's mentees: the group's mentors."""
+    return is_mentor_of(member, group_id)
+
+
+def may_change_goal(member: MemberView, owner_person_id: int) -> bool:
+    """A development plan's goals are changed (status, note, sharing) by their mentee only;
+    a peer partner only sees the goals shared with them."""
+    return member.person_id == owner_person_id
+
+
+def may_compose_broadcast(member: MemberView, author_person_id: int, programme_id: int) -> bool:
+    """A broadcast draft is composed and confirmed by its author, while they coordinate the
+    programme; once it goes out any coordinator of the programme may cancel it (`may_coordinate`)."""
+    return member.person_id == author_person_id and may_coordinate(member, programme_id)

@@ -6,7 +6,7 @@ import gettext as _gettext
 import io
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
@@ -76,14 +76,14 @@ class Translator:
     def babel_locale(self) -> Locale:
         return Locale.parse(self.locale)
 
-    def datetime(self, moment: datetime, tz: tzinfo, fmt: str = "medium") -> str:
+    def datetime(self, moment: dt.datetime, tz: dt.tzinfo, fmt: str = "medium") -> str:
         """A moment as the reader reads it, in their zone."""
         return format_datetime(moment, fmt, tzinfo=tz, locale=self.locale)
 
-    def date(self, day: date, fmt: str = "long") -> str:
+    def date(self, day: dt.date, fmt: str = "long") -> str:
         return format_date(day, fmt, locale=self.locale)
 
-    def time(self, moment: datetime, tz: tzinfo, fmt: str = "short") -> str:
+    def time(self, moment: dt.datetime, tz: dt.tzinfo, fmt: str = "short") -> str:
         return format_time(moment, fmt, tzinfo=tz, locale=self.locale)
 
 

@@ -25,14 +25,18 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """An async engine for a SQLite (aiosqlite) or PostgreSQL (asyncpg) URL."""
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo}
+    # hide_parameters: a database error's text would otherwise carry the SQL
+    # parameters (what people wrote, their names) into the logs.
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database in (None, "", ":memory:"):
             # One shared connection, or every session would see its own empty database.
             kwargs["poolclass"] = StaticPool
             kwargs["connect_args"] = {"check_same_thread": False}
     else:
-        kwargs["pool_pre_ping"] = True
+        # Enough connections for the concurrent updates (bot/update_order.py),
+        # the sender and the planner.
+        kwargs.update(pool_pre_ping=True, pool_size=20, max_overflow=20)
     engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)

@@ -113,3 +113,7 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         telegram_bot_username="narbot_test_bot",
     )
+
+
+# The production Application with an offline bot, for every test package.
+from tests.support.app import app_and_api, app_sessions, make_app, user  # noqa: E402, F401

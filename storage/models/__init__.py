@@ -6,7 +6,9 @@ and the schema test) knows all tables.
 
 # Feature modules register their tables on Base.metadata when imported.
 from storage.models import (  # noqa: F401
+    broadcasts,
     conversation,
+    digests,
     outbox,
     peers,
     plans,
@@ -37,7 +39,8 @@ from storage.models.schedule import GroupSchedule
 
 __all__ = [
     "ConversationState", "GroupSchedule", "OutboxMessage",
-    "conversation", "outbox", "peers", "plans", "privacy", "reflections", "schedule", "scheduling",
+    "broadcasts", "conversation", "digests", "outbox", "peers", "plans", "privacy", "reflections",
+    "schedule", "scheduling",
     "sessions", "todos",
     "NAMING_CONVENTION", "ROLE_VALUES", "Base", "ChannelIdentity", "ConsentRecord", "Group", "Invite",
     "InviteRedemption", "JSONType", "Membership", "Person", "Programme", "Province", "Role",

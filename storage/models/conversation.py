@@ -21,5 +21,6 @@ class ConversationState(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     flow: Mapped[str] = mapped_column(String(32))  # e.g. "reflection", "todo_add", "todo_reason"
     step: Mapped[str] = mapped_column(String(64))
-    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Drafts (a goal's text, a to-do being assigned) live here until saved: personal.
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, info={"personal": True, "erased": {}})
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -72,6 +72,7 @@ class Person(Base):
     # A week's pause or a leave: no prompts or reminders until then.
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # /forgetme: only figures remain
 
 
 class ChannelIdentity(Base):
@@ -138,7 +139,7 @@ class Invite(Base):
     invitee_name: Mapped[str | None] = mapped_column(String(200))
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"))
     # NULL means any number of people may use the code (a group's shared link).
-    max_uses: Mapped[int | None] = mapped_column(Integer, default=1)
+    max_uses: Mapped[int | None] = mapped_column(Integer)
     use_count: Mapped[int] = mapped_column(Integer, default=0)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -40,7 +40,8 @@ class OutboxMessage(Base):
     chat_id: Mapped[str | None] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))
     priority: Mapped[int] = mapped_column(SmallInteger, default=PRIORITY_NORMAL)
-    text: Mapped[str] = mapped_column(Text)
+    # Personal: it may quote what someone wrote or name them; erased with the person, and by retention.
+    text: Mapped[str] = mapped_column(Text, info={"personal": True, "erased": ""})
     # [[{"text": "...", "data": "..."}, ...], ...]: rows of inline buttons.
     buttons: Mapped[list[list[dict[str, str]]] | None] = mapped_column(JSONType)
     # {"type": "photo" | "document", "path": "...", "filename": "..."}

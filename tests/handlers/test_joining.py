@@ -49,8 +49,9 @@ async def test_turkish_join_goes_through_language_consent_and_welcome(
 
     await user.press("Onaylıyorum")
     texts = user.texts()
-    assert "Onayınız kaydedildi" in texts[-2]
-    welcome = texts[-1]
+    assert "Onayınız kaydedildi" in texts[-3]
+    welcome = texts[-2]
+    assert "öz değerlendirme" in texts[-1].lower(), "a new mentee is offered the baseline self-assessment"
     assert "Hoş geldiniz Ayşe Yılmaz!" in welcome
     assert "Grup 1 grubunda menti (Nar Taneleri)" in welcome
     assert "/help" in welcome
@@ -70,7 +71,8 @@ async def test_turkish_join_goes_through_language_consent_and_welcome(
 
     menus = [call for call in user.api.calls_of("setMyCommands") if "scope" in call]
     assert menus and menus[-1]["scope"] == {"type": "chat", "chat_id": 5001}
-    assert [c["command"] for c in menus[-1]["commands"]] == ["language", "help", "start"]
+    menu = [c["command"] for c in menus[-1]["commands"]]
+    assert menu[-5:] == ["mydata", "forgetme", "language", "help", "start"]
 
 
 async def test_english_join_speaks_english_and_stores_the_choice(
@@ -224,4 +226,18 @@ async def test_roster_name_is_used_instead_of_the_telegram_name(
     await user.send(f"/start {code}")
     await user.press("Türkçe")
     await user.press("Onaylıyorum")
-    assert "Hoş geldiniz Fatma Demir!" in user.last_text()
+    assert "Hoş geldiniz Fatma Demir!" in user.texts()[-2]
+
+
+async def test_a_shared_group_link_lets_several_people_join(
+    app_and_api, app_sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    app, api = app_and_api
+    setup = await seed_programme(app_sessions, clock.now())
+    for user_id in (7001, 7002, 7003):
+        person = ChatUser(app, api, user_id=user_id)
+        await person.send(f"/start {setup.codes['mentee1']}")
+        await person.press("Türkçe")
+        await person.press("Onaylıyorum")
+        assert "Hoş geldiniz" in person.texts()[-2]
+    assert await count(app_sessions, Membership) == 3

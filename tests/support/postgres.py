@@ -58,7 +58,9 @@ class TemporaryPostgres:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
 
     def restart(self) -> None:
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "restart")
+        # With -l, as in start(): otherwise the new server writes to (and holds open) our output pipe.
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-l", str(self.root / "server.log"),
+                  "-m", "fast", "-w", "restart")
 
     def stop(self) -> None:
         try:

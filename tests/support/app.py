@@ -1,4 +1,6 @@
-"""An Application wired as in production, on a real database, with an offline bot."""
+"""Fixtures: an Application wired as in production, on a real database, with an offline bot.
+
+Imported by tests/conftest.py, so every test package can use them."""
 
 from __future__ import annotations
 

@@ -1,0 +1,58 @@
+"""Planning on a timer: PTB's JobQueue (APScheduler) runs the planner every minute.
+
+The job keeps no state of its own: what is due and what was planned live in
+the database (the planner's log and the outbox's idempotency keys), so a
+restart, a missed tick or a second process sends nothing twice. On PostgreSQL
+the planner takes an advisory lock, so only one process plans at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram.ext import Application, ContextTypes, Job
+
+from handlers.services import services
+from mentoring.digest import plan_digests
+from mentoring.reports import plan_progress_reports
+from mentoring.waves import plan_due
+
+logger = logging.getLogger(__name__)
+
+PLAN_JOB = "narbot.plan"
+PLAN_EVERY = timedelta(seconds=60)
+
+
+def start_planning(application: Application) -> Job:
+    """Plan at once (catching up after downtime), then every minute."""
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise RuntimeError("Planning needs PTB's JobQueue: install python-telegram-bot[job-queue]")
+    for old in job_queue.get_jobs_by_name(PLAN_JOB):
+        old.schedule_removal()
+    # No misfire grace limit: the first pass is scheduled in post_init, before the
+    # JobQueue starts; APScheduler would otherwise skip it if start-up took over a second.
+    return job_queue.run_repeating(
+        plan_job, interval=PLAN_EVERY, first=0, name=PLAN_JOB,
+        job_kwargs={"misfire_grace_time": None, "coalesce": True},
+    )
+
+
+async def plan_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One planning pass in its own transaction; logs counts only."""
+    svc = services(context)
+    async with svc.sessions.begin() as session:
+        report = await plan_due(session, svc.clock.now())
+        # Digests are planned under the same planner lock, so only one process builds them.
+        digests = await plan_digests(session, svc.clock.now()) if report.planned_by_us else 0
+        progress = await plan_progress_reports(session, svc.clock.now()) if report.planned_by_us else 0
+    if digests:
+        logger.info("Planned %d digests", digests)
+    if progress:
+        logger.info("Queued %d progress reports", progress)
+    if not report.planned_by_us:
+        logger.debug("Another process is planning; skipped")
+    elif report.queued or report.dropped:
+        logger.info("Planned %d messages, recorded %d as dropped, across %d groups: %s",
+                    report.queued, report.dropped, report.groups, dict(report.stages))

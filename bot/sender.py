@@ -1,0 +1,412 @@
+"""The one sender: delivers the outbox while keeping Telegram's limits (principle 3).
+
+Each pass claims a small batch of due rows (about a second's worth; the next
+batch is claimed while this one goes out), decides per row with
+`mentoring.delivery.decide` (send, defer, drop, fail), books a send slot from
+`Limits` for every row it sends, and records each result (results that finish
+together share one transaction). Sends run concurrently (a hung request does
+not stall the queue) but start no faster than the configured rate.
+
+Crash policy (docs/outbox.md): at most once. A graceful `stop()` lets sends in
+flight finish and gives never-attempted rows back, so a stop and restart loses
+and repeats nothing; rows a killed process left "sending" are failed after a
+lease, never re-sent, because they may have reached the person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from bot.sender_messages import CAPTION_LIMIT, keyboard, seconds_of, send_file
+from bot.sender_pacing import Limits, LoopTimer, Timer
+from mentoring import consent
+from mentoring.clock import Clock
+from mentoring.delivery import BLOCKED, TELEGRAM, Defer, Drop, Fail, Send, backoff, decide
+from storage.models import OutboxMessage
+from storage.repositories import outbox
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DATABASE_ATTEMPTS = 5
+IN_DOUBT = "interrupted while sending: delivery unknown, not retried"
+# A 429 pause longer than this gives claimed rows back instead of holding them.
+RELEASE_AFTER_PAUSE = 30.0
+
+
+@dataclass(frozen=True)
+class SenderConfig:
+    rate_per_second: float = 25.0
+    # Transient faults are retried with backoff 1, 2, 4 ... s: ten attempts span about 8 minutes.
+    max_attempts: int = 10
+    max_in_flight: int = 32
+    # A row "sending" for longer than this was left by a dead sender.
+    lease: timedelta = timedelta(minutes=5)
+    idle_interval: float = 1.0
+
+
+@dataclass
+class _Job:
+    row_id: int
+    person_id: int | None
+    chat_id: str
+    text: str
+    buttons: list[list[dict[str, str]]] | None
+    attachment: dict[str, str] | None
+    attempts: int
+    attachment_sent: bool
+
+    @classmethod
+    def of(cls, row: OutboxMessage, chat_id: str) -> _Job:
+        return cls(
+            row.id,
+            row.person_id,
+            chat_id,
+            row.text,
+            row.buttons,
+            row.attachment,
+            row.attempts,
+            row.sent_message_id is not None,
+        )
+
+
+@dataclass
+class _Pass:
+    settled: int = 0
+    jobs: list[_Job] = field(default_factory=list)
+    # When rows were due but their chats were still within a per-chat limit.
+    chat_ready_at: float | None = None
+
+
+class Sender:
+    """Delivers due outbox rows; `run()` until `stop()`, or `run_once()`/`drain()` in tests."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        config: SenderConfig | None = None,
+        *,
+        timer: Timer | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.bot, self.sessions, self.clock = bot, sessions, clock
+        self.config = config or SenderConfig()
+        self.timer: Timer = timer or LoopTimer()
+        self.limits = Limits(self.config.rate_per_second)
+        self._rng = rng or random.Random()
+        self._room = asyncio.Semaphore(self.config.max_in_flight)
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._stopping = False
+        self._next_recovery = 0.0
+        # One sender transaction at a time: on SQLite concurrent writers only wait for each other.
+        self._database = asyncio.Lock()
+        self._flushing = asyncio.Lock()
+        self._results: list[Callable[[AsyncSession], Awaitable[object]]] = []
+
+    # ------------------------------------------------------------------ running
+
+    async def run(self) -> None:
+        """Deliver until `stop()`; sends in flight are finished before returning."""
+        ahead: asyncio.Task[_Pass] | None = None
+        try:
+            while not self._stopping:
+                await self._recover_when_due()
+                progress = await ahead if ahead is not None else await self._claim()
+                ahead = None
+                if progress.jobs and not self._stopping:
+                    # Claim the next batch while this one goes out: database time costs no sends.
+                    busy = {job.chat_id for job in progress.jobs}
+                    ahead = asyncio.create_task(self._claim(busy))
+                await self._dispatch(progress.jobs)
+                if self._stopping:
+                    break
+                if progress.settled or progress.jobs:
+                    continue
+                wait = self.config.idle_interval
+                if progress.chat_ready_at is not None:
+                    wait = min(wait, max(0.0, progress.chat_ready_at - self.timer.now()))
+                await self.timer.sleep(wait)
+        finally:
+            if ahead is not None:
+                unsent = [job.row_id for job in (await ahead).jobs]
+                await self._write(lambda s: outbox.release(s, unsent))
+            await self._finish_in_flight()
+
+    async def stop(self) -> None:
+        """Stop claiming; `run()` then finishes sends in flight and gives back the rest."""
+        self._stopping = True
+        if isinstance(self.timer, LoopTimer):
+            self.timer.wake()
+
+    async def run_once(self) -> int:
+        """One pass, waiting for its sends: how many rows it sent, deferred, dropped or failed."""
+        progress = await self._step()
+        await self._finish_in_flight()
+        return progress.settled + len(progress.jobs)
+
+    async def drain(self) -> int:
+        """Passes until nothing is due (per-chat waits are slept through on the timer)."""
+        total = 0
+        while True:
+            progress = await self._step()
+            await self._finish_in_flight()
+            total += progress.settled + len(progress.jobs)
+            if progress.settled or progress.jobs:
+                continue
+            if progress.chat_ready_at is None:
+                return total
+            await self.timer.sleep(progress.chat_ready_at - self.timer.now())
+
+    async def recover(self) -> int:
+        """Fail rows a dead sender left "sending" for longer than the lease (at most once)."""
+        before = self.clock.now() - self.config.lease
+        count = await self._write(lambda s: outbox.fail_stale_sending(s, before, IN_DOUBT))
+        if count:
+            logger.warning("Outbox: %d rows were left mid-send by a stopped sender", count)
+        return count
+
+    # ------------------------------------------------------------------ one pass
+
+    async def _step(self) -> _Pass:
+        await self._recover_when_due()
+        progress = await self._claim()
+        await self._dispatch(progress.jobs)
+        return progress
+
+    async def _recover_when_due(self) -> None:
+        if self.timer.now() >= self._next_recovery:
+            await self.recover()
+            self._next_recovery = self.timer.now() + self.config.lease.total_seconds() / 2
+
+    async def _claim(self, busy: frozenset[str] | set[str] = frozenset()) -> _Pass:
+        """Claim about a second's worth of due rows, skipping chats in `busy` (being sent to)."""
+        return await self._write(lambda session: self._claim_in(session, busy))
+
+    async def _claim_in(self, session: AsyncSession, busy: frozenset[str] | set[str]) -> _Pass:
+        now, moment = self.clock.now(), self.timer.now()
+        batch = max(1, math.ceil(self.config.rate_per_second))
+        # Two batches ahead: a batch claimed in advance goes out after the current one.
+        horizon = moment + 2 * batch * self.limits.interval
+        progress = _Pass()
+        rows = await outbox.due(session, now, batch * 4)
+        person_ids = {r.person_id for r in rows if r.person_id is not None}
+        people, identities = await outbox.people_and_identities(session, person_ids, TELEGRAM)
+        withdrawn = await consent.withdrawn_among(session, person_ids)
+        chosen: dict[str, _Job] = {}
+        for row in rows:
+            person = people.get(row.person_id) if row.person_id is not None else None
+            decision = decide(
+                row, person, identities.get(row.person_id or 0, []), now,
+                consent_withdrawn=row.person_id in withdrawn,
+            )
+            if isinstance(decision, Send):
+                ready = self.limits.chat_ready_at(decision.chat_id)
+                if decision.chat_id in chosen or decision.chat_id in busy or len(chosen) >= batch:
+                    continue
+                if ready > horizon:
+                    progress.chat_ready_at = min(progress.chat_ready_at or ready, ready)
+                    continue
+                chosen[decision.chat_id] = _Job.of(row, decision.chat_id)
+                continue
+            if isinstance(decision, Defer):
+                await outbox.defer(session, row.id, decision.until)
+            elif isinstance(decision, Drop):
+                await outbox.close_pending(session, row.id, "dropped", decision.reason)
+            elif isinstance(decision, Fail):
+                await outbox.close_pending(session, row.id, "failed", decision.reason)
+            progress.settled += 1
+        won = set(await outbox.claim(session, [j.row_id for j in chosen.values()], now))
+        jobs = [job for job in chosen.values() if job.row_id in won]
+        # Chats that may receive now go first; one still within its interval waits at the end.
+        progress.jobs = sorted(jobs, key=lambda job: self.limits.chat_ready_at(job.chat_id))
+        return progress
+
+    async def _dispatch(self, jobs: list[_Job]) -> None:
+        for index, job in enumerate(jobs):
+            await self._room.acquire()
+            if not await self._wait_for_slot(job.chat_id):
+                self._room.release()
+                unsent = [j.row_id for j in jobs[index:]]
+                await self._write(lambda s, ids=unsent: outbox.release(s, ids))  # type: ignore[misc]
+                return
+            task = asyncio.get_running_loop().create_task(self._deliver(job))
+            self._in_flight.add(task)
+            task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        self._room.release()
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("Outbox delivery crashed", exc_info=task.exception())
+
+    async def _wait_for_slot(self, chat_id: str) -> bool:
+        """Sleep until the booked slot; False if stopping or a long 429 pause says give rows back."""
+        at = self.limits.reserve(chat_id, self.timer.now())
+        while True:
+            if self._stopping:
+                return False
+            paused = self.limits.paused_until() - self.timer.now()
+            if paused > RELEASE_AFTER_PAUSE:
+                return False
+            wait = max(at, self.limits.paused_until()) - self.timer.now()
+            if wait <= 0:
+                return True
+            await self.timer.sleep(wait)
+
+    async def _finish_in_flight(self) -> None:
+        while self._in_flight:
+            await asyncio.gather(*list(self._in_flight), return_exceptions=True)
+        self.limits.forget_idle_chats(self.timer.now())
+
+    async def _record(self, result: Callable[[AsyncSession], Awaitable[object]]) -> None:
+        """Write a send's result; results waiting meanwhile share one transaction (group commit).
+
+        On SQLite every commit is a disk sync: one per send would cap the rate.
+        """
+        self._results.append(result)
+        async with self._flushing:
+            batch, self._results = self._results, []
+            if not batch:
+                return  # an earlier flush took ours
+
+            async def apply(session: AsyncSession) -> None:
+                for each in batch:
+                    await each(session)
+
+            await self._write(apply)
+
+    async def _write(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """`work` in its own transaction, one at a time per sender, retried while SQLite is busy."""
+        for attempt in range(DATABASE_ATTEMPTS):
+            try:
+                async with self._database, self.sessions.begin() as session:
+                    return await work(session)
+            except OperationalError:
+                if attempt == DATABASE_ATTEMPTS - 1:
+                    raise
+                logger.warning("Outbox: the database is busy; retrying")
+                await asyncio.sleep(0.1 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    # ------------------------------------------------------------------ one message
+
+    async def _deliver(self, job: _Job) -> None:
+        attempts = job.attempts + 1
+        try:
+            message_id = await self._send(job)
+        except RetryAfter as exc:
+            seconds = seconds_of(exc.retry_after)
+            self.limits.pause(self.timer.now(), seconds)
+            logger.warning("Outbox: Telegram asked to pause %.0fs (row %d)", seconds, job.row_id)
+            await self._settle_retry(
+                job, attempts, timedelta(seconds=seconds), "rate limited (429)"
+            )
+        except Forbidden as exc:
+            await self._settle_forbidden(job, attempts, exc.message)
+        except (BadRequest, ChatMigrated) as exc:
+            # Resending the same request cannot succeed.
+            await self._settle_failed(job, attempts, exc.message)
+        except NetworkError as exc:  # timeouts, connection faults and 5xx
+            if attempts >= self.config.max_attempts:
+                await self._settle_failed(
+                    job, attempts, f"gave up after {attempts} attempts: {exc.message}"
+                )
+            else:
+                await self._settle_retry(job, attempts, backoff(attempts, self._rng), exc.message)
+        except TelegramError as exc:
+            await self._settle_failed(job, attempts, exc.message)
+        except OSError as exc:  # an attachment that cannot be read
+            await self._settle_failed(
+                job, attempts, f"attachment unreadable: {exc.__class__.__name__}"
+            )
+        else:
+            now = self.clock.now()
+            await self._record(lambda s: outbox.mark_sent(s, job.row_id, attempts, message_id, now))
+
+    async def _send(self, job: _Job) -> str:
+        markup = keyboard(job.buttons)
+        attachment = job.attachment
+        if attachment is not None and not Path(attachment["path"]).is_file():
+            # A lost file (a cleaned temp folder, another host) must not cost the text too.
+            logger.warning("Outbox row %s: attachment missing, sending the text alone", job.row_id)
+            attachment = None
+        if attachment is None:
+            return await self._send_text(job.chat_id, job.text, markup)
+        # Telegram counts captions in UTF-16 code units (an emoji can count twice).
+        fits = len(job.text.encode("utf-16-le")) // 2 <= CAPTION_LIMIT
+        if not job.attachment_sent:
+            message = await send_file(
+                self.bot,
+                job.chat_id,
+                attachment,
+                job.text if fits else None,
+                markup if fits else None,
+            )
+            if fits:
+                return str(message.message_id)
+            # Remember the first part, so a retry of the text does not repeat the file.
+            first = str(message.message_id)
+            await self._write(lambda s: outbox.note_first_part(s, job.row_id, first))
+            job.attachment_sent = True
+            if not await self._wait_for_slot(job.chat_id):
+                raise _Interrupted
+        return await self._send_text(job.chat_id, job.text, markup)
+
+    async def _send_text(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> str:
+        message = await self.bot.send_message(chat_id, text, reply_markup=markup)
+        return str(message.message_id)
+
+    # ------------------------------------------------------------------ results
+
+    async def _settle_retry(self, job: _Job, attempts: int, after: timedelta, reason: str) -> None:
+        at = self.clock.now() + after
+        await self._record(lambda s: outbox.retry_later(s, job.row_id, attempts, at, reason))
+
+    async def _settle_failed(self, job: _Job, attempts: int, reason: str) -> None:
+        logger.warning("Outbox: row %d failed after %d attempt(s)", job.row_id, attempts)
+        await self._record(lambda s: outbox.mark_failed(s, job.row_id, attempts, reason))
+
+    async def _settle_forbidden(self, job: _Job, attempts: int, reason: str) -> None:
+        now = self.clock.now()
+
+        async def unreachable(session: AsyncSession) -> None:
+            await outbox.mark_failed(session, job.row_id, attempts, f"{BLOCKED}: {reason}")
+            people = await outbox.block_identity(session, TELEGRAM, job.chat_id, now)
+            given_up = 0
+            for person_id in people:
+                given_up += await outbox.fail_pending_for_person(session, person_id, BLOCKED)
+            logger.warning(
+                "Outbox: row %d: unreachable; %d more rows given up", job.row_id, given_up
+            )
+
+        await self._record(unreachable)
+
+
+class _Interrupted(NetworkError):
+    """Stopped between the two parts of a long-captioned attachment; the text part is retried."""
+
+    def __init__(self) -> None:
+        super().__init__("stopped before the text part")

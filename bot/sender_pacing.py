@@ -1,0 +1,105 @@
+"""Telegram's sending limits as a schedule of slots, on a monotonic timer the tests can replace.
+
+The limits: an overall rate (below Telegram's ~30/s so replies have room), one
+message per second to a private chat, 20 per minute to a group chat (chat id
+< 0), and a global pause after a 429 for as long as Telegram asks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import Protocol
+
+PRIVATE_CHAT_INTERVAL = 1.0
+GROUP_CHAT_LIMIT, GROUP_CHAT_WINDOW = 20, 60.0
+
+
+class Timer(Protocol):
+    """Monotonic seconds and a way to wait for them."""
+
+    def now(self) -> float: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class LoopTimer:
+    """The event loop's monotonic clock; a sleep ends early when `wake()` is called."""
+
+    def __init__(self) -> None:
+        self._wake = asyncio.Event()
+
+    def now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        try:
+            await asyncio.wait_for(self._wake.wait(), seconds)
+        except TimeoutError:
+            pass
+
+    def wake(self) -> None:
+        self._wake.set()
+
+
+class Limits:
+    """Hands out send slots that keep every limit; `reserve` books one and says when it starts.
+
+    The overall rate is a token bucket holding `slack` seconds of sends: time
+    lost between two batches (a database round trip) is made up at once, and
+    no one-second window sees more than rate * (1 + slack) + 1 sends (28.5 at 25/s).
+    """
+
+    def __init__(self, rate_per_second: float, slack: float = 0.1) -> None:
+        if rate_per_second <= 0:
+            raise ValueError("the sending rate must be positive")
+        self.interval = 1.0 / rate_per_second
+        self.slack = slack
+        self._next_slot = 0.0
+        self._paused_until = 0.0
+        self._private: dict[str, float] = {}
+        self._groups: dict[str, deque[float]] = {}
+
+    def chat_ready_at(self, chat_id: str) -> float:
+        """The earliest moment this chat may receive the next message."""
+        if _is_group(chat_id):
+            stamps = self._groups.get(chat_id)
+            if stamps is None or len(stamps) < GROUP_CHAT_LIMIT:
+                return 0.0
+            return stamps[-GROUP_CHAT_LIMIT] + GROUP_CHAT_WINDOW
+        return self._private.get(chat_id, 0.0)
+
+    def reserve(self, chat_id: str, now: float) -> float:
+        """Book the next slot for a message to `chat_id`; returns when it may be sent."""
+        start = max(
+            now - self.slack, self._next_slot, self._paused_until, self.chat_ready_at(chat_id)
+        )
+        self._next_slot = start + self.interval
+        at = max(start, now)
+        if _is_group(chat_id):
+            stamps = self._groups.setdefault(chat_id, deque(maxlen=GROUP_CHAT_LIMIT))
+            stamps.append(at)
+        else:
+            self._private[chat_id] = at + PRIVATE_CHAT_INTERVAL
+        return at
+
+    def pause(self, now: float, seconds: float) -> None:
+        """A 429: nothing at all goes out for `seconds`."""
+        self._paused_until = max(self._paused_until, now + seconds)
+
+    def paused_until(self) -> float:
+        return self._paused_until
+
+    def forget_idle_chats(self, now: float) -> None:
+        """Drop per-chat bookkeeping that no longer limits anything (keeps memory flat)."""
+        self._private = {c: t for c, t in self._private.items() if t > now}
+        self._groups = {
+            c: s for c, s in self._groups.items() if s and s[-1] + GROUP_CHAT_WINDOW > now
+        }
+
+
+def _is_group(chat_id: str) -> bool:
+    return chat_id.startswith("-")

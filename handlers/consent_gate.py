@@ -1,0 +1,135 @@
+"""The consent gate: a member whose consent is withdrawn or older than the current notice
+is answered only with the notice (accept / decline) or how to erase, before any other
+handler sees what they sent.
+
+Runs in handler group -1; raising ApplicationHandlerStop keeps the update from
+the features.
+"""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, ContextTypes, TypeHandler,
+)
+
+from handlers.common import load_member, tell_stranger
+from handlers.joining import notice_text
+from handlers.menus import set_person_menu
+from handlers.replies import edit_or_reply
+from handlers.services import CHANNEL, services, user_key
+from handlers.texts import status_text
+from mentoring import consent
+from mentoring.consent import NOTICE_VERSION, Standing
+from mentoring.i18n import Translator, translator
+
+logger = logging.getLogger(__name__)
+
+CALLBACK_PATTERN = r"^consent:"
+# What a person may still do without current consent: answer the notice, see or erase their data.
+ALLOWED_CALLBACKS = ("consent:", "privacy:")
+ALLOWED_COMMANDS = ("/mydata", "/forgetme")
+
+
+def _allowed_anyway(update: Update) -> bool:
+    if update.callback_query is not None:
+        return (update.callback_query.data or "").startswith(ALLOWED_CALLBACKS)
+    message = update.effective_message
+    if message is not None and message.text:
+        command = message.text.split(maxsplit=1)[0].split("@", 1)[0].lower()
+        return command in ALLOWED_COMMANDS
+    return False
+
+
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop everything else until a member's consent covers the current notice."""
+    chat = update.effective_chat
+    if update.effective_user is None or chat is None or chat.type != Chat.PRIVATE:
+        return
+    if update.message is None and update.callback_query is None:
+        return  # edits, blocks and other service updates are not requests to answer
+    async with services(context).sessions.begin() as session:
+        standing = await consent.standing(session, CHANNEL, user_key(update))
+    if standing is None or standing.is_current or _allowed_anyway(update):
+        return
+    tr = translator(standing.locale)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    if standing.withdrawn:
+        await chat.send_message(withdrawn_text(tr, standing), reply_markup=_show_notice_button(tr))
+    else:
+        await chat.send_message(notice_text(tr), reply_markup=consent_buttons(tr))
+    logger.info("Held an update of person %s until consent (withdrawn=%s)", standing.person_id,
+                standing.withdrawn)
+    raise ApplicationHandlerStop
+
+
+def consent_buttons(tr: Translator) -> InlineKeyboardMarkup:
+    _ = tr.gettext
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(_("I agree"), callback_data=f"consent:yes:{NOTICE_VERSION}")],
+        [InlineKeyboardButton(_("I do not agree"), callback_data=f"consent:no:{NOTICE_VERSION}")],
+    ])
+
+
+def _show_notice_button(tr: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(tr.gettext("Read the notice and come back"), callback_data="consent:show")
+    ]])
+
+
+def withdrawn_text(tr: Translator, standing: Standing) -> str:
+    _ = tr.gettext
+    assert standing.withdrawn_at is not None
+    return _(
+        "You withdrew your consent on {date}, so Narbot does not write to you and does not "
+        "process what you send.\n\n"
+        "To come back, read the notice and accept it. To receive your data send /mydata; "
+        "to have it erased send /forgetme."
+    ).format(date=tr.datetime(standing.withdrawn_at, ZoneInfo(standing.timezone), "long"))
+
+
+async def consent_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the notice again, or take a member's answer to it."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    action, _sep, version = query.data.removeprefix("consent:").partition(":")
+    svc = services(context)
+    now = svc.clock.now()
+    async with svc.sessions.begin() as session:
+        standing = await consent.standing(session, CHANNEL, user_key(update))
+        if standing is not None and action in ("yes", "no") and version == NOTICE_VERSION:
+            if action == "yes":
+                await consent.accept_current(session, standing.person_id, now)
+            else:
+                await consent.withdraw(session, standing.person_id, now)
+            standing = await consent.standing(session, CHANNEL, user_key(update))
+        member = await load_member(session, update) if standing is not None else None
+    if standing is None or member is None:
+        await tell_stranger(update, context)
+        return
+    await query.answer()
+    tr = translator(standing.locale)
+    if standing.is_current:
+        thanks = tr.gettext("Thank you. Your consent has been recorded.")
+        text = thanks + "\n\n" + status_text(tr, member)
+        await edit_or_reply(update, text)
+        assert update.effective_chat is not None
+        await set_person_menu(context.bot, update.effective_chat.id, member)
+    elif standing.withdrawn and action != "show":
+        await edit_or_reply(update, withdrawn_text(tr, standing), _show_notice_button(tr))
+    else:
+        # "show", or an answer to an older notice: the current one is what counts.
+        await edit_or_reply(update, notice_text(tr), consent_buttons(tr))
+
+
+def gate_handlers() -> list[BaseHandler]:
+    """Handlers for group -1, tried before every feature."""
+    return [TypeHandler(Update, gate)]
+
+
+def handlers() -> list[BaseHandler]:
+    return [CallbackQueryHandler(consent_button, pattern=CALLBACK_PATTERN)]

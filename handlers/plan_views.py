@@ -1,0 +1,117 @@
+"""How the development plan looks on a phone: overview, areas, goal pages, one goal, a question."""
+
+from __future__ import annotations
+
+from mentoring.areas import Area
+from mentoring.assessment import Progress
+from mentoring.i18n import N_, Translator
+from mentoring.outbox import Button
+from mentoring.plan_view import PlanOverview
+from mentoring.plans import PlanContext
+from storage.models.plans import GOAL_STATUSES, PlanGoal
+
+GOALS_PER_PAGE = 5
+STATUS_ICONS = {"not_started": "○", "in_progress": "◐", "done": "●"}
+STATUS_NAMES = {"not_started": N_("Not started"), "in_progress": N_("In progress"), "done": N_("Completed")}
+Rows = list[list[Button]]
+
+
+def short(text: str | None, most: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
+def overview_view(tr: Translator, view: PlanOverview) -> tuple[str, Rows]:
+    _ = tr.gettext
+    done = sum(goal.status == "done" for goal in view.goals)
+    lines = [_("Your development plan"), "", _("Priority development areas:")]
+    lines += [f"• {area.title(tr)}" for area in view.chosen_areas] or [_("(none chosen yet)")]
+    lines += ["", tr.ngettext("{count} goal, {done} done", "{count} goals, {done} done",
+                              len(view.goals)).format(count=len(view.goals), done=done)]
+    rows = [[Button(_("Priority areas"), "plan:areas")],
+            [Button(_("My goals"), "plan:l:0"), Button(_("New goal"), "plan:new")]]
+    if view.baseline.next_area is not None:
+        rows.append([Button(_("Self-assessment"), "plan:sa:baseline:go")])
+    return "\n".join(lines), rows
+
+
+def areas_view(tr: Translator, areas: tuple[Area, ...], chosen: set[str]) -> tuple[str, Rows]:
+    _ = tr.gettext
+    text = _("Which areas do you want to develop first? Tap to choose or un-choose; choose as many as "
+             "you like.")
+    rows = [[Button(("✓ " if area.key in chosen else "") + area.title(tr), f"plan:a:{area.key}")]
+            for area in areas]
+    rows.append([Button(_("Done"), "plan:menu")])
+    return text, rows
+
+
+def due_text(tr: Translator, goal: PlanGoal) -> str:
+    return tr.date(goal.due_on, "medium") if goal.due_on else "—"
+
+
+def goals_view(tr: Translator, goals: list[PlanGoal], page: int) -> tuple[str, Rows]:
+    _ = tr.gettext
+    pages = max(1, -(-len(goals) // GOALS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = goals[page * GOALS_PER_PAGE:(page + 1) * GOALS_PER_PAGE]
+    if not goals:
+        return _("Your plan has no goals yet. Add your first one!"), [
+            [Button(_("New goal"), "plan:new")], [Button(_("Back"), "plan:menu")]]
+    lines = [_("Your goals (page {page} of {pages}):").format(page=page + 1, pages=pages), ""]
+    for number, goal in enumerate(shown, start=page * GOALS_PER_PAGE + 1):
+        lines.append(_("{number}. {icon} {what} (by {due})").format(
+            number=number, icon=STATUS_ICONS[goal.status], what=short(goal.what, 200), due=due_text(tr, goal)))
+    rows = [[Button(str(number), f"plan:g:{goal.id}")
+             for number, goal in enumerate(shown, start=page * GOALS_PER_PAGE + 1)]]
+    nav = []
+    if page > 0:
+        nav.append(Button("◀", f"plan:l:{page - 1}"))
+    if page < pages - 1:
+        nav.append(Button("▶", f"plan:l:{page + 1}"))
+    if nav:
+        rows.append(nav)
+    rows += [[Button(_("New goal"), "plan:new"), Button(_("Back"), "plan:menu")]]
+    return "\n".join(lines), rows
+
+
+def goal_view(tr: Translator, goal: PlanGoal) -> tuple[str, Rows]:
+    _ = tr.gettext
+    lines = [
+        _("Goal: {what}").format(what=goal.what or "—"),
+        _("How you will know: {measure}").format(measure=goal.measure or "—"),
+        _("By: {due}").format(due=due_text(tr, goal)),
+        _("Status: {status}").format(status=_(STATUS_NAMES[goal.status])),
+    ]
+    if goal.note:
+        lines.append(_("Note: {note}").format(note=goal.note))
+    lines.append(_("Shared with your peer partner.") if goal.shared else _("Only you can see this goal."))
+    rows = [[Button(("• " if goal.status == status else "") + _(STATUS_NAMES[status]), f"plan:st:{goal.id}:{status}")
+             for status in GOAL_STATUSES],
+            [Button(_("Change the note") if goal.note else _("Add a note"), f"plan:n:{goal.id}")],
+            [Button(_("Stop sharing with my partner") if goal.shared else _("Share with my partner"),
+                    f"plan:sh:{goal.id}:{0 if goal.shared else 1}")],
+            [Button(_("Back to my goals"), "plan:l:0")]]
+    return "\n".join(lines), rows
+
+
+def due_question(tr: Translator, ctx: PlanContext) -> tuple[str, Rows]:
+    _ = tr.gettext
+    rows = [[Button(_("In 2 weeks"), "plan:due:2w"), Button(_("In a month"), "plan:due:1m")]]
+    if ctx.ends_on is not None:
+        rows.append([Button(_("By the end of the programme"), "plan:due:end")])
+    rows += [[Button(_("Type a date"), "plan:due:date")], [Button(_("Cancel"), "plan:cancel")]]
+    return _("Step 3 of 3: by when?"), rows
+
+
+def question_view(tr: Translator, progress: Progress) -> tuple[str, Rows]:
+    """One self-assessment question, or the thanks at the end."""
+    _ = tr.gettext
+    area = progress.next_area
+    if area is None:
+        return _("Thank you! Your self-assessment is saved."), [[Button(_("My development plan"), "plan:menu")]]
+    text = "\n".join([
+        _("Self-assessment ({number} of {total})").format(number=progress.answered + 1, total=progress.total),
+        "", area.title(tr), "",
+        _("How would you rate yourself? 1 = just starting, 5 = very confident."),
+    ])
+    return text, [[Button(str(score), f"plan:sa:{progress.stage}:{area.key}:{score}") for score in range(1, 6)]]

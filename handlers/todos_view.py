@@ -1,0 +1,257 @@
+"""What the to-do list looks like: texts and buttons, and the refusals' words.
+
+Callback data (all under Telegram's 64 bytes): `todo:<action>:<id>[:<arg>]`,
+page buttons `todo:pg:<page>:<list version>`; /assign uses `asg:` (handlers/todos_assign.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from handlers.common import load_member, refuse, tell_stranger
+from handlers.services import services
+from mentoring.access import AccessDenied
+from mentoring.errors import DomainError
+from mentoring.i18n import N_, Translator, translator
+from mentoring.joining import MemberView
+from mentoring.todo_due import due_label
+from mentoring.todo_views import PAGE_SIZE, TodoPage, TodoView
+
+T = TypeVar("T")
+LABEL_MAX = 40
+LINE_MAX = 70
+REASONS_SHOWN = 3
+
+REASON_LABELS = {
+    "no_time": N_("No time"),
+    "no_chance": N_("No chance to apply it"),
+    "unclear": N_("It was unclear"),
+    "needed_help": N_("I needed help"),
+    "other": N_("Other"),
+}
+_ERRORS = {
+    "todo_gone": N_("This to-do no longer exists. Nothing was changed."),
+    "todo_closed": N_("This to-do is already closed. Nothing was changed."),
+    "todo_from_mentor": N_(
+        "This to-do is from your mentor: you cannot delete it, but you can mark it done or say why it was not done."
+    ),
+    "stale_button": N_("This button is no longer active."),
+    "not_a_mentee": N_("The to-do list is for mentees. Mentors give to-dos with /assign."),
+    "not_a_mentor": N_("Only the mentors of a group can give to-dos."),
+    "no_mentees": N_("This group has no mentees yet."),
+    "todo_empty": N_(
+        "Please write it as a text message: stickers, voice notes and photos cannot be saved here."
+    ),
+    "todo_too_long": N_(
+        "This can be at most {limit} characters long; yours has {length}. Please shorten it and send it again."
+    ),
+    "bad_date": N_("Please type the date as DD.MM.YYYY, for example 05.12.2026."),
+    "date_past": N_("That date has passed. Please type a date from today on."),
+    "date_far": N_("That date is more than a year away. Please type a nearer date."),
+}
+
+
+def error_text(tr: Translator, error: DomainError) -> str:
+    if isinstance(error, AccessDenied):
+        return tr.gettext("That is not available to you.")
+    return tr.gettext(_ERRORS.get(error.code, _ERRORS["stale_button"])).format(**error.values)
+
+
+async def run(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    action: Callable[[AsyncSession, MemberView, datetime], Awaitable[T]],
+) -> tuple[MemberView, Translator, T] | None:
+    """Run one domain action for the member in one transaction; refusals change nothing."""
+    svc = services(context)
+    member: MemberView | None = None
+    try:
+        async with svc.sessions.begin() as session:
+            member = await load_member(session, update)
+            result = await action(session, member, svc.clock.now()) if member is not None else None
+    except DomainError as error:
+        # The transaction was rolled back: a refused button or input changes nothing.
+        tr = translator(member.locale if member else None)
+        await refuse(update, tr, error_text(tr, error))
+        return None
+    if member is None:
+        await tell_stranger(update, context)
+        return None
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    return member, translator(member.locale), result
+
+
+def _cut(text: str | None, limit: int) -> str:
+    text = " ".join((text or "…").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _mark(item: TodoView) -> str:
+    if item.status == "done":
+        return "✅"
+    if item.status == "not_done":
+        return "❌"
+    return "⏰" if item.overdue else "⬜"
+
+
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+def list_text(tr: Translator, page: TodoPage) -> str:
+    _ = tr.gettext
+    if not page.items:
+        return _(
+            "Your to-do list is empty. Add the first step you want to take before the next session."
+        )
+    lines = [
+        _("Your to-do list (page {page} of {pages})").format(page=page.page + 1, pages=page.pages),
+        _("Open: {open} · Done: {done} · Not done: {not_done}").format(
+            open=page.open, done=page.done, not_done=page.not_done
+        ),
+        "",
+    ]
+    for number, item in enumerate(page.items, start=page.page * PAGE_SIZE + 1):
+        line = f"{number}. {_mark(item)} {_cut(item.text, LINE_MAX)}"
+        if item.status == "open" and item.due.kind != "none":
+            line += f" — {due_label(tr, item.due)}"
+        lines.append(line)
+    lines += ["", _("Tap a to-do to mark it done, say why it was not done, or postpone it.")]
+    return "\n".join(lines)
+
+
+def list_markup(tr: Translator, page: TodoPage) -> InlineKeyboardMarkup:
+    rows = [
+        [_button(f"{number}. {_cut(item.text, LABEL_MAX)}", f"todo:v:{item.id}:{page.page}")]
+        for number, item in enumerate(page.items, start=page.page * PAGE_SIZE + 1)
+    ]
+    arrows = []
+    if page.page > 0:
+        arrows.append(_button("◀", f"todo:pg:{page.page - 1}:{page.version}"))
+    if page.page < page.pages - 1:
+        arrows.append(_button("▶", f"todo:pg:{page.page + 1}:{page.version}"))
+    if arrows:
+        rows.append(arrows)
+    rows.append([_button(tr.gettext("➕ Add a to-do"), "todo:add")])
+    return InlineKeyboardMarkup(rows)
+
+
+def detail_text(tr: Translator, item: TodoView) -> str:
+    _ = tr.gettext
+    status = {
+        "open": _("Status: open"),
+        "done": _("Status: done"),
+        "not_done": _("Status: not done"),
+    }[item.status]
+    lines = [f"{_mark(item)} {status}", "", item.text or _("(text erased)"), ""]
+    if item.from_mentor:
+        lines.append(_("From your mentor {name}").format(name=item.mentor_name or "…"))
+    if item.status == "open":
+        lines.append(_("Due: {due}").format(due=due_label(tr, item.due)))
+        if item.overdue:
+            lines.append(_("The due date has passed."))
+    if item.goal_title:
+        lines.append(_("Goal: {goal}").format(goal=_cut(item.goal_title, 100)))
+    if item.postponed_count:
+        lines.append(
+            tr.ngettext(
+                "Postponed {count} time", "Postponed {count} times", item.postponed_count
+            ).format(count=item.postponed_count)
+        )
+    for code, text in item.reasons[-REASONS_SHOWN:]:
+        reason = _(REASON_LABELS[code]) + (f" — {text}" if text else "")
+        lines.append(_("Why it was not done: {reason}").format(reason=reason))
+    return "\n".join(lines)
+
+
+def detail_markup(tr: Translator, item: TodoView, page: int) -> InlineKeyboardMarkup:
+    _ = tr.gettext
+    rows = []
+    if item.status == "open":
+        rows.append(
+            [
+                _button(_("✅ Done"), f"todo:ok:{item.id}"),
+                _button(_("❌ Not done"), f"todo:nd:{item.id}"),
+            ]
+        )
+    if item.status != "done":
+        rows.append([_button(_("⏭ Postpone"), f"todo:pp:{item.id}")])
+    if not item.from_mentor:
+        rows.append([_button(_("🗑 Delete"), f"todo:del:{item.id}")])
+    rows.append([_button(_("◀ Back to the list"), f"todo:ls:{page}")])
+    return InlineKeyboardMarkup(rows)
+
+
+def due_question(tr: Translator) -> str:
+    return tr.gettext("When do you want to do it?")
+
+
+def due_markup(tr: Translator, prefix: str) -> InlineKeyboardMarkup:
+    """Due buttons; `prefix` is completed with the kind (w, s, d, n)."""
+    _ = tr.gettext
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(_("This week"), f"{prefix}week"),
+                _button(_("Before the next session"), f"{prefix}session"),
+            ],
+            [_button(_("A date…"), f"{prefix}date"), _button(_("No date"), f"{prefix}none")],
+        ]
+    )
+
+
+def goal_markup(tr: Translator, todo_id: int, goals: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    rows = [
+        [_button(_cut(title, LABEL_MAX), f"todo:gl:{todo_id}:{goal_id}")]
+        for goal_id, title in goals[:20]
+    ]
+    rows.append([_button(tr.gettext("No goal"), f"todo:gl:{todo_id}:0")])
+    return InlineKeyboardMarkup(rows)
+
+
+def reason_markup(tr: Translator, todo_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [_button(tr.gettext(label), f"todo:why:{todo_id}:{code}")]
+            for code, label in REASON_LABELS.items()
+        ]
+        + [[_button(tr.gettext("◀ Back"), f"todo:v:{todo_id}:0")]]
+    )
+
+
+def postpone_markup(tr: Translator, todo_id: int) -> InlineKeyboardMarkup:
+    _ = tr.gettext
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(_("To next week"), f"todo:ppw:{todo_id}"),
+                _button(_("A new date…"), f"todo:ppd:{todo_id}"),
+            ],
+            [_button(_("◀ Back"), f"todo:v:{todo_id}:0")],
+        ]
+    )
+
+
+def delete_markup(tr: Translator, todo_id: int) -> InlineKeyboardMarkup:
+    _ = tr.gettext
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(_("Yes, delete it"), f"todo:delok:{todo_id}"),
+                _button(_("◀ Back"), f"todo:v:{todo_id}:0"),
+            ],
+        ]
+    )
+
+
+def skip_markup(tr: Translator, todo_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_button(tr.gettext("Finish without writing"), f"todo:skip:{todo_id}")]]
+    )

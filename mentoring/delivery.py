@@ -1,0 +1,129 @@
+"""What to do with a due outbox row: send it, wait, drop it or give up (no channel code here).
+
+The sender (bot/sender.py) asks `decide()` for every due row before claiming it;
+the rules live here so they are the same for any channel and easy to test.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ChannelIdentity, OutboxMessage, Person
+
+TELEGRAM = "telegram"
+
+# Prompts and their reminders make no sense after a pause: they are dropped.
+# Everything else a paused person is owed waits until the pause ends.
+PAUSE_DROPS_KINDS = frozenset(
+    {"reflection_prompt", "reflection_reminder", "checkin_prompt", "checkin_reminder"}
+)
+
+NO_IDENTITY = "no telegram identity for this person"
+BLOCKED = "the person blocked the bot"
+EXPIRED = "expired"
+PAUSED = "paused"
+CONSENT_WITHDRAWN = "consent withdrawn"
+
+
+@dataclass(frozen=True)
+class Send:
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class Defer:
+    until: datetime
+
+
+@dataclass(frozen=True)
+class Drop:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Fail:
+    reason: str
+
+
+Decision = Send | Defer | Drop | Fail
+
+
+def quiet_until(person: Person, now: datetime) -> datetime | None:
+    """The end of the person's quiet hours if `now` falls inside them, else None."""
+    zone = ZoneInfo(person.timezone)
+    local = now.astimezone(zone)
+    start, end = person.quiet_hours_start, person.quiet_hours_end
+    if start == end:
+        return None
+    clock_time = local.time().replace(tzinfo=None)
+    inside = start <= clock_time < end if start < end else clock_time >= start or clock_time < end
+    if not inside:
+        return None
+    day = local.date() if clock_time < end else local.date() + timedelta(days=1)
+    return _local_moment(day, end, zone)
+
+
+def _local_moment(day: date, moment: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, moment, tzinfo=zone).astimezone(timezone.utc)
+
+
+def decide(
+    message: OutboxMessage,
+    person: Person | None,
+    identities: list[ChannelIdentity],
+    now: datetime,
+    *,
+    consent_withdrawn: bool = False,
+) -> Decision:
+    """The rules, in order: expiry, consent, reachability, pause, quiet hours."""
+    if message.expires_at is not None and message.expires_at <= now:
+        return Drop(EXPIRED)
+    if consent_withdrawn:
+        # KVKK: after a withdrawal nothing more is sent, whoever queued it.
+        return Drop(CONSENT_WITHDRAWN)
+    chat_id = message.chat_id
+    if chat_id is None:
+        usable = [i for i in identities if i.blocked_at is None]
+        if not usable:
+            return Fail(BLOCKED if identities else NO_IDENTITY)
+        chat_id = max(usable, key=lambda i: i.id).chat_id
+    if person is not None and message.respect_quiet_hours:
+        if person.paused_until is not None and person.paused_until > now:
+            if message.kind in PAUSE_DROPS_KINDS:
+                return Drop(PAUSED)
+            return Defer(person.paused_until)
+        if (until := quiet_until(person, now)) is not None:
+            return Defer(until)
+    return Send(chat_id)
+
+
+def backoff(
+    attempts: int, rng: random.Random, *, base: float = 1.0, cap: float = 300.0
+) -> timedelta:
+    """The wait before retry number `attempts`: exponential, capped, with jitter ("equal jitter")."""
+    delay = min(cap, base * 2 ** max(0, attempts - 1))
+    return timedelta(seconds=delay / 2 + rng.uniform(0, delay / 2))
+
+
+async def unreachable_people(session: AsyncSession, person_ids: Iterable[int]) -> set[int]:
+    """Of these people, those the bot cannot write to on Telegram (no identity, or blocked)."""
+    wanted = set(person_ids)
+    if not wanted:
+        return set()
+    reachable = set(
+        await session.scalars(
+            select(ChannelIdentity.person_id).where(
+                ChannelIdentity.person_id.in_(wanted),
+                ChannelIdentity.channel == TELEGRAM,
+                ChannelIdentity.blocked_at.is_(None),
+            )
+        )
+    )
+    return wanted - reachable

@@ -1,0 +1,193 @@
+"""A programme's figures as CSV files (one per table), for the coordinators and the ministry.
+
+Numbers and statuses only: every exported column is named below, and a column
+marked `info={"personal": True}` (what someone wrote: reflection texts, to-do
+texts, minutes, feedback texts…) is refused when this module is imported, so no
+later edit can leak one. People appear with their display name and role, never
+a Telegram id. Files are UTF-8 with a BOM so Excel opens Turkish letters right.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.schema import Column
+
+from mentoring import audit
+from mentoring.delivery import TELEGRAM
+from storage.models import ChannelIdentity, Group, Membership, Person, Province
+from storage.models.peers import PeerCheckin
+from storage.models.plans import PlanGoal, SelfAssessment
+from storage.models.reflections import Reflection, ReflectionAnswer
+from storage.models.sessions import GroupSession, SessionAttendance, SessionFeedback
+from storage.models.todos import Todo, TodoReason
+
+EXPORT_ACTION = "programme.export"
+ENCODING = "utf-8-sig"  # the BOM tells Excel the file is UTF-8
+
+
+@dataclass(frozen=True)
+class Table:
+    filename: str
+    columns: tuple[tuple[str, ColumnElement[Any]], ...]  # (header, what goes in it)
+
+    def query(self, programme_id: int) -> Select[Any]:
+        return _FILTERS[self.filename](select(*(c for _, c in self.columns)), programme_id)
+
+
+_reachable = (
+    select(ChannelIdentity.id).where(ChannelIdentity.person_id == Person.id, ChannelIdentity.channel == TELEGRAM,
+                                     ChannelIdentity.blocked_at.is_(None)).exists()
+)
+
+TABLES: tuple[Table, ...] = (
+    Table("people.csv", (
+        ("person_id", Person.id), ("display_name", Person.display_name), ("role", Membership.role),
+        ("group_id", Membership.group_id), ("joined_at", Membership.joined_at), ("left_at", Membership.left_at),
+        ("reachable", case((_reachable, 1), else_=0)), ("erased", case((Person.erased_at.is_not(None), 1), else_=0)),
+    )),
+    Table("groups.csv", (
+        ("group_id", Group.id), ("name", Group.name), ("province", Province.name), ("created_at", Group.created_at),
+    )),
+    Table("reflection_scales.csv", (
+        ("reflection_id", Reflection.id), ("person_id", Reflection.person_id), ("group_id", Reflection.group_id),
+        ("week", Reflection.week), ("submitted_at", Reflection.submitted_at),
+        ("question_key", ReflectionAnswer.question_key), ("scale_value", ReflectionAnswer.scale_value),
+    )),
+    Table("goals.csv", (
+        ("goal_id", PlanGoal.id), ("person_id", PlanGoal.person_id), ("status", PlanGoal.status),
+        ("due_kind", PlanGoal.due_kind), ("due_on", PlanGoal.due_on), ("created_at", PlanGoal.created_at),
+        ("done_at", PlanGoal.done_at),
+    )),
+    Table("self_assessments.csv", (
+        ("person_id", SelfAssessment.person_id), ("stage", SelfAssessment.stage),
+        ("area_key", SelfAssessment.area_key), ("score", SelfAssessment.score),
+        ("answered_at", SelfAssessment.answered_at),
+    )),
+    Table("todos.csv", (
+        ("todo_id", Todo.id), ("person_id", Todo.person_id), ("group_id", Todo.group_id),
+        ("status", Todo.status), ("due_kind", Todo.due_kind), ("due_on", Todo.due_on), ("week", Todo.week),
+        ("from_mentor", case((Todo.assignment_id.is_not(None), 1), else_=0)),
+        ("postponed_count", Todo.postponed_count), ("created_at", Todo.created_at), ("closed_at", Todo.closed_at),
+    )),
+    Table("todo_reasons.csv", (
+        ("todo_id", TodoReason.todo_id), ("person_id", TodoReason.person_id), ("group_id", TodoReason.group_id),
+        ("reason", TodoReason.reason), ("week", TodoReason.week), ("created_at", TodoReason.created_at),
+    )),
+    Table("sessions.csv", (
+        ("session_id", GroupSession.id), ("group_id", GroupSession.group_id), ("starts_at", GroupSession.starts_at),
+        ("status", GroupSession.status), ("attendance_recorded_at", GroupSession.attendance_recorded_at),
+        ("cancelled_at", GroupSession.cancelled_at),
+    )),
+    Table("attendance.csv", (
+        ("session_id", SessionAttendance.session_id), ("person_id", SessionAttendance.person_id),
+        ("marked_at", SessionAttendance.marked_at),
+    )),
+    Table("session_feedback.csv", (
+        ("session_id", SessionFeedback.session_id), ("person_id", SessionFeedback.person_id),
+        ("usefulness", SessionFeedback.usefulness), ("answered_at", SessionFeedback.answered_at),
+    )),
+    Table("checkins.csv", (
+        ("person_id", PeerCheckin.person_id), ("group_id", PeerCheckin.group_id), ("pair_id", PeerCheckin.pair_id),
+        ("week", PeerCheckin.week), ("talked", PeerCheckin.talked), ("supported_goal_id", PeerCheckin.supported_goal_id),
+        ("supported_other", PeerCheckin.supported_other), ("usefulness", PeerCheckin.usefulness),
+        ("completed_at", PeerCheckin.completed_at),
+    )),
+)
+
+
+def _in_programme_groups(column: Any, programme_id: int) -> ColumnElement[bool]:
+    return column.in_(select(Group.id).where(Group.programme_id == programme_id))
+
+
+_FILTERS = {
+    "people.csv": lambda q, p: q.join(Membership, Membership.person_id == Person.id)
+    .where(Membership.programme_id == p).order_by(Person.id, Membership.id),
+    "groups.csv": lambda q, p: q.outerjoin(Province, Province.id == Group.province_id)
+    .where(Group.programme_id == p).order_by(Group.id),
+    "reflection_scales.csv": lambda q, p: q.join(ReflectionAnswer, and_(
+        ReflectionAnswer.reflection_id == Reflection.id, ReflectionAnswer.kind == "scale"))
+    .where(_in_programme_groups(Reflection.group_id, p), Reflection.submitted_at.is_not(None))
+    .order_by(Reflection.id, ReflectionAnswer.id),
+    "goals.csv": lambda q, p: q.where(PlanGoal.programme_id == p).order_by(PlanGoal.id),
+    "self_assessments.csv": lambda q, p: q.where(SelfAssessment.programme_id == p).order_by(SelfAssessment.id),
+    "todos.csv": lambda q, p: q.where(_in_programme_groups(Todo.group_id, p)).order_by(Todo.id),
+    "todo_reasons.csv": lambda q, p: q.where(_in_programme_groups(TodoReason.group_id, p)).order_by(TodoReason.id),
+    "sessions.csv": lambda q, p: q.where(_in_programme_groups(GroupSession.group_id, p)).order_by(GroupSession.id),
+    "attendance.csv": lambda q, p: q.join(GroupSession, GroupSession.id == SessionAttendance.session_id)
+    .where(_in_programme_groups(GroupSession.group_id, p))
+    .order_by(SessionAttendance.session_id, SessionAttendance.person_id),
+    "session_feedback.csv": lambda q, p: q.join(GroupSession, GroupSession.id == SessionFeedback.session_id)
+    .where(_in_programme_groups(GroupSession.group_id, p))
+    .order_by(SessionFeedback.session_id, SessionFeedback.person_id),
+    "checkins.csv": lambda q, p: q.where(_in_programme_groups(PeerCheckin.group_id, p)).order_by(PeerCheckin.id),
+}
+
+
+def exported_columns() -> list[Column[Any]]:
+    """Every table column that goes into some file (derived values are built from these)."""
+    found: list[Column[Any]] = []
+    for table in TABLES:
+        for _, element in table.columns:
+            found += [c for c in element.base_columns if isinstance(c, Column)]
+    return found
+
+
+def _check_no_personal_column() -> None:
+    leaked = [f"{c.table.name}.{c.name}" for c in exported_columns() if c.info.get("personal")]
+    if leaked:
+        raise RuntimeError(f"personal columns must never be exported: {', '.join(leaked)}")
+
+
+_check_no_personal_column()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return "" if value is None else value
+
+
+@dataclass(frozen=True)
+class Export:
+    files: dict[str, bytes]  # filename -> CSV content (UTF-8 with BOM)
+    rows: dict[str, int]  # filename -> rows written
+
+    def zipped(self) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, content in self.files.items():
+                archive.writestr(name, content)
+        return buffer.getvalue()
+
+
+async def export_programme(session: AsyncSession, programme_id: int, actor_id: int | None, now: datetime) -> Export:
+    """Every file of the programme, recorded in the audit log (actor None: the CLI).
+
+    The caller decides access first (`mentoring.access.may_coordinate`).
+    """
+    files: dict[str, bytes] = {}
+    rows: dict[str, int] = {}
+    for table in TABLES:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow([header for header, _ in table.columns])
+        count = 0
+        for row in await session.execute(table.query(programme_id)):
+            writer.writerow([_cell(value) for value in row])
+            count += 1
+        files[table.filename] = text.getvalue().encode(ENCODING)
+        rows[table.filename] = count
+    await audit.record(session, actor_id, EXPORT_ACTION, details={"programme": programme_id, "rows": rows}, now=now)
+    return Export(files, rows)

@@ -1,0 +1,96 @@
+"""When a to-do is due: this programme week, a typed date, before the next session, or never.
+
+A due day is a local date; `due_at` is the end of that day in the person's zone
+(UTC), so "overdue" is one comparison with `now` on every backend.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from mentoring.calendar import week_of, week_start
+from mentoring.errors import DomainError
+from mentoring.i18n import Translator
+from storage.models import Programme
+
+_DAY = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$")
+# A to-do is for the weeks between sessions; a date years ahead is a typo.
+FURTHEST_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str  # one of storage.models.todos.DUE_KINDS
+    on: date | None = None
+    at: datetime | None = None
+
+
+def programme_start(programme: Programme) -> date:
+    """Week 1 starts on the programme's first day (or the day it was set up, if it has none)."""
+    if programme.starts_on is not None:
+        return programme.starts_on
+    return programme.created_at.astimezone(ZoneInfo(programme.timezone)).date()
+
+
+def programme_week(programme: Programme, now: datetime) -> int:
+    today = now.astimezone(ZoneInfo(programme.timezone)).date()
+    return max(1, week_of(programme_start(programme), today))
+
+
+def _end_of(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(timezone.utc)
+
+
+def on_day(day: date, tz: ZoneInfo) -> Due:
+    return Due("date", day, _end_of(day, tz))
+
+
+def end_of_week(programme: Programme, tz: ZoneInfo, now: datetime, weeks_ahead: int = 0) -> Due:
+    """The last day of the current programme week (or of a later one)."""
+    week = programme_week(programme, now) + weeks_ahead
+    last = week_start(programme_start(programme), week + 1) - timedelta(days=1)
+    return Due("week", last, _end_of(last, tz))
+
+
+def due_of_kind(kind: str, programme: Programme, tz: ZoneInfo, now: datetime) -> Due:
+    """A due without a typed date: this week, before the next session, or none."""
+    if kind == "week":
+        return end_of_week(programme, tz, now)
+    if kind == "session":
+        return Due("session")
+    if kind == "none":
+        return Due("none")
+    raise DomainError("stale_button")
+
+
+def parse_day(text: str, today: date) -> date:
+    """A date typed as DD.MM.YYYY (dots, slashes or dashes), today or later."""
+    match = _DAY.match(text)
+    if match is None:
+        raise DomainError("bad_date")
+    day_, month, year = (int(part) for part in match.groups())
+    try:
+        day = date(year, month, day_)
+    except ValueError:
+        raise DomainError("bad_date") from None
+    if day < today:
+        raise DomainError("date_past")
+    if day > today + timedelta(days=FURTHEST_DAYS):
+        raise DomainError("date_far")
+    return day
+
+
+def due_label(tr: Translator, due: Due) -> str:
+    """The due as the reader says it."""
+    _ = tr.gettext
+    if due.kind == "session":
+        return _("before the next session")
+    if due.on is None:
+        return _("no date")
+    day = tr.date(due.on, "medium")
+    if due.kind == "week":
+        return _("by the end of the week, {day}").format(day=day)
+    return day

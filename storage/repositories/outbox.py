@@ -1,0 +1,175 @@
+"""Claiming and settling outbox rows for the sender; the caller owns the transaction.
+
+Every state change is a conditional UPDATE (`WHERE status = ...`), so two
+senders racing for the same row cannot both win, on SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ChannelIdentity, OutboxMessage, Person
+
+
+async def due(session: AsyncSession, now: datetime, limit: int) -> Sequence[OutboxMessage]:
+    """Due pending rows, most urgent first; on PostgreSQL locked so no other sender sees them."""
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status == "pending",
+            OutboxMessage.not_before <= now,
+            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+        )
+        .order_by(OutboxMessage.priority, OutboxMessage.not_before, OutboxMessage.id)
+        .limit(limit)
+    )
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=OutboxMessage)
+    return (await session.scalars(query)).all()
+
+
+async def people_and_identities(
+    session: AsyncSession, person_ids: Iterable[int], channel: str
+) -> tuple[dict[int, Person], dict[int, list[ChannelIdentity]]]:
+    ids = set(person_ids)
+    if not ids:
+        return {}, {}
+    people = {p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(ids)))}
+    identities: dict[int, list[ChannelIdentity]] = {}
+    for identity in await session.scalars(
+        select(ChannelIdentity).where(
+            ChannelIdentity.person_id.in_(ids), ChannelIdentity.channel == channel
+        )
+    ):
+        identities.setdefault(identity.person_id, []).append(identity)
+    return people, identities
+
+
+async def _move(
+    session: AsyncSession, ids: Iterable[int], from_status: str, values: dict[str, Any]
+) -> list[int]:
+    ids = list(ids)
+    if not ids:
+        return []
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == from_status)
+        .values(**values)
+        .returning(OutboxMessage.id)
+    )
+    return list(result.scalars())
+
+
+async def claim(session: AsyncSession, ids: Iterable[int], now: datetime) -> list[int]:
+    """Mark pending rows as being sent by us; returns the ids we actually won."""
+    return await _move(session, ids, "pending", {"status": "sending", "claimed_at": now})
+
+
+async def release(session: AsyncSession, ids: Iterable[int]) -> list[int]:
+    """Give claimed rows that were never attempted back to the queue."""
+    return await _move(session, ids, "sending", {"status": "pending", "claimed_at": None})
+
+
+async def defer(session: AsyncSession, row_id: int, until: datetime) -> None:
+    await _move(session, [row_id], "pending", {"not_before": until})
+
+
+async def close_pending(session: AsyncSession, row_id: int, status: str, reason: str) -> None:
+    """Drop or fail a row that was never claimed."""
+    await _move(session, [row_id], "pending", {"status": status, "last_error": reason[:500]})
+
+
+async def mark_sent(
+    session: AsyncSession, row_id: int, attempts: int, message_id: str, now: datetime
+) -> None:
+    await _move(
+        session,
+        [row_id],
+        "sending",
+        {
+            "status": "sent",
+            "attempts": attempts,
+            "sent_message_id": message_id,
+            "sent_at": now,
+            "last_error": None,
+        },
+    )
+
+
+async def note_first_part(session: AsyncSession, row_id: int, message_id: str) -> None:
+    """The attachment of a two-part message went out; only its text is left."""
+    await _move(session, [row_id], "sending", {"sent_message_id": message_id})
+
+
+async def retry_later(
+    session: AsyncSession, row_id: int, attempts: int, at: datetime, reason: str
+) -> None:
+    await _move(
+        session,
+        [row_id],
+        "sending",
+        {
+            "status": "pending",
+            "attempts": attempts,
+            "next_attempt_at": at,
+            "claimed_at": None,
+            "last_error": reason[:500],
+        },
+    )
+
+
+async def mark_failed(session: AsyncSession, row_id: int, attempts: int, reason: str) -> None:
+    await _move(
+        session,
+        [row_id],
+        "sending",
+        {"status": "failed", "attempts": attempts, "last_error": reason[:500]},
+    )
+
+
+async def fail_pending_for_person(session: AsyncSession, person_id: int, reason: str) -> int:
+    """Give up every message still waiting for a person the channel says is unreachable."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.person_id == person_id,
+            OutboxMessage.status == "pending",
+            OutboxMessage.chat_id.is_(None),
+        )
+        .values(status="failed", last_error=reason[:500])
+        .returning(OutboxMessage.id)
+    )
+    return len(result.all())
+
+
+async def block_identity(
+    session: AsyncSession, channel: str, chat_id: str, now: datetime
+) -> list[int]:
+    """Note that the account behind a chat blocked the bot; returns the people it belongs to."""
+    result = await session.execute(
+        update(ChannelIdentity)
+        .where(
+            ChannelIdentity.channel == channel,
+            ChannelIdentity.chat_id == chat_id,
+            ChannelIdentity.blocked_at.is_(None),
+        )
+        .values(blocked_at=now)
+        .returning(ChannelIdentity.person_id)
+    )
+    return list(result.scalars())
+
+
+async def fail_stale_sending(session: AsyncSession, claimed_before: datetime, reason: str) -> int:
+    """Rows a dead sender left mid-send: delivery unknown, so never sent again (at most once)."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < claimed_before)
+        .values(status="failed", last_error=reason[:500])
+        .returning(OutboxMessage.id)
+    )
+    return len(result.all())

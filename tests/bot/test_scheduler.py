@@ -1,0 +1,59 @@
+"""The planning job: registered when the application starts, and its callback plans from the database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from telegram.ext import Application
+
+from bot.scheduler import PLAN_EVERY, PLAN_JOB, plan_job
+from handlers.services import SERVICES_KEY
+from mentoring.clock import ManualClock
+from tests.support.app import AppFactory
+from tests.support.waves import add_group, add_mentee, add_programme, outbox, waves
+
+REFLECTION_OPENS = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)  # Friday 10:00 in Istanbul
+
+
+def plan_job_of(app: Application):  # type: ignore[no-untyped-def]
+    assert app.job_queue is not None
+    jobs = app.job_queue.get_jobs_by_name(PLAN_JOB)
+    assert len(jobs) == 1
+    return jobs[0]
+
+
+async def test_the_planning_job_is_registered_to_run_at_once_and_every_minute(
+    make_app: AppFactory,
+) -> None:
+    app, _ = await make_app()
+    job = plan_job_of(app)
+    assert job.callback is plan_job and job.job.trigger.interval == PLAN_EVERY
+
+
+async def test_running_the_job_plans_due_waves_and_a_restarted_app_adds_nothing(
+    make_app: AppFactory, clock: ManualClock
+) -> None:
+    app, _ = await make_app()
+    sessions = app.bot_data[SERVICES_KEY].sessions
+    async with sessions.begin() as session:
+        group = await add_group(session, await add_programme(session, clock.now(), date(2026, 11, 23)),
+                                clock.now())
+        mentee = await add_mentee(session, group, clock.now())
+
+    await plan_job_of(app).run(app)
+    assert await outbox(sessions) == [], "nothing is due on Monday morning"
+
+    clock.set(REFLECTION_OPENS)
+    await plan_job_of(app).run(app)
+    [prompt] = await outbox(sessions, "reflection_prompt")
+    assert prompt.person_id == mentee and prompt.not_before == REFLECTION_OPENS
+
+    # A second process (or a restart) on the same database plans nothing twice.
+    second, _ = await make_app()
+    await plan_job_of(second).run(second)
+    clock.advance(timedelta(minutes=1))
+    await plan_job_of(app).run(app)
+    assert len(await outbox(sessions)) == 1
+    # The check-in window (Wednesday) passed while no job ran: recorded, not sent.
+    assert sorted((w.kind, w.stage, w.outcome) for w in await waves(sessions) if w.stage == "prompt") == [
+        ("checkin", "prompt", "dropped"), ("reflection", "prompt", "planned")]

@@ -1,0 +1,61 @@
+"""The impact report: baseline against end, counting only people with both rounds."""
+
+from __future__ import annotations
+
+import pytest
+
+from mentoring.i18n import translator
+from mentoring.impact import impact_report
+from mentoring.report_texts import render_impact
+from tests.support.reporting import seed_reporting
+
+
+def _area(part, key):
+    return next(change for change in part.areas if change.area.key == key)
+
+
+async def test_only_people_with_both_rounds_count(sessions, clock):
+    data = await seed_reporting(sessions, clock.now())
+    async with sessions() as session:
+        report = await impact_report(session, data.programme.id)
+    group_a = next(part for part in report.groups if part.group_id == data.group_a.id)
+    development = _area(group_a, "development")
+    # Ayşe 2→4, John 3→5; Can has a baseline only and is left out.
+    assert development.people == 2
+    assert development.baseline == pytest.approx(2.5) and development.end == pytest.approx(4.5)
+    confidence = _area(group_a, "confidence")
+    # John has an end score but no baseline: only Ayşe (3→4) counts.
+    assert (confidence.people, confidence.baseline, confidence.end) == (1, 3, 4)
+    assert _area(group_a, "network").people == 0 and _area(group_a, "network").baseline is None
+    whole = report.programme
+    assert whole is not None
+    overall = _area(whole, "development")
+    assert overall.people == 3
+    assert overall.baseline == pytest.approx(8 / 3) and overall.end == pytest.approx(4.0)
+    assert (group_a.feedback.answers, group_a.feedback.average) == (3, pytest.approx(4.0))
+    assert (whole.feedback.answers, whole.feedback.average) == (4, pytest.approx(3.5))
+
+
+async def test_a_groups_report_has_no_programme_total(sessions, clock):
+    data = await seed_reporting(sessions, clock.now())
+    async with sessions() as session:
+        report = await impact_report(session, data.programme.id, [data.group_b.id])
+    assert report.programme is None
+    assert [part.group_id for part in report.groups] == [data.group_b.id]
+    development = _area(report.groups[0], "development")
+    assert (development.people, development.baseline, development.end) == (1, 3, 3)
+    assert report.groups[0].feedback.answers == 1
+
+
+async def test_impact_text_in_turkish_and_english(sessions, clock):
+    data = await seed_reporting(sessions, clock.now())
+    async with sessions() as session:
+        report = await impact_report(session, data.programme.id)
+    english = "\n".join(render_impact(translator("en"), report, data.programme.name))
+    turkish = "\n".join(render_impact(translator("tr"), report, data.programme.name))
+    assert "Children's development stages and needs: 2.5 → 4.5 (+2.0), n=2" in english
+    assert "Usefulness of the sessions (1-5): 3.5, n=4" in english
+    assert "A professional network for learning: no one answered both rounds yet" in english
+    assert "Etki analizi: Nar Raporu" in turkish
+    assert "2,5 → 4,5 (+2,0), n=2" in turkish  # Turkish decimal comma
+    assert "n=4" in turkish and "Usefulness" not in turkish

@@ -1,0 +1,172 @@
+"""The session domain: planning, reminders, access, and what the digest reads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from mentoring import session_followup as followup
+from mentoring import sessions as domain
+from mentoring.access import AccessDenied
+from mentoring.clock import ManualClock
+from mentoring.errors import DomainError
+from mentoring.session_planning import parse_date, parse_time
+from storage.models import Membership, OutboxMessage
+from storage.models.sessions import GroupSession
+from tests.support.sessions import Cast, cast, plan_session, rows
+
+START = datetime(2026, 11, 25, 15, 30, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("25.11.2026", date(2026, 11, 25)),
+        ("5/1/2027", date(2027, 1, 5)),
+        (" 01-12-2026 ", date(2026, 12, 1)),
+    ],
+)
+def test_dates_are_read_day_first(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["31.02.2026", "2026-11-25", "25.11.26", "yarın", ""])
+def test_bad_dates_are_refused(text: str) -> None:
+    with pytest.raises(DomainError) as error:
+        parse_date(text)
+    assert error.value.code == "bad_date"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("18:30", time(18, 30)), ("9.05", time(9, 5)), ("00:00", time(0))]
+)
+def test_times(text: str, expected: time) -> None:
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["24:00", "12:60", "1830", "half past six"])
+def test_bad_times_are_refused(text: str) -> None:
+    with pytest.raises(DomainError):
+        parse_time(text)
+
+
+async def _cast(sessions: async_sessionmaker[AsyncSession], clock: ManualClock) -> Cast:
+    return await cast(sessions, clock.now())
+
+
+async def test_reminders_already_due_at_planning_are_not_queued(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    people = await _cast(sessions, clock)
+    soon = clock.now() + timedelta(hours=3)
+    await plan_session(
+        sessions, people.zeynep, people.group, soon, clock.now(), reminder_hours=(1, 24, 1)
+    )
+    reminders = await rows(sessions, "session_reminder")
+    assert len(reminders) == 4 and {r.not_before for r in reminders} == {soon - timedelta(hours=1)}
+    async with sessions() as session:
+        found = await session.scalar(select(GroupSession))
+    assert found is not None and found.reminder_hours == [24, 1]
+
+
+async def test_people_who_left_are_not_invited(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    people = await _cast(sessions, clock)
+    async with sessions.begin() as session:
+        await session.execute(
+            update(Membership)
+            .where(Membership.person_id == people.john.person_id)
+            .values(left_at=clock.now())
+        )
+    await plan_session(sessions, people.zeynep, people.group, START, clock.now())
+    assert people.john.person_id not in {r.person_id for r in await rows(sessions)}
+
+
+async def test_a_mentee_cannot_plan_and_a_foreign_mentor_cannot_move_or_cancel(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    people = await _cast(sessions, clock)
+    with pytest.raises(AccessDenied):
+        await plan_session(sessions, people.ayse, people.group, START, clock.now())
+    sid = await plan_session(sessions, people.zeynep, people.group, START, clock.now())
+    for attempt in (
+        lambda s: domain.move(s, people.deniz, sid, START + timedelta(days=1), clock.now()),
+        lambda s: domain.cancel(s, people.deniz, sid, clock.now()),
+        lambda s: domain.move(s, people.ayse, sid, START + timedelta(days=1), clock.now()),
+        lambda s: domain.answer(s, people.deniz, sid, "yes", clock.now()),
+        lambda s: followup.sheet(s, people.ayse, sid, START + timedelta(hours=1)),
+    ):
+        with pytest.raises(AccessDenied):
+            async with sessions.begin() as session:
+                await attempt(session)
+    async with sessions() as session:
+        found = await session.get(GroupSession, sid)
+        assert found is not None and (found.starts_at, found.version, found.status) == (
+            START,
+            1,
+            "planned",
+        )
+        assert set(await session.scalars(select(OutboxMessage.status))) == {"pending"}
+
+
+async def test_a_session_cannot_start_in_the_past(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    people = await _cast(sessions, clock)
+    with pytest.raises(DomainError) as error:
+        await plan_session(sessions, people.zeynep, people.group, clock.now(), clock.now())
+    assert error.value.code == "start_in_past"
+
+
+async def test_next_session_for_the_digest(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    people = await _cast(sessions, clock)
+    async with sessions() as session:
+        assert await domain.next_session(session, people.group.id, clock.now()) is None
+    later = await plan_session(
+        sessions, people.zeynep, people.group, START + timedelta(days=7), clock.now()
+    )
+    first = await plan_session(
+        sessions, people.zeynep, people.group, START, clock.now(), place="https://meet/x"
+    )
+    async with sessions.begin() as session:
+        await domain.answer(session, people.ayse, first, "no", clock.now())
+        await domain.answer(session, people.john, first, "maybe", clock.now())
+        await domain.cancel(session, people.zeynep, later, clock.now())
+    async with sessions() as session:
+        found = await domain.next_session(session, people.group.id, clock.now())
+        assert found is not None and found.session_id == first and found.starts_at == START
+        assert (
+            found.place == "https://meet/x"
+            and found.zone == "Europe/Istanbul"
+            and found.topic_title is None
+        )
+        assert found.rsvp == domain.RsvpCounts(yes=1, no=1, maybe=1, none=1)
+        assert await domain.next_session(session, people.group.id, START) is None, (
+            "started is not next"
+        )
+
+
+async def test_attendance_for_the_digest(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    people = await _cast(sessions, clock)
+    held = await plan_session(sessions, people.zeynep, people.group, START, clock.now())
+    await plan_session(
+        sessions, people.zeynep, people.group, START + timedelta(days=7), clock.now()
+    )
+    after = START + timedelta(hours=2)
+    async with sessions.begin() as session:
+        for person in (people.ayse, people.john, people.zeynep):
+            await followup.toggle(session, people.zeynep, held, person.person_id, after)
+        assert await followup.finish_attendance(session, people.zeynep, held, after) == 2
+    async with sessions() as session:
+        result = await domain.attendance(session, people.group.id)
+    assert result == [
+        domain.HeldSession(held, START, attendees=3, members=4, minutes_recorded=False)
+    ]
