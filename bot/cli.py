@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="programme_command", required=True, metavar="ACTION")
     create = programme.add_parser("create", help="create a programme")
     create.add_argument("name")
-    create.add_argument("--starts", type=_day, help="first day, YYYY-MM-DD")
+    create.add_argument("--starts", type=_day, help="first day, YYYY-MM-DD (default: today)")
     create.add_argument("--ends", type=_day, help="last day, YYYY-MM-DD")
     create.add_argument("--timezone", default=None, help="IANA zone (default: DEFAULT_TIMEZONE)")
     programme.add_parser("list", help="list programmes and their groups")

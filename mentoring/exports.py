@@ -149,7 +149,14 @@ def _check_no_personal_column() -> None:
 _check_no_personal_column()
 
 
+# A cell starting with one of these is a formula to Excel and LibreOffice; names
+# come from Telegram profiles, so a name like "=HYPERLINK(...)" must stay text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):

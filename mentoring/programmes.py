@@ -17,7 +17,7 @@ from storage.repositories import programmes as repo
 @dataclass(frozen=True)
 class ProgrammeSpec:
     name: str
-    starts_on: date | None = None
+    starts_on: date | None = None  # None: the day the programme is set up
     ends_on: date | None = None
     timezone: str = "Europe/Istanbul"
 
@@ -33,13 +33,18 @@ async def create_programme(session: AsyncSession, spec: ProgrammeSpec, now: date
     name = " ".join(spec.name.split())
     if not name:
         raise DomainError("empty_name")
-    if spec.starts_on and spec.ends_on and spec.ends_on < spec.starts_on:
-        raise DomainError("ends_before_start")
     _check_timezone(spec.timezone)
     if await repo.programme_by_name(session, name) is not None:
         raise DomainError("programme_exists", name=name)
+    # Weeks count from the first day; a programme set up without one starts the
+    # day it is set up (in its own zone; or on its last day, if recorded after it
+    # ended), so prompts, check-ins and reflections agree on the weeks.
+    today = now.astimezone(zoneinfo.ZoneInfo(spec.timezone)).date()
+    starts_on = spec.starts_on or min(today, spec.ends_on or today)
+    if spec.ends_on and spec.ends_on < starts_on:
+        raise DomainError("ends_before_start")
     programme = Programme(
-        name=name, starts_on=spec.starts_on, ends_on=spec.ends_on, timezone=spec.timezone,
+        name=name, starts_on=starts_on, ends_on=spec.ends_on, timezone=spec.timezone,
         created_at=now,
     )
     session.add(programme)

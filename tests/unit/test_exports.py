@@ -82,3 +82,12 @@ async def test_another_programme_exports_nothing_of_this_one(sessions, clock):
         export = await export_programme(session, data.other.id, data.olga.person_id, clock.now())
     assert export.rows["people.csv"] == 1  # Olga herself
     assert all(count == 0 for name, count in export.rows.items() if name not in ("people.csv", "groups.csv"))
+
+
+def test_cells_that_look_like_formulas_stay_text() -> None:
+    from mentoring.exports import _cell
+
+    assert _cell('=HYPERLINK("http://x","y")') == '\'=HYPERLINK("http://x","y")'
+    assert _cell("@SUM(A1)") == "'@SUM(A1)"
+    assert _cell("Ayşe Yılmaz") == "Ayşe Yılmaz"
+    assert _cell(-3) == -3

@@ -84,3 +84,12 @@ async def test_an_unknown_province_imports_nothing(
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Invite)) == 0
         assert await session.scalar(select(func.count()).select_from(Group)) == 0
+
+
+async def test_a_programme_without_a_start_date_starts_the_day_it_is_set_up(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    late_evening_utc = clock.now().replace(hour=22)  # already the next day in Istanbul
+    async with sessions.begin() as session:
+        programme = await create_programme(session, ProgrammeSpec("Nar"), late_evening_utc)
+    assert programme.starts_on == (late_evening_utc.date().fromordinal(late_evening_utc.date().toordinal() + 1))
