@@ -66,88 +66,79 @@ def rsvp_buttons(tr: Translator, session_id: int) -> list[list[Button]]:
     ]
 
 
+def _notice(
+    facts: SessionFacts,
+    person: Person,
+    tr: Translator,
+    *,
+    kind: str,
+    key: str,
+    headline: str,
+    question: str | None,
+    not_before: datetime,
+    with_rsvp: bool,
+    batch: str,
+) -> Outgoing:
+    """A notice about one session: a headline, the session's details, an optional question."""
+    parts = [headline, details(tr, facts, person.timezone)] + ([question] if question else [])
+    return Outgoing(
+        idempotency_key=key,
+        kind=kind,
+        text="\n\n".join(parts),
+        not_before=not_before,
+        person_id=person.id,
+        buttons=rsvp_buttons(tr, facts.session_id) if with_rsvp else [],
+        expires_at=facts.starts_at,
+        batch_key=batch,
+    )
+
+
 def invitation(facts: SessionFacts, person: Person, now: datetime) -> Outgoing:
     tr = translator(person.locale)
-    text = "\n\n".join(
-        [
-            tr.gettext("You are invited to a group mentoring session."),
-            details(tr, facts, person.timezone),
-            tr.gettext("Will you come?"),
-        ]
-    )
-    return Outgoing(
-        idempotency_key=f"session-invite:{facts.session_id}:{person.id}:{facts.version}",
-        kind="session_invite",
-        text=text,
-        not_before=now,
-        person_id=person.id,
-        buttons=rsvp_buttons(tr, facts.session_id),
-        expires_at=facts.starts_at,
-        batch_key=batch_key(facts.session_id, facts.version),
+    return _notice(
+        facts, person, tr, kind="session_invite",
+        key=f"session-invite:{facts.session_id}:{person.id}:{facts.version}",
+        headline=tr.gettext("You are invited to a group mentoring session."),
+        question=tr.gettext("Will you come?"),
+        not_before=now, with_rsvp=True, batch=batch_key(facts.session_id, facts.version),
     )
 
 
 def reminder(facts: SessionFacts, person: Person, hours: int) -> Outgoing:
     tr = translator(person.locale)
-    text = "\n\n".join(
-        [
-            tr.ngettext(
-                "Reminder: the group mentoring session starts in {hours} hour.",
-                "Reminder: the group mentoring session starts in {hours} hours.",
-                hours,
-            ).format(hours=hours),
-            details(tr, facts, person.timezone),
-        ]
-    )
-    return Outgoing(
-        idempotency_key=f"session-reminder:{facts.session_id}:{person.id}:{facts.version}:{hours}",
-        kind="session_reminder",
-        text=text,
+    headline = tr.ngettext(
+        "Reminder: the group mentoring session starts in {hours} hour.",
+        "Reminder: the group mentoring session starts in {hours} hours.",
+        hours,
+    ).format(hours=hours)
+    return _notice(
+        facts, person, tr, kind="session_reminder",
+        key=f"session-reminder:{facts.session_id}:{person.id}:{facts.version}:{hours}",
+        headline=headline, question=None,
         not_before=facts.starts_at - timedelta(hours=hours),
-        person_id=person.id,
-        buttons=rsvp_buttons(tr, facts.session_id),
-        expires_at=facts.starts_at,
-        batch_key=batch_key(facts.session_id, facts.version),
+        with_rsvp=True, batch=batch_key(facts.session_id, facts.version),
     )
 
 
 def moved(facts: SessionFacts, person: Person, now: datetime) -> Outgoing:
     tr = translator(person.locale)
-    text = "\n\n".join(
-        [
-            tr.gettext("The group mentoring session has been moved to a new time."),
-            details(tr, facts, person.timezone),
-            tr.gettext("Will you come at the new time?"),
-        ]
-    )
-    return Outgoing(
-        idempotency_key=f"session-moved:{facts.session_id}:{person.id}:{facts.version}",
-        kind="session_moved",
-        text=text,
-        not_before=now,
-        person_id=person.id,
-        buttons=rsvp_buttons(tr, facts.session_id),
-        expires_at=facts.starts_at,
-        batch_key=batch_key(facts.session_id, facts.version),
+    return _notice(
+        facts, person, tr, kind="session_moved",
+        key=f"session-moved:{facts.session_id}:{person.id}:{facts.version}",
+        headline=tr.gettext("The group mentoring session has been moved to a new time."),
+        question=tr.gettext("Will you come at the new time?"),
+        not_before=now, with_rsvp=True, batch=batch_key(facts.session_id, facts.version),
     )
 
 
 def cancelled(facts: SessionFacts, person: Person, now: datetime) -> Outgoing:
     tr = translator(person.locale)
-    text = "\n\n".join(
-        [
-            tr.gettext("The group mentoring session has been cancelled."),
-            details(tr, facts, person.timezone),
-        ]
-    )
-    return Outgoing(
-        idempotency_key=f"session-cancelled:{facts.session_id}:{person.id}",
-        kind="session_cancelled",
-        text=text,
-        not_before=now,
-        person_id=person.id,
-        expires_at=facts.starts_at,
-        batch_key=f"session:{facts.session_id}:cancelled",
+    return _notice(
+        facts, person, tr, kind="session_cancelled",
+        key=f"session-cancelled:{facts.session_id}:{person.id}",
+        headline=tr.gettext("The group mentoring session has been cancelled."),
+        question=None, not_before=now, with_rsvp=False,
+        batch=f"session:{facts.session_id}:cancelled",
     )
 
 
