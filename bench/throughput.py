@@ -26,6 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import time as clock_time
 from datetime import timedelta
 from pathlib import Path
@@ -102,6 +103,12 @@ async def seed(database_url: str, people: int) -> None:
     await engine.dispose()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -139,10 +146,14 @@ async def run_target(target: str, people: int, updates: int, database_url: str |
                                          language_code="tr")
                     latencies.append(await asyncio.wait_for(future, timeout=120) - pushed)
 
+            cpu_before = cpu_seconds(process.pid)
+            first_request = len(standin.requests)
             started = time.perf_counter()
             await asyncio.gather(*(person(n) for n in range(people)))
             seconds = time.perf_counter() - started
             memory = peak_rss_mb(process.pid)
+            cpu = cpu_seconds(process.pid) - cpu_before
+            calls = Counter(method for method, _ in standin.requests[first_request:])
         finally:
             if process.returncode is None:
                 process.send_signal(signal.SIGINT)
@@ -154,6 +165,8 @@ async def run_target(target: str, people: int, updates: int, database_url: str |
         "p50_ms": round(statistics.median(latencies) * 1000, 1),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
         "peak_rss_mb": memory,
+        "cpu_ms_per_update": round(cpu * 1000 / len(latencies), 2),
+        "bot_api_calls": dict(calls.most_common()),
         "seconds": round(seconds, 1),
     }
 

@@ -52,8 +52,10 @@ def build_application(
         builder = builder.base_url(settings.telegram_api_base_url.rstrip("/"))
         builder = builder.base_file_url(settings.base_file_url or "")
     if make_url(normalize_database_url(settings.database_url)).get_backend_name() == "postgresql":
-        # PostgreSQL takes concurrent writers; SQLite (one file, one writer) is
-        # served best by PTB's default of one update at a time.
+        # PostgreSQL takes concurrent writers. On SQLite one update at a time measured
+        # faster (docs/performance.md): the database work is CPU in this process, and
+        # handing it between the event loop and aiosqlite's threads costs more than
+        # the overlap gains. Jobs still write alongside (BEGIN IMMEDIATE, busy timeout).
         builder = builder.concurrent_updates(PerPersonUpdateProcessor(64))
     if request is not None:
         builder = builder.request(request)

@@ -32,7 +32,9 @@ def run(settings: Settings) -> int:
             )
         else:
             logger.info("Starting in long-polling mode")
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+            application.run_polling(
+                allowed_updates=Update.ALL_TYPES, poll_interval=settings.poll_interval_seconds
+            )
     except InvalidToken:
         print("Telegram rejected TELEGRAM_BOT_TOKEN.\n\n" + TOKEN_HELP, file=sys.stderr)
         return 2

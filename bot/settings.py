@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         description="Messages per second the outbox sender starts, below Telegram's ~30/s.",
     )
     retention_days_after_programme: int = Field(default=180, ge=0)
+    poll_interval_seconds: float = Field(
+        default=0.02, ge=0, le=5,
+        description="Pause between getUpdates calls in polling mode: a busy bot fetches batches.",
+    )
 
     @field_validator("default_locale")
     @classmethod

@@ -13,7 +13,11 @@ from zoneinfo import ZoneInfo
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
-    ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, ContextTypes, TypeHandler,
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    ContextTypes,
+    TypeHandler,
 )
 
 from handlers.common import load_member, tell_stranger
@@ -51,8 +55,10 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if update.message is None and update.callback_query is None:
         return  # edits, blocks and other service updates are not requests to answer
-    async with services(context).sessions.begin() as session:
-        standing = await consent.standing(session, CHANNEL, user_key(update))
+    # No transaction: a cached member costs no query (storage/reference_cache.py).
+    async with services(context).sessions() as session:
+        member = await load_member(session, update)
+    standing = member.consent if member is not None else None
     if standing is None or standing.is_current or _allowed_anyway(update):
         return
     tr = translator(standing.locale)

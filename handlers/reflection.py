@@ -112,7 +112,7 @@ async def reflection_input(
     async with svc.sessions.begin() as session:
         step = (
             await reflections.answer_input(
-                session, member, reflection_id, _given(message), svc.clock.now()
+                session, member, reflection_id, _given(message), svc.clock.now(), state
             )
             if isinstance(reflection_id, int)
             else None

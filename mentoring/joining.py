@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring.consent import NOTICE_VERSION
+from mentoring.consent import NOTICE_VERSION, Standing
 from mentoring.invites import InviteStatus, check_invite
 from storage.models import (
     ChannelIdentity,
@@ -28,6 +28,7 @@ from storage.models import (
     Programme,
     Role,
 )
+from storage.reference_cache import cached
 from storage.repositories import people as people_repo
 
 
@@ -60,7 +61,8 @@ class MemberView:
     locale: str
     timezone: str
     roles: tuple[RoleView, ...]
-    consent_version: str | None
+    consent_version: str | None  # the accepted notice's version; None once withdrawn
+    consent: Standing | None = None
 
     @property
     def role_set(self) -> frozenset[Role]:
@@ -102,10 +104,13 @@ class AcceptResult:
 
 
 async def member_view(session: AsyncSession, channel: str, external_user_id: str) -> MemberView | None:
-    person = await people_repo.person_by_identity(session, channel, external_user_id)
-    if person is None:
-        return None
-    return await _view_of(session, person)
+    """The member behind a channel account (None for a stranger); read once, then cached."""
+
+    async def load() -> MemberView | None:
+        person = await people_repo.person_by_identity(session, channel, external_user_id)
+        return None if person is None else await _view_of(session, person)
+
+    return await cached(session, ("member", channel, external_user_id), load)
 
 
 async def _view_of(session: AsyncSession, person: Person) -> MemberView:
@@ -119,6 +124,12 @@ async def _view_of(session: AsyncSession, person: Person) -> MemberView:
         roles=tuple(_role_view(m, p, g) for m, p, g in memberships),
         consent_version=(
             consent.notice_version if consent is not None and consent.withdrawn_at is None else None
+        ),
+        consent=Standing(
+            person_id=person.id, locale=person.locale, timezone=person.timezone,
+            version=consent.notice_version if consent else None,
+            accepted_at=consent.accepted_at if consent else None,
+            withdrawn_at=consent.withdrawn_at if consent else None,
         ),
     )
 

@@ -11,12 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
 from storage.models.outbox import PRIORITY_NORMAL
+from storage.upsert import insert_for
 
 
 @dataclass(frozen=True)
@@ -69,14 +68,12 @@ async def enqueue(session: AsyncSession, messages: list[Outgoing], now: datetime
         return 0
     if any(m.person_id is None and m.chat_id is None for m in messages):
         raise ValueError("an outgoing message needs a person or a chat")
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     added = 0
     # Chunks keep each statement well under the backends' parameter limits.
     for start in range(0, len(messages), 500):
         chunk = messages[start:start + 500]
         statement = (
-            insert(OutboxMessage)
+            insert_for(session, OutboxMessage)
             .values([_row(m, now) for m in chunk])
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
             .returning(OutboxMessage.id)

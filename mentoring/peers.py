@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring.calendar import Rhythm, Window, WindowKind, current_window
@@ -35,12 +35,16 @@ class Partnership:
     shared: dict[int, list[PlanGoal]]  # partner id -> their shared goals
 
 
+# Built once: every check-in step asks it (storage/upsert.py says why).
+_CURRENT_PAIR = (
+    select(PeerPair).join(PeerPairMember, PeerPairMember.pair_id == PeerPair.id)
+    .where(PeerPairMember.person_id == bindparam("person_id"), PeerPair.ended_at.is_(None))
+    .order_by(PeerPair.id.desc()).limit(1)
+)
+
+
 async def _current_pair(session: AsyncSession, person_id: int) -> PeerPair | None:
-    return await session.scalar(
-        select(PeerPair).join(PeerPairMember, PeerPairMember.pair_id == PeerPair.id)
-        .where(PeerPairMember.person_id == person_id, PeerPair.ended_at.is_(None))
-        .order_by(PeerPair.id.desc()).limit(1)
-    )
+    return await session.scalar(_CURRENT_PAIR, {"person_id": person_id})
 
 
 async def partners_of(session: AsyncSession, person_id: int) -> list[int]:

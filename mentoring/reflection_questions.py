@@ -16,12 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring.i18n import N_, SUPPORTED_LOCALES, Translator
 from storage.models.reflections import ReflectionQuestionSet
+from storage.reference_cache import cached
+from storage.upsert import insert_for
 
 KINDS = ("text", "scale", "choice")
 MAX_QUESTIONS = 15
@@ -267,10 +267,8 @@ def parse_question_file(data: Any) -> tuple[tuple[Question, ...], list[Problem]]
 
 async def _ensure_default(session: AsyncSession, programme_id: int, now: datetime) -> None:
     """Store the default set as version 1 if the programme has no set yet (safe when raced)."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     await session.execute(
-        insert(ReflectionQuestionSet)
+        insert_for(session, ReflectionQuestionSet)
         .values(
             programme_id=programme_id,
             version=1,
@@ -286,8 +284,16 @@ async def set_for_week(
     session: AsyncSession, programme_id: int, week: int, now: datetime
 ) -> ReflectionQuestionSet:
     """The set in force for a week: the newest version effective by then."""
-    await _ensure_default(session, programme_id, now)
-    found = await session.scalar(
+    found = await _in_force(session, programme_id, week)
+    if found is None:
+        await _ensure_default(session, programme_id, now)
+        found = await _in_force(session, programme_id, week)
+    assert found is not None  # version 1 is effective from week 1
+    return found
+
+
+async def _in_force(session: AsyncSession, programme_id: int, week: int) -> ReflectionQuestionSet | None:
+    return await session.scalar(
         select(ReflectionQuestionSet)
         .where(
             ReflectionQuestionSet.programme_id == programme_id,
@@ -296,8 +302,26 @@ async def set_for_week(
         .order_by(ReflectionQuestionSet.version.desc())
         .limit(1)
     )
-    assert found is not None  # version 1 is effective from week 1
-    return found
+
+
+async def set_id_for_week(session: AsyncSession, programme_id: int, week: int, now: datetime) -> int:
+    """The id of the set in force for a week; cached, as sets change a few times a programme."""
+
+    async def load() -> int:
+        return (await set_for_week(session, programme_id, week, now)).id
+
+    return await cached(session, ("question set in force", programme_id, week), load)
+
+
+async def questions_of(session: AsyncSession, set_id: int) -> tuple[Question, ...]:
+    """The questions of one stored set (a version is never changed, only followed by another)."""
+
+    async def load() -> tuple[Question, ...]:
+        found = await session.get(ReflectionQuestionSet, set_id)
+        assert found is not None
+        return from_json(found.questions)
+
+    return await cached(session, ("question set", set_id), load)
 
 
 async def newest_set(session: AsyncSession, programme_id: int) -> ReflectionQuestionSet | None:

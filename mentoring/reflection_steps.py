@@ -7,20 +7,20 @@ derived from the stored answers (principle 1).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import conversation
 from mentoring.access import is_mentee_of, mentee_groups
 from mentoring.joining import MemberView
-from mentoring.reflection_questions import Question, from_json, set_for_week
+from mentoring.reflection_questions import Question, questions_of, set_id_for_week
 from mentoring.reflection_windows import GroupRhythm
-from storage.models.reflections import Reflection, ReflectionAnswer, ReflectionQuestionSet
+from storage.models import ConversationState
+from storage.models.reflections import Reflection, ReflectionAnswer
+from storage.upsert import insert_for, upsert_statement
 
 FLOW = "reflection"
 SUMMARY_STEP = "summary"
@@ -99,52 +99,70 @@ async def get_or_start(
     week: int,
     closes_at: datetime,
     now: datetime,
-) -> Reflection:
-    question_set = await set_for_week(session, rhythm.programme_id, week, now)
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+) -> tuple[Reflection, ReflectionView]:
+    """The person's reflection of that week in that group, started now if there is none yet."""
+    where = {"person_id": person_id, "group_id": rhythm.group_id, "week": week}
+    found = await _with_answers(session, _OF_WEEK, where)
+    if found is not None:
+        return found
+    question_set_id = await set_id_for_week(session, rhythm.programme_id, week, now)
     # A double tap on "start" must not make two reflections (nor fail).
     await session.execute(
-        insert(Reflection)
+        insert_for(session, Reflection)
         .values(
-            person_id=person_id,
-            group_id=rhythm.group_id,
-            week=week,
-            question_set_id=question_set.id,
+            **where,
+            question_set_id=question_set_id,
             closes_at=closes_at,
             started_at=now,
             numbers_only=False,
         )
         .on_conflict_do_nothing(index_elements=["person_id", "group_id", "week"])
     )
-    reflection = await session.scalar(
-        select(Reflection)
-        .where(
-            Reflection.person_id == person_id,
-            Reflection.group_id == rhythm.group_id,
-            Reflection.week == week,
-        )
-        .execution_options(populate_existing=True)
-    )
-    assert reflection is not None
-    return reflection
+    found = await _with_answers(session, _OF_WEEK, where)
+    assert found is not None
+    return found
 
 
-async def view_of(session: AsyncSession, reflection: Reflection) -> ReflectionView:
-    question_set = await session.get(ReflectionQuestionSet, reflection.question_set_id)
-    assert question_set is not None
-    answers = await session.scalars(
-        select(ReflectionAnswer)
-        .where(ReflectionAnswer.reflection_id == reflection.id)
-        .execution_options(populate_existing=True)
-    )
+# A reflection and its answers in one query, fresh from the database. Built once:
+# every reflection step runs one of these (storage/upsert.py says why).
+_WITH_ANSWERS = (
+    select(Reflection, ReflectionAnswer)
+    .outerjoin(ReflectionAnswer, ReflectionAnswer.reflection_id == Reflection.id)
+    .execution_options(populate_existing=True)
+)
+_BY_ID = _WITH_ANSWERS.where(Reflection.id == bindparam("reflection_id"))
+_OF_WEEK = _WITH_ANSWERS.where(
+    Reflection.person_id == bindparam("person_id"),
+    Reflection.group_id == bindparam("group_id"),
+    Reflection.week == bindparam("week"),
+)
+_ANSWER_COLUMNS = (
+    "kind", "skipped", "scale_value", "choice_value", "text", "file_kind", "file_id",
+    "file_duration", "caption", "answered_at",
+)
+
+
+async def _with_answers(
+    session: AsyncSession, statement: Select[tuple[Reflection, ReflectionAnswer]], params: dict[str, int]
+) -> tuple[Reflection, ReflectionView] | None:
+    rows = (await session.execute(statement, params)).all()
+    if not rows:
+        return None
+    reflection = rows[0][0]
+    answers = {answer.question_key: answer for _, answer in rows if answer is not None}
+    return reflection, await _view(session, reflection, answers)
+
+
+async def _view(
+    session: AsyncSession, reflection: Reflection, answers: dict[str, ReflectionAnswer]
+) -> ReflectionView:
     return ReflectionView(
         reflection.id,
         reflection.week,
         reflection.closes_at,
         reflection.numbers_only,
-        from_json(question_set.questions),
-        {a.question_key: a for a in answers.all()},
+        await questions_of(session, reflection.question_set_id),
+        answers,
     )
 
 
@@ -170,12 +188,15 @@ async def next_step(
 
 async def own_open(
     session: AsyncSession, member: MemberView, reflection_id: int, now: datetime
-) -> Reflection | Step:
+) -> tuple[Reflection, ReflectionView] | Step:
+    """The member's own reflection, still open, with its answers; otherwise why not."""
     if not mentee_groups(member):
         return Step(Outcome.NOT_MENTEE)
-    reflection = await session.get(Reflection, reflection_id, populate_existing=True)
+    found = await _with_answers(session, _BY_ID, {"reflection_id": reflection_id})
+    reflection = found[0] if found is not None else None
     if (
-        reflection is None
+        found is None
+        or reflection is None
         or reflection.person_id != member.person_id
         or not is_mentee_of(member, reflection.group_id)
     ):
@@ -184,14 +205,21 @@ async def own_open(
         return Step(Outcome.ALREADY_SUBMITTED, week=reflection.week)
     if now >= reflection.closes_at:
         return Step(Outcome.CLOSED, week=reflection.week, moment=reflection.closes_at)
-    return reflection
+    return found
 
 
 async def awaited_question(
-    session: AsyncSession, person_id: int, view: ReflectionView
+    session: AsyncSession,
+    person_id: int,
+    view: ReflectionView,
+    state: ConversationState | None = None,
 ) -> tuple[int | None, bool]:
-    """The question being changed (if any) and whether that is an edit."""
-    state = await conversation.pending(session, person_id)
+    """The question being changed (if any) and whether that is an edit.
+
+    `state` is the person's wait as the caller already read it in this update.
+    """
+    if state is None:
+        state = await conversation.pending(session, person_id)
     if state is not None and state.flow == FLOW and state.data.get("reflection_id") == view.id:
         for index, question in enumerate(view.questions):
             if question.key == state.step:
@@ -201,12 +229,12 @@ async def awaited_question(
 
 async def save_answer(
     session: AsyncSession,
-    reflection_id: int,
+    view: ReflectionView,
     question: Question,
     values: dict[str, object],
     now: datetime,
-) -> None:
-    """Write (or replace) the answer to one question."""
+) -> ReflectionView:
+    """Write (or replace) the answer to one question; the view with it."""
     row = {
         "skipped": False,
         "scale_value": None,
@@ -220,11 +248,11 @@ async def save_answer(
         "answered_at": now,
         "kind": question.kind,
     }
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(ReflectionAnswer).values(
-        reflection_id=reflection_id, question_key=question.key, **row
+    statement = upsert_statement(
+        session, ReflectionAnswer, ("reflection_id", "question_key"), _ANSWER_COLUMNS, returning=True
     )
-    await session.execute(
-        statement.on_conflict_do_update(index_elements=["reflection_id", "question_key"], set_=row)
-    )
+    params = {"reflection_id": view.id, "question_key": question.key, **row}
+    answer = (
+        await session.scalars(statement, params, execution_options={"populate_existing": True})
+    ).one()
+    return replace(view, answers={**view.answers, question.key: answer})

@@ -18,6 +18,7 @@ from mentoring.calendar import (
     window,
 )
 from storage.models import Group, GroupSchedule, Programme
+from storage.reference_cache import cached
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,11 @@ class GroupRhythm:
 
 
 async def group_rhythm(session: AsyncSession, group_id: int) -> GroupRhythm | None:
+    """A group's rhythm, read once and then cached (it changes a few times a programme)."""
+    return await cached(session, ("rhythm", group_id), lambda: _read_rhythm(session, group_id))
+
+
+async def _read_rhythm(session: AsyncSession, group_id: int) -> GroupRhythm | None:
     group = await session.get(Group, group_id)
     if group is None:
         return None

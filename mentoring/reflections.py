@@ -8,6 +8,7 @@ message answers (the next one, or one they chose to change).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -35,9 +36,9 @@ from mentoring.reflection_steps import (
     next_step,
     own_open,
     save_answer,
-    view_of,
 )
 from mentoring.reflection_windows import earliest, group_rhythm
+from storage.models import ConversationState
 from storage.models.reflections import Reflection
 
 # ---- the contract other features use ----
@@ -127,12 +128,12 @@ async def open_reflection(
             groups=tuple(GroupChoice(r.group_id, r.group_name, w.week) for r, w in open_now),
         )
     rhythm, window = open_now[0]
-    reflection = await get_or_start(
+    reflection, view = await get_or_start(
         session, member.person_id, rhythm, window.week, window.closes_at, now
     )
     if reflection.submitted_at is not None:
         return Step(Outcome.ALREADY_SUBMITTED, week=reflection.week, moment=next_opening)
-    return await next_step(session, member.person_id, await view_of(session, reflection), now)
+    return await next_step(session, member.person_id, view, now)
 
 
 async def answer_button(
@@ -147,7 +148,7 @@ async def answer_button(
     found = await own_open(session, member, reflection_id, now)
     if isinstance(found, Step):
         return found
-    view = await view_of(session, found)
+    _, view = found
     if not 0 <= index < len(view.questions):
         return Step(Outcome.FOREIGN)
     question = view.questions[index]
@@ -157,8 +158,8 @@ async def answer_button(
     values = _button_values(question, value)
     if values is None:
         return Step(Outcome.FOREIGN)
-    await save_answer(session, view.id, question, values, now)
-    return await next_step(session, member.person_id, await view_of(session, found), now)
+    view = await save_answer(session, view, question, values, now)
+    return await next_step(session, member.person_id, view, now)
 
 
 def _button_values(question: Question, value: str) -> dict[str, object] | None:
@@ -172,16 +173,24 @@ def _button_values(question: Question, value: str) -> dict[str, object] | None:
 
 
 async def answer_input(
-    session: AsyncSession, member: MemberView, reflection_id: int, given: Given, now: datetime
+    session: AsyncSession,
+    member: MemberView,
+    reflection_id: int,
+    given: Given,
+    now: datetime,
+    state: ConversationState | None = None,
 ) -> Step:
-    """A message (text, voice note, photo, or something else) while a question waits."""
+    """A message (text, voice note, photo, or something else) while a question waits.
+
+    `state` is the wait that routed the message here, if the caller has read it.
+    """
     found = await own_open(session, member, reflection_id, now)
     if isinstance(found, Step):
         # Stop routing messages to a reflection that can no longer take them.
         await conversation.clear(session, member.person_id, FLOW)
         return found
-    view = await view_of(session, found)
-    index, editing = await awaited_question(session, member.person_id, view)
+    _, view = found
+    index, editing = await awaited_question(session, member.person_id, view, state)
     if index is None:
         return (
             Step(Outcome.USE_BUTTONS, view)
@@ -204,8 +213,8 @@ async def answer_input(
             "file_duration": given.duration,
             "caption": given.caption or None,
         }
-    await save_answer(session, view.id, question, values, now)
-    return await next_step(session, member.person_id, await view_of(session, found), now)
+    view = await save_answer(session, view, question, values, now)
+    return await next_step(session, member.person_id, view, now)
 
 
 # ---- the summary: change an answer, numbers only, submit ----
@@ -218,7 +227,7 @@ async def show_summary(
     found = await own_open(session, member, reflection_id, now)
     if isinstance(found, Step):
         return found
-    return await next_step(session, member.person_id, await view_of(session, found), now)
+    return await next_step(session, member.person_id, found[1], now)
 
 
 async def change_menu(
@@ -227,7 +236,7 @@ async def change_menu(
     found = await own_open(session, member, reflection_id, now)
     if isinstance(found, Step):
         return found
-    return Step(Outcome.CHANGE_MENU, await view_of(session, found))
+    return Step(Outcome.CHANGE_MENU, found[1])
 
 
 async def change_answer(
@@ -237,7 +246,7 @@ async def change_answer(
     found = await own_open(session, member, reflection_id, now)
     if isinstance(found, Step):
         return found
-    view = await view_of(session, found)
+    _, view = found
     if not 0 <= index < len(view.questions):
         return Step(Outcome.FOREIGN)
     await conversation.expect(
@@ -257,18 +266,20 @@ async def toggle_numbers_only(
     found = await own_open(session, member, reflection_id, now)
     if isinstance(found, Step):
         return found
-    found.numbers_only = not found.numbers_only
+    reflection, view = found
+    reflection.numbers_only = not reflection.numbers_only
     await session.flush()
-    return await next_step(session, member.person_id, await view_of(session, found), now)
+    view = replace(view, numbers_only=reflection.numbers_only)
+    return await next_step(session, member.person_id, view, now)
 
 
 async def submit(
     session: AsyncSession, member: MemberView, reflection_id: int, now: datetime
 ) -> Step:
-    found = await own_open(session, member, reflection_id, now)
-    if isinstance(found, Step):
-        return found
-    view = await view_of(session, found)
+    opened = await own_open(session, member, reflection_id, now)
+    if isinstance(opened, Step):
+        return opened
+    found, view = opened
     if first_unanswered(view) is not None:
         return await next_step(session, member.person_id, view, now)
     # Conditional, so two taps racing on two processes submit once.

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, column, select, table
+from sqlalchemy import Select, bindparam, column, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from mentoring import access
 from mentoring.errors import DomainError
-from mentoring.joining import MemberView
+from mentoring.joining import MemberView, RoleView
 from mentoring.todo_due import Due
 from storage.models import Person, Programme
 from storage.models.todos import TODO_TEXT_MAX, Todo, TodoAssignment, TodoReason
@@ -73,11 +73,18 @@ class MenteePlace:
     tz: ZoneInfo
 
 
-async def place_of(session: AsyncSession, member: MemberView) -> MenteePlace:
-    """The mentee's group and programme; other people have no to-do list."""
+def mentee_role(member: MemberView) -> RoleView:
+    """The role that gives the member a to-do list; other people have none."""
     role = next((v for v in member.roles if v.group_id in access.mentee_groups(member)), None)
     if role is None or role.group_id is None:
         raise DomainError("not_a_mentee")
+    return role
+
+
+async def place_of(session: AsyncSession, member: MemberView) -> MenteePlace:
+    """The mentee's group and programme; other people have no to-do list."""
+    role = mentee_role(member)
+    assert role.group_id is not None
     programme = await session.get(Programme, role.programme_id)
     assert programme is not None
     return MenteePlace(role.group_id, programme, ZoneInfo(member.timezone))
@@ -124,6 +131,10 @@ def with_names() -> Select[tuple[Todo, str | None, str | None]]:
     )
 
 
+# Built once: `/todo` runs it every time (storage/upsert.py says why).
+_OWN_LIST = with_names().where(Todo.person_id == bindparam("person_id"))
+
+
 def _version(todos: list[Todo]) -> str:
     """A short fingerprint of the list: page buttons from an older list are refused."""
     raw = ";".join(
@@ -136,8 +147,8 @@ async def list_page(
     session: AsyncSession, member: MemberView, page: int, now: datetime
 ) -> TodoPage:
     """One page of the list: open to-dos first (soonest due first), then the closed ones, newest first."""
-    await place_of(session, member)
-    rows = (await session.execute(with_names().where(Todo.person_id == member.person_id))).all()
+    mentee_role(member)
+    rows = (await session.execute(_OWN_LIST, {"person_id": member.person_id})).all()
     status_order = {"open": 0, "not_done": 1, "done": 2}
     rows.sort(
         key=lambda r: (

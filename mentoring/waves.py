@@ -19,12 +19,10 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 
@@ -36,6 +34,7 @@ from mentoring.wave_audience import Recipient, audience, latecomers, partnered
 from storage.models import Group, GroupSchedule, OutboxMessage, Programme
 from storage.models.outbox import PRIORITY_BULK
 from storage.models.scheduling import PlannedWave
+from storage.upsert import insert_for
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +163,7 @@ def due_stages(group: RunningGroup, now: datetime) -> list[Stage]:
 
 
 def _local(day: date, at: time, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, at, tzinfo=tz).astimezone(timezone.utc)
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
 def _after_programme(group: RunningGroup, opens_at: datetime) -> bool:
@@ -220,9 +219,9 @@ async def _plan_batch(session: AsyncSession, groups: Sequence[RunningGroup], now
 
 def _log_insert(session: AsyncSession) -> Executable:
     """Log rows; a stage a concurrent planner logged first is skipped (its messages are idempotent anyway)."""
-    postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
-    insert = pg_insert if postgres else sqlite_insert
-    return insert(PlannedWave).on_conflict_do_nothing(index_elements=["group_id", "kind", "week", "stage"])
+    return insert_for(session, PlannedWave).on_conflict_do_nothing(
+        index_elements=["group_id", "kind", "week", "stage"]
+    )
 
 
 async def _record_dropped(session: AsyncSession, messages: list[Outgoing], now: datetime) -> int:

@@ -66,3 +66,13 @@ def test_run_without_a_good_token_exits_2_without_traceback(tmp_path: Path, toke
     assert "@BotFather" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert not (tmp_path / "narbot.db").exists(), "nothing is created before the token is checked"
+
+
+def test_polling_pauses_briefly_between_fetches_unless_told_otherwise(monkeypatch) -> None:
+    monkeypatch.delenv("POLL_INTERVAL_SECONDS", raising=False)
+    assert Settings(_env_file=None).poll_interval_seconds == 0.02  # type: ignore[call-arg]
+    monkeypatch.setenv("POLL_INTERVAL_SECONDS", "0")
+    assert Settings(_env_file=None).poll_interval_seconds == 0  # type: ignore[call-arg]
+    monkeypatch.setenv("POLL_INTERVAL_SECONDS", "-1")
+    with pytest.raises(ValueError, match="poll_interval_seconds"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
