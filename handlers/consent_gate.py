@@ -26,7 +26,7 @@ from handlers.menus import set_person_menu
 from handlers.replies import edit_or_reply
 from handlers.services import CHANNEL, services, user_key
 from handlers.texts import status_text
-from mentoring import consent
+from mentoring import consent, joining
 from mentoring.consent import NOTICE_VERSION, Standing
 from mentoring.i18n import Translator, translator
 
@@ -55,9 +55,8 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if update.message is None and update.callback_query is None:
         return  # edits, blocks and other service updates are not requests to answer
-    # No transaction: a cached member costs no query (storage/reference_cache.py).
-    async with services(context).sessions() as session:
-        member = await load_member(session, update)
+    # A cached member costs no query and no session (storage/reference_cache.py).
+    member = await joining.known_member(services(context).sessions, CHANNEL, user_key(update))
     standing = member.consent if member is not None else None
     if standing is None or standing.is_current or _allowed_anyway(update):
         return

@@ -27,7 +27,8 @@ async def expect(
 ) -> None:
     """Wait for the person's next message to go to `flow` at `step`; replaces any earlier wait."""
     values = {"flow": flow, "step": step, "data": dict(data or {}), "updated_at": now}
-    statement = upsert_statement(session, ConversationState, ("person_id",), _COLUMNS)
+    # On the table, not the entity: a plain upsert skips the ORM's bulk-insert machinery.
+    statement = upsert_statement(session, ConversationState.__table__, ("person_id",), _COLUMNS)
     await session.execute(statement, {"person_id": person_id, **values})
     loaded = _loaded(session, person_id)
     if loaded is not None:

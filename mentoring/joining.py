@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring.consent import NOTICE_VERSION, Standing
 from mentoring.invites import InviteStatus, check_invite
@@ -28,7 +28,7 @@ from storage.models import (
     Programme,
     Role,
 )
-from storage.reference_cache import cached
+from storage.reference_cache import cached, peek
 from storage.repositories import people as people_repo
 
 
@@ -110,7 +110,23 @@ async def member_view(session: AsyncSession, channel: str, external_user_id: str
         person = await people_repo.person_by_identity(session, channel, external_user_id)
         return None if person is None else await _view_of(session, person)
 
-    return await cached(session, ("member", channel, external_user_id), load)
+    return await cached(session, _member_key(channel, external_user_id), load)
+
+
+async def known_member(
+    sessions: async_sessionmaker[AsyncSession], channel: str, external_user_id: str
+) -> MemberView | None:
+    """The member behind a channel account, for callers outside a unit of work: from the
+    cache when it holds them, else read in a session of its own."""
+    found, member = peek(sessions, _member_key(channel, external_user_id))
+    if found:
+        return member  # type: ignore[no-any-return]
+    async with sessions() as session:
+        return await member_view(session, channel, external_user_id)
+
+
+def _member_key(channel: str, external_user_id: str) -> tuple[str, str, str]:
+    return ("member", channel, external_user_id)
 
 
 async def _view_of(session: AsyncSession, person: Person) -> MemberView:

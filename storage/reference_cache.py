@@ -15,7 +15,9 @@ Correctness rests on three rules:
   flushed, reads around the cache until its transaction ends: it must see its
   own writes, and nobody else may see them before they are committed.
 - Changes made by another process (the CLI against PostgreSQL while the bot
-  runs) are seen within `TTL_SECONDS`.
+  runs) are seen within `TTL_SECONDS` (five minutes): the CLI adds programmes,
+  groups, invites and question sets, which nobody has read yet, so in practice
+  this covers several bot processes on one PostgreSQL database.
 
 Values must be immutable snapshots (frozen dataclasses, tuples), never ORM
 objects, which belong to one session.
@@ -31,7 +33,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.pool import Pool
 
@@ -41,7 +43,7 @@ WATCHED_TABLES = frozenset({
     "people", "channel_identities", "consent_records", "memberships",
     "programmes", "groups", "group_schedules", "reflection_question_sets",
 })
-TTL_SECONDS = 30.0
+TTL_SECONDS = 300.0
 MAX_ENTRIES = 50_000
 
 _DIRTY_CONNECTION = "narbot.reference_cache"  # connection info: the cache to empty at check-in
@@ -116,9 +118,18 @@ async def cached(session: AsyncSession, key: Hashable, load: Callable[[], Awaita
     return value
 
 
+def peek(sessions: async_sessionmaker[AsyncSession], key: Hashable) -> tuple[bool, Any]:
+    """(True, value) when `key` is cached; for callers outside a unit of work, who then
+    need no session at all (the consent gate, before every update)."""
+    engine = getattr(sessions.kw.get("bind"), "sync_engine", None)
+    return cache_of(engine).get(key) if engine is not None else (False, None)
+
+
 def _reads_around(session: Session) -> bool:
     if session.info.get(_DIRTY_SESSION):
         return True
+    if not (session.new or session.deleted or session.identity_map.check_modified()):
+        return False  # nothing pending at all: the usual case, and cheap to see
     return any(
         _table_of(type(instance)) in WATCHED_TABLES
         for instance in chain(session.new, session.deleted, session.dirty)

@@ -169,3 +169,16 @@ async def test_a_stranger_becomes_a_member_without_waiting(
     async with sessions() as session:
         member = await joining.member_view(session, "telegram", "8001")
     assert member is not None and member.consent_version == NOTICE_VERSION
+
+
+async def test_outside_a_unit_of_work_a_known_member_costs_no_statement(
+    sessions: async_sessionmaker[AsyncSession], person_id: int, statements: list[str]
+) -> None:
+    first = await joining.known_member(sessions, "telegram", USER)
+    assert first is not None and first.person_id == person_id and statements
+    statements.clear()
+    again = await joining.known_member(sessions, "telegram", USER)
+    assert again == first and statements == []
+    await set_locale(sessions, person_id, "en")
+    changed = await joining.known_member(sessions, "telegram", USER)
+    assert changed is not None and changed.locale == "en"
