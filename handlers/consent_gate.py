@@ -3,7 +3,8 @@ is answered only with the notice (accept / decline) or how to erase, before any 
 handler sees what they sent.
 
 Runs in handler group -1; raising ApplicationHandlerStop keeps the update from
-the features.
+the features. As it sees every member's update first, it also notes that a
+member who had blocked the bot writes again, so the outbox reaches them again.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return  # edits, blocks and other service updates are not requests to answer
     # A cached member costs no query and no session (storage/reference_cache.py).
     member = await joining.known_member(services(context).sessions, CHANNEL, user_key(update))
+    if member is not None and member.blocked:
+        async with services(context).sessions.begin() as session:
+            if await joining.reachable_again(session, CHANNEL, user_key(update)):
+                logger.info("Person %s unblocked the bot and wrote again", member.person_id)
     standing = member.consent if member is not None else None
     if standing is None or standing.is_current or _allowed_anyway(update):
         return

@@ -9,7 +9,7 @@ personal data.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import update
@@ -63,6 +63,7 @@ class MemberView:
     roles: tuple[RoleView, ...]
     consent_version: str | None  # the accepted notice's version; None once withdrawn
     consent: Standing | None = None
+    blocked: bool = False  # the sender found this account had blocked the bot
 
     @property
     def role_set(self) -> frozenset[Role]:
@@ -107,8 +108,11 @@ async def member_view(session: AsyncSession, channel: str, external_user_id: str
     """The member behind a channel account (None for a stranger); read once, then cached."""
 
     async def load() -> MemberView | None:
-        person = await people_repo.person_by_identity(session, channel, external_user_id)
-        return None if person is None else await _view_of(session, person)
+        found = await people_repo.person_and_identity(session, channel, external_user_id)
+        if found is None:
+            return None
+        person, identity = found
+        return replace(await _view_of(session, person), blocked=identity.blocked_at is not None)
 
     return await cached(session, _member_key(channel, external_user_id), load)
 
@@ -123,6 +127,11 @@ async def known_member(
         return member  # type: ignore[no-any-return]
     async with sessions() as session:
         return await member_view(session, channel, external_user_id)
+
+
+async def reachable_again(session: AsyncSession, channel: str, external_user_id: str) -> bool:
+    """The member wrote, so they no longer block the bot: prompts and digests may go to them again."""
+    return await people_repo.clear_blocked(session, channel, external_user_id) > 0
 
 
 def _member_key(channel: str, external_user_id: str) -> tuple[str, str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChannelIdentity, ConsentRecord, Group, Membership, Person, Programme
@@ -24,14 +24,39 @@ async def identity_for(
 async def person_by_identity(
     session: AsyncSession, channel: str, external_user_id: str
 ) -> Person | None:
-    return await session.scalar(
-        select(Person)
-        .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
+    found = await person_and_identity(session, channel, external_user_id)
+    return found[0] if found is not None else None
+
+
+async def person_and_identity(
+    session: AsyncSession, channel: str, external_user_id: str
+) -> tuple[Person, ChannelIdentity] | None:
+    row = (
+        await session.execute(
+            select(Person, ChannelIdentity)
+            .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
+            .where(
+                ChannelIdentity.channel == channel,
+                ChannelIdentity.external_user_id == external_user_id,
+            )
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+async def clear_blocked(session: AsyncSession, channel: str, external_user_id: str) -> int:
+    """Forget that this account had blocked the bot; how many identities changed."""
+    result = await session.execute(
+        update(ChannelIdentity)
         .where(
             ChannelIdentity.channel == channel,
             ChannelIdentity.external_user_id == external_user_id,
+            ChannelIdentity.blocked_at.is_not(None),
         )
+        .values(blocked_at=None)
+        .execution_options(synchronize_session=False)
     )
+    return result.rowcount or 0
 
 
 async def active_memberships(
