@@ -2,19 +2,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TypeVar
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from handlers.services import CHANNEL, translator_for, user_key
+from handlers.services import CHANNEL, services, translator_for, user_key
 from handlers.texts import no_code_text
 from mentoring import joining
+from mentoring.errors import DomainError
 from mentoring.i18n import Translator
 from mentoring.joining import MemberView
+
+T = TypeVar("T")
+# One domain step for a member: (session, member, now) -> result.
+Action = Callable[[AsyncSession, MemberView, datetime], Awaitable[T]]
 
 
 async def load_member(session: AsyncSession, update: Update) -> MemberView | None:
     return await joining.member_view(session, CHANNEL, user_key(update))
+
+
+async def run_action(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action[T]
+) -> tuple[MemberView | None, T | DomainError | None]:
+    """Do one domain step for the member behind the update, in one transaction.
+
+    A refusal (DomainError) rolls everything back and is returned for the
+    feature to word; a stranger gets (None, None).
+    """
+    svc = services(context)
+    member: MemberView | None = None
+    try:
+        async with svc.sessions.begin() as session:
+            member = await load_member(session, update)
+            if member is None:
+                return None, None
+            return member, await action(session, member, svc.clock.now())
+    except DomainError as error:
+        return member, error
 
 
 async def tell_stranger(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

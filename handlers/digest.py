@@ -17,12 +17,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers import fallback
-from handlers.common import load_member, refuse, tell_stranger
-from handlers.services import services
+from handlers.common import refuse, run_action, tell_stranger
 from mentoring import access, digest
 from mentoring.digest_chart import chart_png
 from mentoring.digest_detail import mentee_detail, render_detail
 from mentoring.digest_render import chart_switch, digest_buttons, render
+from mentoring.errors import DomainError
 from mentoring.i18n import Translator, translator
 from mentoring.joining import MemberView
 from mentoring.outbox import Button
@@ -41,21 +41,18 @@ async def _run(update: Update, context: ContextTypes.DEFAULT_TYPE,
                action: Callable[[AsyncSession, MemberView, datetime], Awaitable[T]]
                ) -> tuple[MemberView, Translator, T] | None:
     """One domain action in one transaction; a refusal is answered and changes nothing."""
-    svc = services(context)
-    member: MemberView | None = None
-    try:
-        async with svc.sessions.begin() as session:
-            member = await load_member(session, update)
-            result = await action(session, member, svc.clock.now()) if member is not None else None
-    except access.AccessDenied:
+    member, outcome = await run_action(update, context, action)
+    if isinstance(outcome, access.AccessDenied):
         await refuse(update, translator(member.locale if member else None))
         return None
+    if isinstance(outcome, DomainError):
+        raise outcome  # not a refusal: the error handler's business
     if member is None:
         await tell_stranger(update, context)
         return None
     if update.callback_query is not None:
         await update.callback_query.answer()
-    return member, translator(member.locale), result  # type: ignore[return-value]
+    return member, translator(member.locale), outcome  # type: ignore[return-value]
 
 
 async def digest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

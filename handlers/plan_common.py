@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from handlers.common import load_member, refuse, tell_stranger
+from handlers.common import refuse, run_action, tell_stranger
 from handlers.replies import edit_or_reply
-from handlers.services import services, translator_for
+from handlers.services import translator_for
 from mentoring.access import AccessDenied
 from mentoring.errors import DomainError
 from mentoring.i18n import N_, Translator
@@ -54,28 +54,20 @@ def markup(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
 async def perform(update: Update, context: ContextTypes.DEFAULT_TYPE,
                   action: Action[T]) -> tuple[Translator, T] | None:
     """Run one step in one transaction; on refusal nothing changes and the person is told why."""
-    svc = services(context)
-    member: MemberView | None = None
-    try:
-        async with svc.sessions.begin() as session:
-            member = await load_member(session, update)
-            if member is None:
-                result = None
-            else:
-                result = await action(session, member, svc.clock.now())
-    except AccessDenied:
+    member, outcome = await run_action(update, context, action)
+    if isinstance(outcome, AccessDenied):
         await refuse(update, translator_for(update, context, member))
         return None
-    except DomainError as error:
+    if isinstance(outcome, DomainError):
         tr = translator_for(update, context, member)
-        await tell(update, tr, problem_text(tr, error))
+        await tell(update, tr, problem_text(tr, outcome))
         return None
     if member is None:
         await tell_stranger(update, context)
         return None
     if update.callback_query is not None:
         await update.callback_query.answer()
-    return translator_for(update, context, member), result  # type: ignore[return-value]
+    return translator_for(update, context, member), outcome  # type: ignore[return-value]
 
 
 async def tell(update: Update, tr: Translator, text: str) -> None:

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
 
-from handlers.common import load_member, refuse
-from handlers.services import services
+from handlers.common import Action, refuse, run_action
 from mentoring.errors import DomainError
 from mentoring.i18n import N_, Translator
-from mentoring.joining import MemberView
 from mentoring.outbox import Button
 from mentoring.session_notices import details
 from mentoring.sessions import SessionView
 
 T = TypeVar("T")
-Work = Callable[[AsyncSession, MemberView, datetime], Awaitable[T]]
+Work = Action[T]
+run = run_action  # the sessions features' name for it
 
 TEXT_LIMIT = N_("That is too long ({length} characters). Please keep it to {limit} characters.")
 _ERRORS = {
@@ -51,22 +46,6 @@ ANSWERS = {
     "no": N_("Not coming"),
     "maybe": N_("Not sure"),
 }
-
-
-async def run(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, work: Work[T]
-) -> tuple[MemberView | None, T | DomainError | None]:
-    """Do one domain step in one transaction; a refusal rolls everything back and is returned."""
-    svc = services(context)
-    member: MemberView | None = None
-    try:
-        async with svc.sessions.begin() as session:
-            member = await load_member(session, update)
-            if member is None:
-                return None, None
-            return member, await work(session, member, svc.clock.now())
-    except DomainError as error:
-        return member, error
 
 
 async def tell_error(update: Update, tr: Translator, error: DomainError) -> None:

@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from handlers.common import load_member, refuse, tell_stranger
-from handlers.services import services
+from handlers.common import refuse, run_action, tell_stranger
 from mentoring.access import AccessDenied
 from mentoring.errors import DomainError
 from mentoring.i18n import N_, Translator, translator
@@ -69,23 +68,18 @@ async def run(
     action: Callable[[AsyncSession, MemberView, datetime], Awaitable[T]],
 ) -> tuple[MemberView, Translator, T] | None:
     """Run one domain action for the member in one transaction; refusals change nothing."""
-    svc = services(context)
-    member: MemberView | None = None
-    try:
-        async with svc.sessions.begin() as session:
-            member = await load_member(session, update)
-            result = await action(session, member, svc.clock.now()) if member is not None else None
-    except DomainError as error:
+    member, outcome = await run_action(update, context, action)
+    if isinstance(outcome, DomainError):
         # The transaction was rolled back: a refused button or input changes nothing.
         tr = translator(member.locale if member else None)
-        await refuse(update, tr, error_text(tr, error))
+        await refuse(update, tr, error_text(tr, outcome))
         return None
     if member is None:
         await tell_stranger(update, context)
         return None
     if update.callback_query is not None:
         await update.callback_query.answer()
-    return member, translator(member.locale), result
+    return member, translator(member.locale), outcome  # type: ignore[return-value]
 
 
 def _cut(text: str | None, limit: int) -> str:
