@@ -110,14 +110,15 @@ async def consent_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     svc = services(context)
     now = svc.clock.now()
     async with svc.sessions.begin() as session:
-        standing = await consent.standing(session, CHANNEL, user_key(update))
-        if standing is not None and action in ("yes", "no") and version == NOTICE_VERSION:
+        member = await load_member(session, update)
+        if member is not None and action in ("yes", "no") and version == NOTICE_VERSION:
             if action == "yes":
-                await consent.accept_current(session, standing.person_id, now)
+                await consent.accept_current(session, member.person_id, now)
             else:
-                await consent.withdraw(session, standing.person_id, now)
-            standing = await consent.standing(session, CHANNEL, user_key(update))
-        member = await load_member(session, update) if standing is not None else None
+                await consent.withdraw(session, member.person_id, now)
+            # Read again around the cache: this session has just written the consent.
+            member = await load_member(session, update)
+    standing = member.consent if member is not None else None
     if standing is None or member is None:
         await tell_stranger(update, context)
         return

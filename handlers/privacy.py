@@ -11,17 +11,27 @@ import logging
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import (
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Update,
+)
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers import consent_gate
 from handlers.common import load_member, tell_stranger
 from handlers.privacy_texts import (
-    erased_text, expired_text, forget_question, summary_text, withdraw_question,
+    erased_text,
+    expired_text,
+    forget_question,
+    summary_text,
+    withdraw_question,
 )
 from handlers.replies import edit_or_reply
-from handlers.services import CHANNEL, services, translator_for, user_key
+from handlers.services import services, translator_for
 from mentoring import consent, privacy
 from mentoring.i18n import Translator
 
@@ -156,7 +166,8 @@ async def _withdraw(
     svc = services(context)
     async with svc.sessions.begin() as session:
         await consent.withdraw(session, person_id, svc.clock.now())
-        standing = await consent.standing(session, CHANNEL, user_key(update))
+        member = await load_member(session, update)  # read around the cache: just written
+    standing = member.consent if member is not None else None
     assert update.callback_query is not None and standing is not None
     await update.callback_query.answer()
     await edit_or_reply(update, consent_gate.withdrawn_text(tr, standing))

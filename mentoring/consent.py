@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import audit
-from storage.models import ChannelIdentity, ConsentRecord, OutboxMessage, Person
+from storage.models import ConsentRecord, OutboxMessage
 
 # v2: the notice names /mydata and /forgetme.
 NOTICE_VERSION = "2026-11-v2"
@@ -47,24 +47,6 @@ def _latest_record_ids() -> Select[tuple[int]]:
         select(func.max(ConsentRecord.id))
         .where(ConsentRecord.person_id.is_not(None))
         .group_by(ConsentRecord.person_id)
-    )
-
-
-async def standing(session: AsyncSession, channel: str, external_user_id: str) -> Standing | None:
-    """The consent standing of the member behind a channel account; None for strangers."""
-    person = await session.scalar(
-        select(Person)
-        .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
-        .where(ChannelIdentity.channel == channel, ChannelIdentity.external_user_id == external_user_id)
-    )
-    if person is None:
-        return None
-    latest = await _latest(session, person.id)
-    return Standing(
-        person_id=person.id, locale=person.locale, timezone=person.timezone,
-        version=latest.notice_version if latest else None,
-        accepted_at=latest.accepted_at if latest else None,
-        withdrawn_at=latest.withdrawn_at if latest else None,
     )
 
 

@@ -21,13 +21,6 @@ async def identity_for(
     )
 
 
-async def person_by_identity(
-    session: AsyncSession, channel: str, external_user_id: str
-) -> Person | None:
-    found = await person_and_identity(session, channel, external_user_id)
-    return found[0] if found is not None else None
-
-
 async def person_and_identity(
     session: AsyncSession, channel: str, external_user_id: str
 ) -> tuple[Person, ChannelIdentity] | None:
