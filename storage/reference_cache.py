@@ -130,6 +130,11 @@ def _reads_around(session: Session) -> bool:
         return True
     if not (session.new or session.deleted or session.identity_map.check_modified()):
         return False  # nothing pending at all: the usual case, and cheap to see
+    return _holds_watched(session)
+
+
+def _holds_watched(session: Session) -> bool:
+    """Whether the session has new, changed or deleted rows of a watched table."""
     return any(
         _table_of(type(instance)) in WATCHED_TABLES
         for instance in chain(session.new, session.deleted, session.dirty)
@@ -173,10 +178,7 @@ def _after_transaction(_dbapi_connection: Any, record: Any) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _flushed(session: Session, _flush: UOWTransaction) -> None:
-    if any(
-        _table_of(type(instance)) in WATCHED_TABLES
-        for instance in chain(session.new, session.deleted, session.dirty)
-    ):
+    if _holds_watched(session):  # still the pre-flush lists in after_flush
         session.info[_DIRTY_SESSION] = True
 
 
