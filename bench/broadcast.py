@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +49,9 @@ FIRST_CHAT = 10_000_000
 ROOT = Path(__file__).resolve().parents[1]
 
 
-async def seed(engine: AsyncEngine, messages: int) -> None:
+async def seed(engine: AsyncEngine, messages: int, *, kind: str = "announcement") -> None:
     """People, identities and one bulk outbox row each (quiet hours off so any hour works)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     sessions = create_sessionmaker(engine)
     async with sessions.begin() as session:
         await session.execute(
@@ -85,7 +85,7 @@ async def seed(engine: AsyncEngine, messages: int) -> None:
             [
                 Outgoing(
                     f"bench:{n}",
-                    "announcement",
+                    kind,
                     f"Duyuru {n}",
                     now,
                     person_id=n + 1,

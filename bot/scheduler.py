@@ -4,6 +4,11 @@ The job keeps no state of its own: what is due and what was planned live in
 the database (the planner's log and the outbox's idempotency keys), so a
 restart, a missed tick or a second process sends nothing twice. On PostgreSQL
 the planner takes an advisory lock, so only one process plans at a time.
+
+A pass that fails (the database away, anything else) is logged at once with its
+cause and tried again after a backoff (1, 2, 4 … 30 s) besides the minute's
+tick; while it keeps failing one line a minute says so, and its heartbeat tells
+`narbot status` (bot/health.py).
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from datetime import timedelta
 
 from telegram.ext import Application, ContextTypes, Job
 
+from bot.health import WorkerHealth
+from bot.sender_pacing import LoopTimer
 from handlers.services import services
 from mentoring.digest import plan_digests
 from mentoring.reports import plan_progress_reports
@@ -21,6 +28,8 @@ from mentoring.waves import plan_due
 logger = logging.getLogger(__name__)
 
 PLAN_JOB = "narbot.plan"
+PLAN_RETRY_JOB = "narbot.plan.retry"
+HEALTH_KEY = "narbot.planner_health"
 PLAN_EVERY = timedelta(seconds=60)
 
 
@@ -40,6 +49,32 @@ def start_planning(application: Application) -> Job:
 
 
 async def plan_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One planning pass; a fault is reported and the pass tried again after a backoff."""
+    health = _health(context)
+    try:
+        await plan_once(context)
+    except Exception as error:  # noqa: BLE001 - the planner outlives any fault
+        wait = health.failed(error)
+        job_queue = context.job_queue
+        if job_queue is not None and not job_queue.get_jobs_by_name(PLAN_RETRY_JOB):
+            job_queue.run_once(plan_job, when=wait, name=PLAN_RETRY_JOB)
+    else:
+        health.succeeded()
+    await health.beat()
+
+
+def _health(context: ContextTypes.DEFAULT_TYPE) -> WorkerHealth:
+    bot_data, svc = context.application.bot_data, services(context)
+    if HEALTH_KEY not in bot_data:
+        bot_data[HEALTH_KEY] = WorkerHealth(
+            "planner", "Planner", svc.sessions, svc.clock, LoopTimer()
+        )
+    health: WorkerHealth = bot_data[HEALTH_KEY]
+    health.sessions = svc.sessions  # the services' current ones (tests swap them)
+    return health
+
+
+async def plan_once(context: ContextTypes.DEFAULT_TYPE) -> None:
     """One planning pass in its own transaction; logs counts only."""
     svc = services(context)
     async with svc.sessions.begin() as session:

@@ -7,10 +7,20 @@ batch is claimed while this one goes out), decides per row with
 together share one transaction). Sends run concurrently (a hung request does
 not stall the queue) but start no faster than the configured rate.
 
-Crash policy (docs/outbox.md): at most once. A graceful `stop()` lets sends in
-flight finish and gives never-attempted rows back, so a stop and restart loses
-and repeats nothing; rows a killed process left "sending" are failed after a
-lease, never re-sent, because they may have reached the person.
+The sender never ends of a fault while the bot runs: a pass that fails (the
+database restarting or locked, anything else) is logged at once, reported
+each minute while it lasts (`bot/health.py`) and tried again after a backoff;
+results and claims it could not write are kept and written when the database
+is back.
+
+Crash policy (docs/outbox.md): a row's request is marked as started, in its
+own commit, just before it goes out. Rows a killed process claimed but never
+attempted go back to the queue after the lease; only rows whose request had
+started are in doubt, and their kind decides (`delivery.REPEAT_IN_DOUBT`):
+prompts, reminders, announcements, digests and session news are sent again
+(better twice than never), the rest are failed as "delivery unknown". A
+graceful `stop()` lets sends in flight finish and gives never-attempted rows
+back, so a stop and restart loses and repeats nothing.
 """
 
 from __future__ import annotations
@@ -21,11 +31,10 @@ import math
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import (
@@ -37,11 +46,22 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.health import WorkerHealth
 from bot.sender_messages import CAPTION_LIMIT, keyboard, seconds_of, send_file
 from bot.sender_pacing import Limits, LoopTimer, Timer
 from mentoring import consent
 from mentoring.clock import Clock
-from mentoring.delivery import BLOCKED, TELEGRAM, Defer, Drop, Fail, Send, backoff, decide
+from mentoring.delivery import (
+    BLOCKED,
+    REPEAT_IN_DOUBT,
+    TELEGRAM,
+    Defer,
+    Drop,
+    Fail,
+    Send,
+    backoff,
+    decide,
+)
 from storage.models import OutboxMessage
 from storage.repositories import outbox
 
@@ -49,8 +69,8 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-DATABASE_ATTEMPTS = 5
 IN_DOUBT = "interrupted while sending: delivery unknown, not retried"
+SENT_AGAIN = "interrupted while sending: delivery unknown, sent again"
 # A 429 pause longer than this gives claimed rows back instead of holding them.
 RELEASE_AFTER_PAUSE = 30.0
 
@@ -76,9 +96,10 @@ class _Job:
     attachment: dict[str, str] | None
     attempts: int
     attachment_sent: bool
+    claimed_at: datetime
 
     @classmethod
-    def of(cls, row: OutboxMessage, chat_id: str) -> _Job:
+    def of(cls, row: OutboxMessage, chat_id: str, claimed_at: datetime) -> _Job:
         return cls(
             row.id,
             row.person_id,
@@ -88,6 +109,7 @@ class _Job:
             row.attachment,
             row.attempts,
             row.sent_message_id is not None,
+            claimed_at,
         )
 
 
@@ -125,17 +147,39 @@ class Sender:
         self._database = asyncio.Lock()
         self._flushing = asyncio.Lock()
         self._results: list[Callable[[AsyncSession], Awaitable[object]]] = []
+        # Claims to give back that a failed write could not (kept until the database is back).
+        self._to_release: list[int] = []
+        self.health = WorkerHealth(
+            "sender", "Outbox sender", sessions, clock, self.timer, probe=outbox.queue_state
+        )
 
     # ------------------------------------------------------------------ running
 
     async def run(self) -> None:
-        """Deliver until `stop()`; sends in flight are finished before returning."""
+        """Deliver until `stop()`, through any fault; sends in flight finish before it returns."""
+        try:
+            while not self._stopping:
+                try:
+                    await self._passes()
+                except Exception as error:  # noqa: BLE001 - the sender outlives any fault
+                    wait = self.health.failed(error)
+                    await self.health.beat()
+                    await self.timer.sleep(wait)
+        finally:
+            await self._finish_in_flight()
+            await self._leave()
+
+    async def _passes(self) -> None:
+        """Passes until stopped; a fault ends them, and `run` starts them again after a backoff."""
         ahead: asyncio.Task[_Pass] | None = None
         try:
             while not self._stopping:
+                await self._catch_up()
                 await self._recover_when_due()
                 progress = await ahead if ahead is not None else await self._claim()
                 ahead = None
+                self.health.succeeded()
+                await self.health.beat()
                 if progress.jobs and not self._stopping:
                     # Claim the next batch while this one goes out: database time costs no sends.
                     busy = {job.chat_id for job in progress.jobs}
@@ -151,9 +195,30 @@ class Sender:
                 await self.timer.sleep(wait)
         finally:
             if ahead is not None:
-                unsent = [job.row_id for job in (await ahead).jobs]
-                await self._write(lambda s: outbox.release(s, unsent))
-            await self._finish_in_flight()
+                try:
+                    self._to_release += [job.row_id for job in (await ahead).jobs]
+                except Exception as error:  # noqa: BLE001 - a failed claim rolled back: holds nothing
+                    logger.debug("Outbox: the claim ahead failed too (%s)", type(error).__name__)
+
+    async def _catch_up(self) -> None:
+        """Write what a failed write left in memory: results of sends, claims to give back."""
+        if self._results:
+            await self._flush()
+        if self._to_release:
+            ids = list(self._to_release)
+            await self._write(lambda s: outbox.release(s, ids))
+            del self._to_release[: len(ids)]
+
+    async def _leave(self) -> None:
+        """On the way out, one last try to write what is left; say what could not be written."""
+        try:
+            await self._catch_up()
+        except Exception as error:  # noqa: BLE001 - the crash policy settles what is left
+            logger.warning(
+                "Outbox sender stopped with %d results and %d claims unwritten (%s); "
+                "the crash policy settles those rows after the lease",
+                len(self._results), len(self._to_release), type(error).__name__,
+            )
 
     async def stop(self) -> None:
         """Stop claiming; `run()` then finishes sends in flight and gives back the rest."""
@@ -180,17 +245,28 @@ class Sender:
                 return total
             await self.timer.sleep(progress.chat_ready_at - self.timer.now())
 
-    async def recover(self) -> int:
-        """Fail rows a dead sender left "sending" for longer than the lease (at most once)."""
+    async def recover(self) -> outbox.Recovered:
+        """Settle rows a dead sender left "sending" for longer than the lease (crash policy)."""
         before = self.clock.now() - self.config.lease
-        count = await self._write(lambda s: outbox.fail_stale_sending(s, before, IN_DOUBT))
-        if count:
-            logger.warning("Outbox: %d rows were left mid-send by a stopped sender", count)
-        return count
+        recovered = await self._write(
+            lambda s: outbox.recover_stale(s, before, REPEAT_IN_DOUBT, SENT_AGAIN, IN_DOUBT)
+        )
+        if recovered.requeued:
+            logger.warning(
+                "Outbox: %d rows a stopped sender had claimed but not sent are queued again",
+                recovered.requeued,
+            )
+        if recovered.in_doubt:
+            logger.warning(
+                "Outbox: %d rows were interrupted mid-send: %d sent again, %d failed (in doubt)",
+                recovered.in_doubt, recovered.repeated, recovered.failed,
+            )
+        return recovered
 
     # ------------------------------------------------------------------ one pass
 
     async def _step(self) -> _Pass:
+        await self._catch_up()
         await self._recover_when_due()
         progress = await self._claim()
         await self._dispatch(progress.jobs)
@@ -229,7 +305,7 @@ class Sender:
                 if ready > horizon:
                     progress.chat_ready_at = min(progress.chat_ready_at or ready, ready)
                     continue
-                chosen[decision.chat_id] = _Job.of(row, decision.chat_id)
+                chosen[decision.chat_id] = _Job.of(row, decision.chat_id, now)
                 continue
             if isinstance(decision, Defer):
                 await outbox.defer(session, row.id, decision.until)
@@ -247,11 +323,21 @@ class Sender:
     async def _dispatch(self, jobs: list[_Job]) -> None:
         for index, job in enumerate(jobs):
             await self._room.acquire()
-            if not await self._wait_for_slot(job.chat_id):
+            try:
+                if not await self._wait_for_slot(job.chat_id):
+                    # Stopping, or a long 429 pause: give the rest back.
+                    self._room.release()
+                    self._to_release += [j.row_id for j in jobs[index:]]
+                    await self._catch_up()
+                    return
+                if not await self._start(job):
+                    self._room.release()
+                    continue
+            except BaseException:
+                # The database failed us: what was not started is given back when it is back.
                 self._room.release()
-                unsent = [j.row_id for j in jobs[index:]]
-                await self._write(lambda s, ids=unsent: outbox.release(s, ids))  # type: ignore[misc]
-                return
+                self._to_release += [j.row_id for j in jobs[index:]]
+                raise
             task = asyncio.get_running_loop().create_task(self._deliver(job))
             self._in_flight.add(task)
             task.add_done_callback(self._done)
@@ -261,6 +347,19 @@ class Sender:
         self._room.release()
         if not task.cancelled() and task.exception() is not None:
             logger.error("Outbox delivery crashed", exc_info=task.exception())
+
+    async def _start(self, job: _Job) -> bool:
+        """Commit that this row's request is about to start (so a crash leaves it in doubt).
+
+        Results waiting to be written go in the same commit.
+        """
+        now = self.clock.now()
+        started = await self._flush(
+            lambda s: outbox.mark_started(s, job.row_id, job.claimed_at, now)
+        )
+        if not started:
+            logger.warning("Outbox: row %d is no longer ours; not sending it", job.row_id)
+        return bool(started)
 
     async def _wait_for_slot(self, chat_id: str) -> bool:
         """Sleep until the booked slot; False if stopping or a long 429 pause says give rows back."""
@@ -285,31 +384,38 @@ class Sender:
         """Write a send's result; results waiting meanwhile share one transaction (group commit).
 
         On SQLite every commit is a disk sync: one per send would cap the rate.
+        A result that cannot be written now stays in memory for the next pass.
         """
         self._results.append(result)
+        try:
+            await self._flush()
+        except Exception as error:  # noqa: BLE001 - kept, and written when the database is back
+            logger.warning(
+                "Outbox: a send's result could not be written yet (%s)", type(error).__name__
+            )
+
+    async def _flush(self, then: Callable[[AsyncSession], Awaitable[T]] | None = None) -> T | None:
+        """Write the results waiting (and `then`, if given) in one transaction."""
         async with self._flushing:
             batch, self._results = self._results, []
-            if not batch:
-                return  # an earlier flush took ours
+            if not batch and then is None:
+                return None  # an earlier flush took ours
 
-            async def apply(session: AsyncSession) -> None:
+            async def apply(session: AsyncSession) -> T | None:
                 for each in batch:
                     await each(session)
+                return await then(session) if then is not None else None
 
-            await self._write(apply)
+            try:
+                return await self._write(apply)
+            except BaseException:
+                self._results[:0] = batch
+                raise
 
     async def _write(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        """`work` in its own transaction, one at a time per sender, retried while SQLite is busy."""
-        for attempt in range(DATABASE_ATTEMPTS):
-            try:
-                async with self._database, self.sessions.begin() as session:
-                    return await work(session)
-            except OperationalError:
-                if attempt == DATABASE_ATTEMPTS - 1:
-                    raise
-                logger.warning("Outbox: the database is busy; retrying")
-                await asyncio.sleep(0.1 * 2**attempt)
-        raise AssertionError("unreachable")
+        """`work` in its own transaction, one at a time per sender (SQLite writers only queue)."""
+        async with self._database, self.sessions.begin() as session:
+            return await work(session)
 
     # ------------------------------------------------------------------ one message
 
@@ -321,8 +427,9 @@ class Sender:
             seconds = seconds_of(exc.retry_after)
             self.limits.pause(self.timer.now(), seconds)
             logger.warning("Outbox: Telegram asked to pause %.0fs (row %d)", seconds, job.row_id)
+            # Throttling is not the message's fault: it does not count towards giving up.
             await self._settle_retry(
-                job, attempts, timedelta(seconds=seconds), "rate limited (429)"
+                job, job.attempts, timedelta(seconds=seconds), "rate limited (429)"
             )
         except Forbidden as exc:
             await self._settle_forbidden(job, attempts, exc.message)
@@ -342,6 +449,13 @@ class Sender:
             await self._settle_failed(
                 job, attempts, f"attachment unreadable: {exc.__class__.__name__}"
             )
+        except Exception as exc:  # unforeseen: retried like a network fault
+            logger.error("Outbox: row %d met an unexpected error", job.row_id, exc_info=exc)
+            reason = f"unexpected error: {type(exc).__name__}"
+            if attempts >= self.config.max_attempts:
+                await self._settle_failed(job, attempts, reason)
+            else:
+                await self._settle_retry(job, attempts, backoff(attempts, self._rng), reason)
         else:
             now = self.clock.now()
             await self._record(lambda s: outbox.mark_sent(s, job.row_id, attempts, message_id, now))

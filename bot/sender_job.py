@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from telegram.ext import Application, ContextTypes, Job
 
@@ -35,7 +36,10 @@ def start_sending(application: Application, settings: Settings) -> Job:
         )
     for old in job_queue.get_jobs_by_name(SENDER_JOB):
         old.schedule_removal()
-    config = SenderConfig(rate_per_second=settings.sender_rate_per_second)
+    config = SenderConfig(
+        rate_per_second=settings.sender_rate_per_second,
+        lease=timedelta(seconds=settings.sender_lease_seconds),
+    )
     # No misfire grace limit: scheduled in post_init, before the JobQueue starts;
     # APScheduler would otherwise drop a start that comes over a second late.
     return job_queue.run_once(

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
         default=25.0, gt=0, le=30,
         description="Messages per second the outbox sender starts, below Telegram's ~30/s.",
     )
+    sender_lease_seconds: float = Field(
+        default=300, ge=10, le=86_400,
+        description="How long a row may stay claimed before a crashed sender's claim is settled.",
+    )
     retention_days_after_programme: int = Field(default=180, ge=0)
     poll_interval_seconds: float = Field(
         default=0.02, ge=0, le=5,

@@ -30,9 +30,12 @@ class Counts:
     failed: int = 0
     waiting: int = 0
     cancelled: int = 0
+    # Rows a crashed sender may already have delivered, sent again or failed (docs/outbox.md).
+    in_doubt: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {"sent": self.sent, "failed": self.failed, "waiting": self.waiting, "cancelled": self.cancelled}
+        return {"sent": self.sent, "failed": self.failed, "waiting": self.waiting, "cancelled": self.cancelled,
+                "in_doubt": self.in_doubt}
 
     @property
     def finished(self) -> bool:
@@ -72,13 +75,15 @@ async def _counts(session: AsyncSession, broadcast_ids: list[int]) -> dict[int, 
         return {}
     keys = {batch_key(bid): bid for bid in broadcast_ids}
     rows = await session.execute(
-        select(OutboxMessage.batch_key, OutboxMessage.status, func.count())
+        select(OutboxMessage.batch_key, OutboxMessage.status, OutboxMessage.in_doubt, func.count())
         .where(OutboxMessage.batch_key.in_(keys))
-        .group_by(OutboxMessage.batch_key, OutboxMessage.status)
+        .group_by(OutboxMessage.batch_key, OutboxMessage.status, OutboxMessage.in_doubt)
     )
     tally: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for key, status, number in rows.all():
+    for key, status, in_doubt, number in rows.all():
         tally[keys[key]][_BUCKET[status]] += number
+        if in_doubt:
+            tally[keys[key]]["in_doubt"] += number
     return {bid: Counts(**tally[bid]) for bid in broadcast_ids}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -24,6 +24,20 @@ TELEGRAM = "telegram"
 PAUSE_DROPS_KINDS = frozenset(
     {"reflection_prompt", "reflection_reminder", "checkin_prompt", "checkin_reminder"}
 )
+
+# A row whose request had started when its sender died may or may not have arrived.
+# These kinds are sent again (someone may read it twice): a missed weekly prompt or
+# reminder costs the person the week's reflection or check-in, a missed announcement,
+# digest or session notice leaves them uninformed, and every button in them is safe to
+# press twice. Every other kind (replies to what someone just did, which would arrive
+# minutes late and out of context; anything new until it is weighed) is failed as
+# "delivery unknown" and counted, never repeated.
+REPEAT_IN_DOUBT = frozenset({
+    "reflection_prompt", "reflection_reminder", "checkin_prompt", "checkin_reminder",
+    "self_assessment_prompt", "broadcast", "digest", "progress_report",
+    "session_invite", "session_reminder", "session_moved", "session_cancelled",
+    "session_feedback", "todo_assigned", "peer_pair",
+})
 
 NO_IDENTITY = "no telegram identity for this person"
 BLOCKED = "the person blocked the bot"
@@ -71,7 +85,7 @@ def quiet_until(person: Person, now: datetime) -> datetime | None:
 
 
 def _local_moment(day: date, moment: time, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, moment, tzinfo=zone).astimezone(timezone.utc)
+    return datetime.combine(day, moment, tzinfo=zone).astimezone(UTC)
 
 
 def decide(

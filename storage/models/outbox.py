@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, JSONType, UTCDateTime
@@ -58,5 +68,11 @@ class OutboxMessage(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
     sent_message_id: Mapped[str | None] = mapped_column(String(64))
+    # Committed just before the request to Telegram starts: a row claimed by a process that
+    # died is in doubt only if this is set; otherwise it never left and goes back to the queue.
+    attempt_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A dead sender may or may not have delivered this row; it was sent again (or failed)
+    # by the crash policy of its kind (docs/outbox.md). Delivery reports count these.
+    in_doubt: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

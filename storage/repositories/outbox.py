@@ -6,11 +6,12 @@ senders racing for the same row cannot both win, on SQLite or PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChannelIdentity, OutboxMessage, Person
@@ -72,7 +73,30 @@ async def claim(session: AsyncSession, ids: Iterable[int], now: datetime) -> lis
 
 async def release(session: AsyncSession, ids: Iterable[int]) -> list[int]:
     """Give claimed rows that were never attempted back to the queue."""
-    return await _move(session, ids, "sending", {"status": "pending", "claimed_at": None})
+    return await _move(
+        session, ids, "sending", {"status": "pending", "claimed_at": None, "attempt_started_at": None}
+    )
+
+
+async def mark_started(
+    session: AsyncSession, row_id: int, claimed_at: datetime, now: datetime
+) -> bool:
+    """Note, before the request goes out, that a row we still hold is being attempted.
+
+    Committed before the send: after a crash only rows with this mark are in doubt.
+    False if the row is no longer ours (a long outage let its lease run out).
+    """
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == row_id,
+            OutboxMessage.status == "sending",
+            OutboxMessage.claimed_at == claimed_at,
+        )
+        .values(attempt_started_at=now)
+        .returning(OutboxMessage.id)
+    )
+    return result.first() is not None
 
 
 async def defer(session: AsyncSession, row_id: int, until: datetime) -> None:
@@ -118,6 +142,7 @@ async def retry_later(
             "attempts": attempts,
             "next_attempt_at": at,
             "claimed_at": None,
+            "attempt_started_at": None,
             "last_error": reason[:500],
         },
     )
@@ -164,12 +189,69 @@ async def block_identity(
     return list(result.scalars())
 
 
-async def fail_stale_sending(session: AsyncSession, claimed_before: datetime, reason: str) -> int:
-    """Rows a dead sender left mid-send: delivery unknown, so never sent again (at most once)."""
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < claimed_before)
-        .values(status="failed", last_error=reason[:500])
-        .returning(OutboxMessage.id)
+@dataclass(frozen=True)
+class Recovered:
+    """What became of the rows dead senders left "sending" past their lease."""
+
+    requeued: int = 0  # never attempted: back to the queue, nothing in doubt
+    repeated: int = 0  # attempted, of a kind better repeated than lost: queued again
+    failed: int = 0  # attempted, of a kind better lost than repeated: failed
+
+    @property
+    def in_doubt(self) -> int:
+        return self.repeated + self.failed
+
+
+async def recover_stale(
+    session: AsyncSession,
+    claimed_before: datetime,
+    repeat_kinds: Collection[str],
+    repeat_note: str,
+    fail_reason: str,
+) -> Recovered:
+    """Settle rows a dead sender left mid-send: only those whose request had started are in doubt."""
+    stale = (OutboxMessage.status == "sending", OutboxMessage.claimed_at < claimed_before)
+    started = OutboxMessage.attempt_started_at.is_not(None)
+    again = {"status": "pending", "claimed_at": None, "attempt_started_at": None}
+
+    async def move(*where: Any, values: dict[str, Any]) -> int:
+        result = await session.execute(
+            update(OutboxMessage).where(*stale, *where).values(**values).returning(OutboxMessage.id)
+        )
+        return len(result.all())
+
+    return Recovered(
+        requeued=await move(OutboxMessage.attempt_started_at.is_(None), values=again),
+        repeated=await move(
+            started, OutboxMessage.kind.in_(list(repeat_kinds)),
+            values={**again, "in_doubt": True, "last_error": repeat_note[:500]},
+        ),
+        failed=await move(
+            started, values={"status": "failed", "in_doubt": True, "last_error": fail_reason[:500]}
+        ),
     )
-    return len(result.all())
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """The outbox at a glance, for health lines and `narbot status`."""
+
+    waiting: int
+    oldest_due: datetime | None
+    sending: int
+
+
+async def queue_state(session: AsyncSession, now: datetime) -> QueueState:
+    """How many rows are due and waiting, since when, and how many are being sent."""
+    due = (
+        OutboxMessage.status == "pending",
+        OutboxMessage.not_before <= now,
+        or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+    )
+    waiting, oldest = (
+        await session.execute(select(func.count(), func.min(OutboxMessage.not_before)).where(*due))
+    ).one()
+    sending = await session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sending")
+    )
+    return QueueState(int(waiting), oldest, int(sending or 0))

@@ -12,9 +12,16 @@ from bot.sender import Sender
 from handlers.services import SERVICES_KEY
 from mentoring.clock import ManualClock
 from storage.models.broadcasts import Broadcast
-from tests.support.app import AppFactory
 from tests.handlers.test_broadcast import compose_to_preview, coordinator, the_broadcast
-from tests.support.broadcasting import COLLEAGUE_USER, COORDINATOR_USER, MENTEE_USER, Cast, seed_cast, settle
+from tests.support.app import AppFactory
+from tests.support.broadcasting import (
+    COLLEAGUE_USER,
+    COORDINATOR_USER,
+    MENTEE_USER,
+    Cast,
+    seed_cast,
+    settle,
+)
 from tests.support.offline import ChatUser, OfflineBotApi
 from tests.support.sender import VirtualTimer
 
@@ -156,7 +163,7 @@ async def test_with_the_real_sender_everyone_reachable_gets_one_copy_and_the_rep
     clock: ManualClock,
 ) -> None:
     app, api = app_and_api
-    _cast, selin, broadcast_id = await sent_broadcast(app, api, clock)
+    _cast, selin, _broadcast_id = await sent_broadcast(app, api, clock)
     sender = Sender(app.bot, app_sessions, clock, timer=VirtualTimer())  # type: ignore[arg-type]
     await sender.drain()
     await run_job(app)
@@ -169,3 +176,19 @@ async def test_with_the_real_sender_everyone_reachable_gets_one_copy_and_the_rep
     report = selin.messages()[-1]["text"]
     assert "Ulaştı: 5 · Ulaşılamadı: 2" in report
     assert "• İrem Yıldız — Narbot'u engellemiş" in report and "• Kemal Öztürk — Telegram hesabı yok" in report
+
+
+def test_the_report_says_how_many_were_interrupted_and_sent_again() -> None:
+    from handlers.broadcast_texts import report_message
+    from mentoring.broadcast_progress import Counts, Progress
+    from mentoring.i18n import translator
+
+    def report(locale: str, in_doubt: int) -> str:
+        progress = Progress(1, None, None, locale, "Europe/Istanbul", None,
+                            Counts(sent=40, failed=1, in_doubt=in_doubt), cancelled=False)
+        return report_message(translator(locale), progress)
+
+    assert "Interrupted by a restart" not in report("en", 0)
+    assert ("Interrupted by a restart while being sent: 3 messages (sent again, so some may have "
+            "arrived twice)") in report("en", 3)
+    assert "yeniden başlatmayla kesilen: 1 mesaj (yeniden gönderildi; iki kez ulaşmış olabilir)" in report("tr", 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from telegram.ext import Application
 
@@ -12,7 +12,7 @@ from mentoring.clock import ManualClock
 from tests.support.app import AppFactory
 from tests.support.waves import add_group, add_mentee, add_programme, outbox, waves
 
-REFLECTION_OPENS = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)  # Friday 10:00 in Istanbul
+REFLECTION_OPENS = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # Friday 10:00 in Istanbul
 
 
 def plan_job_of(app: Application):  # type: ignore[no-untyped-def]
@@ -57,3 +57,52 @@ async def test_running_the_job_plans_due_waves_and_a_restarted_app_adds_nothing(
     # The check-in window (Wednesday) passed while no job ran: recorded, not sent.
     assert sorted((w.kind, w.stage, w.outcome) for w in await waves(sessions) if w.stage == "prompt") == [
         ("checkin", "prompt", "dropped"), ("reflection", "prompt", "planned")]
+
+
+async def test_a_failing_pass_is_reported_retried_and_recovers(
+    make_app: AppFactory, clock: ManualClock, tmp_path, caplog
+) -> None:
+    import dataclasses
+    import logging
+
+    from sqlalchemy import select
+
+    from bot.scheduler import HEALTH_KEY, PLAN_RETRY_JOB
+    from storage.db import create_engine, create_sessionmaker
+    from storage.models.health import WorkerHeartbeat
+    from tests.security.conftest import errors_of, watch_errors
+
+    app, _ = await make_app()
+    watch_errors(app)
+    healthy = app.bot_data[SERVICES_KEY]
+    async with healthy.sessions.begin() as session:
+        group = await add_group(session, await add_programme(session, clock.now(), date(2026, 11, 23)),
+                                clock.now())
+        await add_mentee(session, group, clock.now())
+    clock.set(REFLECTION_OPENS)
+    # The database goes away: a real driver error (SQLite cannot open a file in a missing folder).
+    broken = create_engine(f"sqlite+aiosqlite:///{tmp_path}/missing/narbot.db")
+    app.bot_data[SERVICES_KEY] = dataclasses.replace(healthy, sessions=create_sessionmaker(broken))
+    caplog.set_level(logging.INFO, logger="bot")
+    try:
+        await plan_job_of(app).run(app)
+    finally:
+        await broken.dispose()
+
+    health = app.bot_data[HEALTH_KEY]
+    assert not health.healthy and health.failures == 1
+    assert errors_of(app) == [], "the planner reports its own faults; nothing reaches the error handler"
+    [reported] = [r for r in caplog.records if r.getMessage().startswith("Planner failed")]
+    assert reported.levelno == logging.ERROR and reported.exc_info is not None
+    assert "OperationalError" in reported.getMessage()
+    assert app.job_queue is not None
+    [retry] = app.job_queue.get_jobs_by_name(PLAN_RETRY_JOB)
+
+    app.bot_data[SERVICES_KEY] = healthy  # the database is back
+    await retry.run(app)
+    assert health.healthy
+    assert len(await outbox(healthy.sessions, "reflection_prompt")) == 1
+    assert any(r.getMessage().startswith("Planner recovered") for r in caplog.records)
+    async with healthy.sessions.begin() as session:
+        beat = await session.scalar(select(WorkerHeartbeat).where(WorkerHeartbeat.worker == "planner"))
+    assert beat is not None and beat.healthy and beat.last_error is None

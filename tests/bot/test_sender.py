@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -155,7 +155,7 @@ async def test_attachments_with_short_and_long_captions(
 
 
 async def test_quiet_hours_defer_in_each_persons_zone(api, bot, sessions, clock) -> None:
-    clock.set(datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc))  # 23:00 Istanbul, 15:00 New York
+    clock.set(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))  # 23:00 Istanbul, 15:00 New York
     now = clock.now()
     istanbul = await add_person(sessions, now, 501)
     new_york = await add_person(sessions, now, 502, timezone="America/New_York")
@@ -170,16 +170,16 @@ async def test_quiet_hours_defer_in_each_persons_zone(api, bot, sessions, clock)
 
     assert sorted(text for _, text in api.stats.delivered) == ["new york", "urgent"]
     assert (await row(sessions, "istanbul")).not_before == datetime(
-        2026, 11, 24, 5, 0, tzinfo=timezone.utc
+        2026, 11, 24, 5, 0, tzinfo=UTC
     )
     assert (await row(sessions, "tokyo")).not_before == datetime(
-        2026, 11, 24, 0, 0, tzinfo=timezone.utc
+        2026, 11, 24, 0, 0, tzinfo=UTC
     )
 
-    clock.set(datetime(2026, 11, 24, 0, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 11, 24, 0, 0, tzinfo=UTC))
     await sender.drain()
     assert api.messages_to(503)[0]["text"] == "tokyo" and not api.messages_to(501)[1:]
-    clock.set(datetime(2026, 11, 24, 5, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 11, 24, 5, 0, tzinfo=UTC))
     await sender.drain()
     assert [m["text"] for m in api.messages_to(501)][-1] == "istanbul"
 
@@ -233,7 +233,8 @@ async def test_429_pauses_every_send_and_the_row_goes_once(
     await sender.drain()
 
     limited = await row(sessions, "first")
-    assert (limited.status, limited.attempts) == ("pending", 1)
+    # Throttling is not the message's fault: it does not count towards giving up.
+    assert (limited.status, limited.attempts) == ("pending", 0)
     assert limited.next_attempt_at == clock.now() + timedelta(seconds=7)
     # The other row waited for the pause although its chat had no limit of its own.
     assert api.stats.delivered == [(802, "second")] and sender.timer.now() >= 7
@@ -242,7 +243,7 @@ async def test_429_pauses_every_send_and_the_row_goes_once(
     await sender.drain()
     assert api.stats.delivered == [(802, "second"), (801, "first")]
     sent = await row(sessions, "first")
-    assert (sent.status, sent.attempts) == ("sent", 2)
+    assert (sent.status, sent.attempts) == ("sent", 1)
 
 
 async def test_faults_are_retried_with_backoff_then_parked(
@@ -273,6 +274,26 @@ async def test_faults_are_retried_with_backoff_then_parked(
     hopeless = await row(sessions, "hopeless")
     assert (hopeless.status, hopeless.attempts) == ("failed", 3)
     assert "gave up after 3 attempts" in (hopeless.last_error or "")
+
+
+async def test_429s_do_not_use_up_the_tries_for_real_faults(
+    api, bot, request_, sessions, clock
+) -> None:
+    person = await add_person(sessions, clock.now(), 903)
+    await queue(sessions, clock.now(), "throttled", person_id=person)
+    too_many = error(429, "Too Many Requests: retry after 1", retry_after=1)
+    request_.then("sendMessage", too_many, too_many, too_many, error(502, "Bad Gateway"))
+
+    sender = make_sender(bot, sessions, clock, max_attempts=2)
+    for _ in range(5):
+        await sender.drain()
+        throttled = await row(sessions, "throttled")
+        if throttled.status != "pending":
+            break
+        clock.set(throttled.next_attempt_at)
+    # Three 429s and one 502 cost one of its two tries: the second try delivers it.
+    assert (throttled.status, throttled.attempts) == ("sent", 2)
+    assert api.stats.delivered == [(903, "throttled")]
 
 
 async def test_a_bad_request_fails_at_once(api, bot, request_, sessions, clock) -> None:
@@ -340,26 +361,79 @@ async def test_a_graceful_stop_gives_back_what_was_not_attempted(api, bot, sessi
     assert api.stats.duplicates() == {}
 
 
-async def test_rows_left_sending_by_a_dead_sender_are_not_sent_again(
-    api, bot, sessions, clock
-) -> None:
+async def _claim_like_a_dead_sender(sessions, clock, *, started: bool) -> int:
+    """A sender claims the most urgent row (and maybe starts its request), then its process dies."""
     from storage.repositories import outbox
 
-    person = await add_person(sessions, clock.now(), 1201)
-    await queue(sessions, clock.now(), "in doubt", person_id=person)
-    await queue(sessions, clock.now(), "untouched", person_id=person, priority=PRIORITY_BULK)
-    async with sessions.begin() as session:  # a sender claims a row, then its process dies
+    async with sessions.begin() as session:
         [claimed] = await outbox.due(session, clock.now(), 1)
         await outbox.claim(session, [claimed.id], clock.now())
+        if started:
+            assert await outbox.mark_started(session, claimed.id, clock.now(), clock.now())
+        return claimed.id
+
+
+async def test_rows_a_dead_sender_never_attempted_go_back_to_the_queue(
+    api, bot, sessions, clock
+) -> None:
+    person = await add_person(sessions, clock.now(), 1201)
+    await queue(sessions, clock.now(), "claimed ahead", person_id=person)
+    await queue(sessions, clock.now(), "untouched", person_id=person, priority=PRIORITY_BULK)
+    await _claim_like_a_dead_sender(sessions, clock, started=False)
 
     clock.advance(timedelta(minutes=1))
     sender = make_sender(bot, sessions, clock)
     await sender.drain()
-    assert (await row(sessions, "in doubt")).status == "sending"  # within the lease: maybe alive
+    assert (await row(sessions, "claimed ahead")).status == "sending"  # within the lease: maybe alive
     assert api.stats.delivered == [(1201, "untouched")]
 
     clock.advance(timedelta(minutes=5))
-    assert await make_sender(bot, sessions, clock).recover() == 1
-    doubt = await row(sessions, "in doubt")
-    assert (doubt.status, doubt.last_error) == ("failed", IN_DOUBT)
-    assert api.stats.delivered == [(1201, "untouched")]
+    recovered = await make_sender(bot, sessions, clock).recover()
+    assert (recovered.requeued, recovered.in_doubt) == (1, 0)
+    await make_sender(bot, sessions, clock).drain()
+    again = await row(sessions, "claimed ahead")
+    assert (again.status, again.in_doubt) == ("sent", False)
+    assert api.stats.delivered == [(1201, "untouched"), (1201, "claimed ahead")]
+
+
+async def test_rows_in_doubt_are_sent_again_or_failed_by_their_kind(
+    api, bot, sessions, clock
+) -> None:
+    first = await add_person(sessions, clock.now(), 1202)
+    second = await add_person(sessions, clock.now(), 1203)
+    await queue(sessions, clock.now(), "announcement", kind="broadcast", person_id=first)
+    await _claim_like_a_dead_sender(sessions, clock, started=True)
+    await queue(sessions, clock.now(), "reply", kind="reply", person_id=second)
+    await _claim_like_a_dead_sender(sessions, clock, started=True)
+
+    clock.advance(timedelta(minutes=6))
+    sender = make_sender(bot, sessions, clock)
+    recovered = await sender.recover()
+    assert (recovered.requeued, recovered.repeated, recovered.failed) == (0, 1, 1)
+    await sender.drain()
+
+    # Better twice than never: the announcement goes again, marked as in doubt.
+    repeated = await row(sessions, "announcement")
+    assert (repeated.status, repeated.in_doubt, repeated.last_error) == ("sent", True, None)
+    # A reply minutes late would be out of context: failed, counted, never repeated.
+    doubt = await row(sessions, "reply")
+    assert (doubt.status, doubt.in_doubt, doubt.last_error) == ("failed", True, IN_DOUBT)
+    assert api.stats.delivered == [(1202, "announcement")]
+
+
+async def test_a_row_whose_lease_ran_out_is_not_sent_by_its_old_sender(
+    api, bot, sessions, clock
+) -> None:
+    from storage.repositories import outbox
+
+    person = await add_person(sessions, clock.now(), 1204)
+    await queue(sessions, clock.now(), "taken over", person_id=person)
+    claimed_at = clock.now()
+    row_id = await _claim_like_a_dead_sender(sessions, clock, started=False)
+    async with sessions.begin() as session:  # another sender's recovery, then its claim
+        await outbox.release(session, [row_id])
+        clock.advance(timedelta(seconds=1))
+        await outbox.claim(session, [row_id], clock.now())
+    async with sessions.begin() as session:
+        assert not await outbox.mark_started(session, row_id, claimed_at, clock.now())
+        assert await outbox.mark_started(session, row_id, clock.now(), clock.now())

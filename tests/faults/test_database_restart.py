@@ -18,10 +18,10 @@ from handlers.services import SERVICES_KEY
 from mentoring.clock import ManualClock
 from storage.models.reflections import ReflectionAnswer
 from tests.conftest import TEST_TOKEN
-from tests.support.app import stop_app
 from tests.security.conftest import errors_of, watch_errors
+from tests.support.app import stop_app
 from tests.support.offline import ChatUser, OfflineBotApi
-from tests.support.postgres import TemporaryPostgres, find_bindir
+from tests.support.postgres import StoppablePostgres
 from tests.support.reflection import WEEK1_OPEN
 from tests.support.seed import seed_programme
 from tests.support.snapshot import changed_tables, fingerprint
@@ -29,32 +29,6 @@ from tests.support.world import join
 
 pytestmark = pytest.mark.postgres
 APOLOGY = "Lütfen birazdan tekrar deneyin."
-
-
-class StoppablePostgres(TemporaryPostgres):
-    """A throwaway server that can also be down for a while (stop, then start on the same data)."""
-
-    def halt(self) -> None:
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop")
-
-    def resume(self) -> None:
-        # pg_ctl keeps the command line of the last start in postmaster.opts; start with it again.
-        options = (self.datadir / "postmaster.opts").read_text().split(None, 1)[1].strip()
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-o", options,
-                  "-l", str(self.root / "server.log"), "-w", "start")
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[StoppablePostgres]:
-    bindir = find_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL is not installed here")
-    server = StoppablePostgres(bindir)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

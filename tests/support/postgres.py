@@ -67,3 +67,16 @@ class TemporaryPostgres:
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+class StoppablePostgres(TemporaryPostgres):
+    """A throwaway server that can also be down for a while (stop, then start on the same data)."""
+
+    def halt(self) -> None:
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        # pg_ctl keeps the command line of the last start in postmaster.opts; start with it again.
+        options = (self.datadir / "postmaster.opts").read_text().split(None, 1)[1].strip()
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-o", options,
+                  "-l", str(self.root / "server.log"), "-w", "start")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -111,7 +111,7 @@ async def test_confirm_queues_one_row_per_recipient_with_the_header_in_their_lan
         broadcast = await session.get(Broadcast, view.broadcast_id)
         assert broadcast is not None and broadcast.status == "sending"
         assert (broadcast.progress_chat_id, broadcast.progress_message_id) == (str(COORDINATOR_USER), 77)
-        assert broadcast.shown_counts == {"sent": 0, "failed": 0, "waiting": 8, "cancelled": 0}
+        assert broadcast.shown_counts == {"sent": 0, "failed": 0, "waiting": 8, "cancelled": 0, "in_doubt": 0}
 
 
 async def test_confirming_twice_queues_nothing_more(
@@ -140,7 +140,7 @@ async def test_a_scheduled_broadcast_waits_for_its_local_send_time(
                                                    clock.now())
         assert await conversation.pending(session, coordinator.person_id) is None
     # 10:00 in Istanbul is 07:00 UTC.
-    assert scheduled.send_at == datetime(2026, 11, 24, 7, 0, tzinfo=timezone.utc)
+    assert scheduled.send_at == datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
     await confirm(sessions, view.broadcast_id, clock.now())
     rows = await batch_rows(sessions, view.broadcast_id)
     assert len(rows) == 2 and {row.not_before for row in rows} == {scheduled.send_at}
@@ -151,7 +151,7 @@ async def test_a_scheduled_broadcast_waits_for_its_local_send_time(
     ("24/11/2026 10:00", "broadcast_bad_time"), ("23.11.2026 08:59", "broadcast_time_passed"),
 ])
 def test_send_times_are_read_in_the_coordinators_zone_and_must_be_ahead(typed: str, code: str) -> None:
-    now = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # 09:00 in Istanbul
+    now = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # 09:00 in Istanbul
     with pytest.raises(DomainError) as raised:
         parse_send_time(typed, "Europe/Istanbul", now)
     assert raised.value.code == code
