@@ -9,7 +9,8 @@ from mentoring.i18n import N_, Translator
 from mentoring.joining import MemberView
 from mentoring.privacy import MAX_ROWS_PER_TABLE, PersonExport
 
-# Readable names of the kinds of records; tables added later show their own name.
+# Readable names of the kinds of records, one for every table /mydata can list
+# (tests/unit/test_privacy_labels.py checks them against the schema).
 KIND_LABELS = {
     "channel_identities": N_("Telegram accounts"),
     "memberships": N_("Roles in the programme"),
@@ -26,7 +27,25 @@ KIND_LABELS = {
     "peer_checkins": N_("Check-ins with your peer partner"),
     "session_rsvps": N_("Replies to session invitations"),
     "session_feedback": N_("Session feedback"),
+    "session_attendance": N_("Group mentoring sessions you attended"),
+    "peer_pair_members": N_("Your peer partnerships"),
+    "plan_area_choices": N_("Development areas you chose"),
+    "plan_self_assessments": N_("Your self-assessments"),
+    "broadcasts": N_("Announcements you wrote"),
+    "digest_preferences": N_("Your weekly digest settings"),
+    "outbox_mentions": N_("Messages to other people that name you"),
 }
+# A table without a label above (none today) is counted here rather than shown by its name.
+OTHER_RECORDS = N_("Other records")
+
+
+def record_lines(tr: Translator, counts: dict[str, int]) -> list[str]:
+    """One "• label: count" line per kind of record, in the reader's language, alphabetically."""
+    totals: dict[str, int] = {}
+    for kind, count in counts.items():
+        label = tr.gettext(KIND_LABELS.get(kind, OTHER_RECORDS))
+        totals[label] = totals.get(label, 0) + count
+    return [f"• {label}: {count}" for label, count in sorted(totals.items())]
 
 
 def summary_text(tr: Translator, member: MemberView, export: PersonExport) -> str:
@@ -53,9 +72,7 @@ def summary_text(tr: Translator, member: MemberView, export: PersonExport) -> st
             line += _(", withdrawn on {withdrawn}").format(withdrawn=withdrawn)
         lines.append(line)
     lines += ["", _("Records stored about you:")]
-    for kind, count in sorted(export.counts.items()):
-        label = tr.gettext(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
-        lines.append(f"• {label}: {count}")
+    lines.extend(record_lines(tr, export.counts))
     if export.truncated:
         lines += ["", _(
             "Some lists are long: the file holds the first {limit} records of each. Your "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -27,6 +27,7 @@ from mentoring.broadcast_audience import (
     province_has_groups,
     recipients,
 )
+from mentoring.broadcast_progress import Counts
 from mentoring.errors import DomainError
 from mentoring.i18n import translator
 from mentoring.joining import MemberView
@@ -243,7 +244,7 @@ def parse_send_time(typed: str, zone: str, now: datetime) -> datetime:
         local = datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(zone))
     except ValueError:
         raise DomainError("broadcast_bad_time") from None
-    moment = local.astimezone(timezone.utc)
+    moment = local.astimezone(UTC)
     if moment <= now:
         raise DomainError("broadcast_time_passed")
     return moment
@@ -304,7 +305,7 @@ async def confirm(
         .values(
             status="sending", confirmed_at=now, send_at=send_at,
             progress_chat_id=progress_chat_id, progress_message_id=progress_message_id,
-            shown_counts={"sent": 0, "failed": 0, "waiting": len(people), "cancelled": 0},
+            shown_counts=Counts(waiting=len(people)).as_dict(),
         )
         .execution_options(synchronize_session=False)
     )
@@ -323,6 +324,7 @@ async def confirm(
             priority=PRIORITY_BULK,
             respect_quiet_hours=True,
             batch_key=batch,
+            mentions=(author.id,),  # signed with their name, and their words
         )
         for person in people
     ], now)

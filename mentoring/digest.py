@@ -173,6 +173,7 @@ async def _plan_batch(session: AsyncSession, due: list[DueGroup], now: datetime,
                 idempotency_key=key, kind=KIND, person_id=mentor_id,
                 text=render(digest, tr, zone_of(zone)), buttons=digest_buttons(tr, digest, mentor_id not in charts_off),
                 attachment=attachment, not_before=morning, expires_at=morning + STALE_AFTER,
+                mentions=digest.named(),
             ))
     return await enqueue(session, messages, now), len(digests)
 

@@ -95,3 +95,9 @@ class GroupDigest:
 
     def name_of(self, person_id: int) -> str:
         return next((line.name for line in self.lines if line.person_id == person_id), "?")
+
+    def named(self) -> tuple[int, ...]:
+        """Everyone the digest names or quotes (its lines, flags and quotes)."""
+        people = {line.person_id for line in self.lines} | {q.person_id for q in self.quotes}
+        people.update(pid for flag in self.flags for pid in flag.person_ids)
+        return tuple(sorted(people))

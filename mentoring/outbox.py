@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
 from storage.models.outbox import PRIORITY_NORMAL
+from storage.models.outbox_mentions import OutboxMention
 from storage.upsert import insert_for
 
 
@@ -40,6 +41,9 @@ class Outgoing:
     expires_at: datetime | None = None
     respect_quiet_hours: bool = True
     batch_key: str | None = None
+    # People other than the reader whom the text names or quotes (a partner, the coordinator
+    # signing an announcement, the mentees of a digest): erasing one of them rewrites this copy.
+    mentions: tuple[int, ...] = ()
 
 
 def _row(message: Outgoing, now: datetime) -> dict[str, Any]:
@@ -72,14 +76,32 @@ async def enqueue(session: AsyncSession, messages: list[Outgoing], now: datetime
     # Chunks keep each statement well under the backends' parameter limits.
     for start in range(0, len(messages), 500):
         chunk = messages[start:start + 500]
+        naming = any(m.mentions for m in chunk)
         statement = (
             insert_for(session, OutboxMessage)
             .values([_row(m, now) for m in chunk])
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            .returning(OutboxMessage.id)
         )
-        added += len((await session.execute(statement)).all())
+        # The keys are only read back when some message names someone (not for prompt waves).
+        returned = (OutboxMessage.id, OutboxMessage.idempotency_key) if naming else (OutboxMessage.id,)
+        new = (await session.execute(statement.returning(*returned))).all()
+        added += len(new)
+        if naming:
+            await _record_mentions(session, chunk, {key: row_id for row_id, key in new})
     return added
+
+
+async def _record_mentions(session: AsyncSession, messages: list[Outgoing], ids: dict[str, int]) -> None:
+    """Note whom each newly queued message names; a key queued before keeps its own notes."""
+    pairs = sorted({
+        (ids[m.idempotency_key], person_id)
+        for m in messages if m.mentions and m.idempotency_key in ids
+        for person_id in set(m.mentions) - {m.person_id}
+    })
+    if pairs:
+        await session.execute(
+            insert(OutboxMention), [{"outbox_id": row, "person_id": person} for row, person in pairs]
+        )
 
 
 async def queued(session: AsyncSession, idempotency_key: str) -> OutboxMessage | None:

@@ -102,10 +102,12 @@ async def _announce(session: AsyncSession, pair_id: int, person_ids: list[int], 
     messages = []
     for pid in person_ids:
         tr = translator(people[pid].locale)
-        names = ", ".join(people[other].display_name for other in person_ids if other != pid)
+        others = tuple(other for other in person_ids if other != pid)
+        names = ", ".join(people[other].display_name for other in others)
         text = tr.gettext("You have a new peer partner: {names}. Send /partner to see the goals they "
                           "share with you and this week's check-in.").format(names=names)
-        messages.append(Outgoing(f"peer-pair:{pair_id}:{pid}", "peer_pair", text, now, person_id=pid))
+        messages.append(Outgoing(f"peer-pair:{pair_id}:{pid}", "peer_pair", text, now, person_id=pid,
+                                 mentions=others))
     await enqueue(session, messages, now)
 
 

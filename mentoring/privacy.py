@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mentoring import audit
 from mentoring.consent import NOTICE_VERSION, cancel_pending_messages
 from mentoring.personal_data import clear_personal, owned_tables, person_is
+from mentoring.privacy_mentions import clear_mentions
 from storage.models import (
     ChannelIdentity,
     ConsentRecord,
@@ -130,7 +131,9 @@ async def export_person(session: AsyncSession, person_id: int, now: datetime) ->
 async def erase_person(session: AsyncSession, person_id: int, now: datetime) -> dict[str, int] | None:
     """Erase the person's texts, name and channel identities; keep anonymous figures.
 
-    Returns how many values were cleared per table, or None if there was no one to erase.
+    Other people's messages that name or quote the person lose their text too
+    (mentoring.privacy_mentions). Returns how many values were cleared per table, or
+    None if there was no one to erase.
     """
     person = await session.get(Person, person_id)
     if person is None or person.erased_at is not None:
@@ -142,6 +145,8 @@ async def erase_person(session: AsyncSession, person_id: int, now: datetime) -> 
         update(OutboxMessage).where(OutboxMessage.person_id == person_id)
         .values(text="", buttons=null(), attachment=null(), chat_id=None)
     )
+    # Messages to others that name them (a partner notice, a signed announcement, a digest).
+    others_messages = await clear_mentions(session, person_id, person.display_name)
     # A roster invite carries the invitee's name.
     await session.execute(
         update(Invite)
@@ -165,6 +170,7 @@ async def erase_person(session: AsyncSession, person_id: int, now: datetime) -> 
     person.display_name = ERASED_NAME
     person.paused_until = None
     person.erased_at = now
-    await audit.record(session, person_id, audit.FORGETME, person_id, {"cleared": cleared}, now=now)
+    await audit.record(session, person_id, audit.FORGETME, person_id,
+                       {"cleared": cleared, "others_messages": others_messages}, now=now)
     await session.flush()
     return cleared

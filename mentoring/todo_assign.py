@@ -195,7 +195,7 @@ async def notify_assigned(session: AsyncSession, todo_ids: list[int], now: datet
     """Tell each mentee about a to-do from their mentor (once per to-do); returns how many were queued."""
     rows = (
         await session.execute(
-            select(Todo, Person.display_name)
+            select(Todo, Person.display_name, TodoAssignment.mentor_id)
             .join(TodoAssignment, TodoAssignment.id == Todo.assignment_id)
             .outerjoin(Person, Person.id == TodoAssignment.mentor_id)
             .where(Todo.id.in_(todo_ids))
@@ -205,13 +205,13 @@ async def notify_assigned(session: AsyncSession, todo_ids: list[int], now: datet
         (
             await session.execute(
                 select(Person.id, Person.locale).where(
-                    Person.id.in_([todo.person_id for todo, _ in rows])
+                    Person.id.in_([todo.person_id for todo, _name, _mentor in rows])
                 )
             )
         ).all()
     )
     messages = []
-    for todo, mentor in rows:
+    for todo, mentor, mentor_id in rows:
         tr = translator(mentee_locales.get(todo.person_id))
         _ = tr.gettext
         text = "\n".join(
@@ -233,6 +233,7 @@ async def notify_assigned(session: AsyncSession, todo_ids: list[int], now: datet
                 not_before=now,
                 person_id=todo.person_id,
                 buttons=[[Button(_("Open the to-do"), f"todo:v:{todo.id}:0")]],
+                mentions=(mentor_id,) if mentor_id is not None else (),
             )
         )
     return await enqueue(session, messages, now)

@@ -5,11 +5,13 @@ and the schema test) knows all tables.
 """
 
 # Feature modules register their tables on Base.metadata when imported.
-from storage.models import (  # noqa: F401
+from storage.models import (
     broadcasts,
     conversation,
     digests,
+    health,
     outbox,
+    outbox_mentions,
     peers,
     plans,
     privacy,
@@ -38,11 +40,36 @@ from storage.models.outbox import OutboxMessage
 from storage.models.schedule import GroupSchedule
 
 __all__ = [
-    "ConversationState", "GroupSchedule", "OutboxMessage",
-    "broadcasts", "conversation", "digests", "outbox", "peers", "plans", "privacy", "reflections",
-    "schedule", "scheduling",
-    "sessions", "todos",
-    "NAMING_CONVENTION", "ROLE_VALUES", "Base", "ChannelIdentity", "ConsentRecord", "Group", "Invite",
-    "InviteRedemption", "JSONType", "Membership", "Person", "Programme", "Province", "Role",
+    "NAMING_CONVENTION",
+    "ROLE_VALUES",
+    "Base",
+    "ChannelIdentity",
+    "ConsentRecord",
+    "ConversationState",
+    "Group",
+    "GroupSchedule",
+    "Invite",
+    "InviteRedemption",
+    "JSONType",
+    "Membership",
+    "OutboxMessage",
+    "Person",
+    "Programme",
+    "Province",
+    "Role",
     "UTCDateTime",
+    "broadcasts",
+    "conversation",
+    "digests",
+    "health",
+    "outbox",
+    "outbox_mentions",
+    "peers",
+    "plans",
+    "privacy",
+    "reflections",
+    "schedule",
+    "scheduling",
+    "sessions",
+    "todos",
 ]
