@@ -2,9 +2,16 @@
 is answered only with the notice (accept / decline) or how to erase, before any other
 handler sees what they sent.
 
-Runs in handler group -1; raising ApplicationHandlerStop keeps the update from
-the features. As it sees every member's update first, it also notes that a
-member who had blocked the bot writes again, so the outbox reaches them again.
+Runs in handler group -1 and sees every update first. It first applies the one
+decision of which updates Narbot handles at all (`handlers.admission`, the rule
+in `mentoring.gate`): a command for this bot in a group chat gets the pointer to
+the private chat, a button pressed outside a private chat is answered with a
+neutral note, and everything else that is not a new message or a button press
+in a private chat (edits, channel posts, other kinds) is dropped; none of those
+reach a feature. Raising ApplicationHandlerStop keeps
+the update from the features. As it sees every member's update first, it also
+notes that a member who had blocked the bot writes again, so the outbox reaches
+them again.
 """
 
 from __future__ import annotations
@@ -21,14 +28,19 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from handlers import fallback
+from handlers.admission import route_of
+from handlers.buttons import pressed
 from handlers.common import load_member, tell_stranger
 from handlers.joining import notice_text
 from handlers.menus import set_person_menu
 from handlers.replies import edit_or_reply
-from handlers.services import CHANNEL, services, user_key
+from handlers.services import CHANNEL, services, translator_for, user_key
 from handlers.texts import status_text
 from mentoring import consent, joining
+from mentoring.button_data import CONSENT
 from mentoring.consent import NOTICE_VERSION, Standing
+from mentoring.gate import Route
 from mentoring.i18n import Translator, translator
 
 logger = logging.getLogger(__name__)
@@ -50,12 +62,14 @@ def _allowed_anyway(update: Update) -> bool:
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stop everything else until a member's consent covers the current notice."""
+    """Let only what Narbot handles through, and that only once a member's consent covers the notice."""
+    route = route_of(update)
+    if route is not Route.FEATURES:
+        await _outside_features(update, context, route)
+        raise ApplicationHandlerStop
+    # A new message or a button press in a private chat.
     chat = update.effective_chat
-    if update.effective_user is None or chat is None or chat.type != Chat.PRIVATE:
-        return
-    if update.message is None and update.callback_query is None:
-        return  # edits, blocks and other service updates are not requests to answer
+    assert chat is not None and chat.type == Chat.PRIVATE and update.effective_user is not None
     # A cached member costs no query and no session (storage/reference_cache.py).
     member = await joining.known_member(services(context).sessions, CHANNEL, user_key(update))
     if member is not None and member.blocked:
@@ -75,6 +89,16 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     logger.info("Held an update of person %s until consent (withdrawn=%s)", standing.person_id,
                 standing.withdrawn)
     raise ApplicationHandlerStop
+
+
+async def _outside_features(update: Update, context: ContextTypes.DEFAULT_TYPE, route: Route) -> None:
+    """What is not for the features gets a fixed, impersonal answer or none; nothing is read or written."""
+    if route is Route.GROUP_POINTER:
+        await fallback.group_chat(update, context)
+    elif route is Route.BUTTON_ELSEWHERE:
+        assert update.callback_query is not None
+        tr = translator_for(update, context, None)
+        await update.callback_query.answer(tr.gettext("This button works only in a private chat with Narbot."))
 
 
 def consent_buttons(tr: Translator) -> InlineKeyboardMarkup:
@@ -105,8 +129,10 @@ def withdrawn_text(tr: Translator, standing: Standing) -> str:
 async def consent_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the notice again, or take a member's answer to it."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    action, _sep, version = query.data.removeprefix("consent:").partition(":")
+    button = await pressed(update, context, CONSENT)
+    if query is None or button is None:
+        return
+    action, version = button.action, button.values.get("version", "")
     svc = services(context)
     now = svc.clock.now()
     async with svc.sessions.begin() as session:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from handlers.buttons import refuse_button
 from handlers.services import CHANNEL, services, translator_for, user_key
 from handlers.texts import no_code_text
 from mentoring import joining
@@ -27,13 +28,8 @@ async def unexpected_message(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 
 async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An old or unknown button: stop the spinner and say so."""
-    query = update.callback_query
-    assert query is not None
-    async with services(context).sessions.begin() as session:
-        member = await joining.member_view(session, CHANNEL, user_key(update))
-    tr = translator_for(update, context, member)
-    await query.answer(tr.gettext("This button is no longer active."), show_alert=False)
+    """An old or unknown button: stop the spinner and say so, as every refused press does."""
+    await refuse_button(update, context)
 
 
 async def group_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,6 +13,7 @@ from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from handlers.buttons import pressed
 from handlers.commands import commands_for
 from handlers.menus import set_person_menu
 from handlers.plan import offer_baseline
@@ -20,8 +21,9 @@ from handlers.replies import edit_or_reply
 from handlers.services import CHANNEL, services, translator_for, user_key
 from handlers.texts import command_lines, invalid_invite_text, no_code_text, role_line, status_text
 from mentoring import joining
-from mentoring.invites import InviteStatus
+from mentoring.button_data import JOIN
 from mentoring.i18n import SUPPORTED_LOCALES, Translator, translator
+from mentoring.invites import InviteStatus
 from mentoring.joining import AcceptOutcome, MemberView, Newcomer, RoleView, StartOutcome
 from storage.models import Role
 
@@ -162,12 +164,10 @@ def welcome_text(tr: Translator, member: MemberView, new_role: RoleView) -> str:
 async def join_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Handle the language and consent buttons of the join flow."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    parts = query.data.split(":", 3)
-    if len(parts) != 4 or parts[1] not in ("lang", "yes", "no") or parts[2] not in SUPPORTED_LOCALES:
-        await query.answer()
+    button = await pressed(update, context, JOIN)
+    if query is None or button is None:
         return
-    _, action, locale, code = parts
+    action, locale, code = button.action, button["locale"], button["code"]
     tr = translator(locale)
     svc = services(context)
     now = svc.clock.now()
@@ -182,8 +182,12 @@ async def join_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if action == "no":
         async with svc.sessions.begin() as session:
-            await joining.decline(session, code, now)
+            status = await joining.decline(session, code, now)
         await query.answer()
+        if status is InviteStatus.UNKNOWN:
+            # No such invite (a forged button): nothing was noted, so say only that the code is wrong.
+            await edit_or_reply(update, invalid_invite_text(tr, status))
+            return
         await edit_or_reply(update, _declined_text(tr, code))
         logger.info("Join consent declined")
         return

@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import exists, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring.consent import NOTICE_VERSION, Standing
@@ -281,15 +281,34 @@ async def _redeem(session: AsyncSession, invite: Invite, person: Person, now: da
 
 
 async def decline(session: AsyncSession, code: str, now: datetime) -> InviteStatus:
-    """Record only that the notice was refused for this invite, and when."""
-    status, invite = await check_invite(session, code, now)
-    session.add(
-        ConsentRecord(
-            person_id=None, invite_id=invite.id if invite else None,
-            notice_version=NOTICE_VERSION, declined_at=now,
+    """Record only that the current notice was refused for this invite, and when: once.
+
+    A refusal carries no person, so all a record can say is "this invite's notice
+    was refused". It is written once per invite and notice version (the first
+    refusal); pressing "I do not agree" again, or on another copy of the notice,
+    adds nothing. A code that names no invite writes nothing at all.
+    """
+    # On PostgreSQL the invite's row lock serialises two refusals of one invite;
+    # on SQLite the single INSERT ... WHERE NOT EXISTS below is atomic.
+    status, invite = await check_invite(session, code, now, for_update=True)
+    if invite is None:
+        return status
+    refused_before = exists().where(
+        ConsentRecord.invite_id == invite.id,
+        ConsentRecord.person_id.is_(None),
+        ConsentRecord.declined_at.is_not(None),
+        ConsentRecord.notice_version == NOTICE_VERSION,
+    )
+    await session.execute(
+        insert(ConsentRecord).from_select(
+            ["invite_id", "notice_version", "declined_at"],
+            select(
+                literal(invite.id, ConsentRecord.invite_id.type),
+                literal(NOTICE_VERSION, ConsentRecord.notice_version.type),
+                literal(now, ConsentRecord.declined_at.type),
+            ).where(~refused_before),
         )
     )
-    await session.flush()
     return status
 
 
