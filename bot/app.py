@@ -6,9 +6,10 @@ import logging
 
 from sqlalchemy.engine import make_url
 from telegram.ext import Application, ApplicationBuilder
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.broadcast_progress import schedule_broadcast_progress
+from bot.reply_bot import NarbotApplication, ReplyBot
 from bot.scheduler import start_planning
 from bot.sender_job import start_sending, stop_sending
 from bot.settings import Settings
@@ -41,26 +42,32 @@ def build_application(
     The database engine is created in post_init (inside the running event loop)
     and disposed in post_shutdown. Tests pass their own clock and request.
     """
+    urls: dict[str, str] = {}
+    if settings.telegram_api_base_url:
+        urls = {"base_url": settings.telegram_api_base_url.rstrip("/"),
+                "base_file_url": settings.base_file_url or ""}
+    # Replies that meet a 429/5xx while an update is handled are queued, not lost (bot/reply_bot.py).
+    # The requests are PTB's defaults for an Application (256 connections; one for getUpdates).
+    bot = ReplyBot(
+        settings.require_token(),
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=1),
+        **urls,  # type: ignore[arg-type]
+    )
     builder = (
         ApplicationBuilder()
-        .token(settings.require_token())
+        .application_class(NarbotApplication)
+        .bot(bot)
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
-    if settings.telegram_api_base_url:
-        builder = builder.base_url(settings.telegram_api_base_url.rstrip("/"))
-        builder = builder.base_file_url(settings.base_file_url or "")
     if make_url(normalize_database_url(settings.database_url)).get_backend_name() == "postgresql":
         # PostgreSQL takes concurrent writers. On SQLite one update at a time measured
         # faster (docs/performance.md): the database work is CPU in this process, and
         # handing it between the event loop and aiosqlite's threads costs more than
         # the overlap gains. Jobs still write alongside (BEGIN IMMEDIATE, busy timeout).
         builder = builder.concurrent_updates(PerPersonUpdateProcessor(64))
-    if request is not None:
-        builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
     application = builder.build()
     application.bot_data[SETTINGS_KEY] = settings
     application.bot_data[CLOCK_KEY] = clock or SystemClock()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError
+from telegram.error import Forbidden, NetworkError, RetryAfter
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from handlers.services import translator_for
@@ -28,8 +28,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_chat is None:
         return
-    if isinstance(context.error, (Forbidden, NetworkError)):
-        # We cannot reach the person; writing to them would fail the same way.
+    if isinstance(context.error, (Forbidden, NetworkError, RetryAfter)):
+        # We cannot reach the person, or Telegram just asked us to wait (429):
+        # writing to them now would fail the same way.
         return
     tr = translator_for(update, context, None)
     try:
@@ -39,5 +40,5 @@ async def _apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
                 "Please try again in a moment."
             )
         )
-    except Exception:  # noqa: BLE001 - the apology is best effort; the fault is logged above
+    except Exception:
         logger.warning("Could not tell the person about the error", exc_info=True)
