@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import faulthandler
 import logging
+import os
+import pwd
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
@@ -17,7 +21,13 @@ from bot.settings import Settings, SettingsError, load_settings
 from mentoring.errors import DomainError, describe_error
 from mentoring.i18n import Translator, compile_catalogues, translator
 from storage import migrate
-from storage.db import create_engine, create_sessionmaker, normalize_database_url
+from storage.db import (
+    DatabaseNotWritable,
+    check_writable,
+    create_engine,
+    create_sessionmaker,
+    normalize_database_url,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +43,9 @@ def _day(text: str) -> date:
 
 def admin_modules() -> tuple:
     """Feature modules that add CLI commands: each has add_parsers(commands) and ACTIONS."""
-    from bot import admin_plan, admin_privacy, admin_reflection, admin_reports
+    from bot import admin_plan, admin_privacy, admin_reflection, admin_reports, admin_status
 
-    return (admin_reflection, admin_plan, admin_privacy, admin_reports)
+    return (admin_reflection, admin_plan, admin_privacy, admin_reports, admin_status)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -119,8 +129,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     configure_logging(settings.log_level)
+    _report_fatal_signals()
     tr = translator(settings.default_locale)
     try:
+        if args.command != "i18n":  # every other command opens the database
+            check_writable(settings.database_url)
         if args.command == "run":
             from bot.runner import run  # imported late: it pulls in the whole bot
 
@@ -133,11 +146,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
+    except DatabaseNotWritable as exc:
+        print(describe_unwritable(tr, exc), file=sys.stderr)
+        return EXIT_USAGE
     except DomainError as exc:
         print(describe_error(tr, exc), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_FAILED
+
+
+def _report_fatal_signals() -> None:
+    """A crash in C code (SIGSEGV, or SIGBUS on SQLite's memory-mapped -shm) prints the
+    Python stack (file, line and function names only) to stderr instead of nothing."""
+    if not faulthandler.is_enabled():
+        with contextlib.suppress(ValueError, AttributeError):  # stderr without a file descriptor
+            faulthandler.enable()
+
+
+def describe_unwritable(tr: Translator, exc: DatabaseNotWritable) -> str:
+    """One line: which path, why, and what to do."""
+    if exc.reason == "missing_folder":
+        return tr.gettext(
+            "Narbot cannot open its database: the folder {folder} does not exist. "
+            "Create it, or point DATABASE_URL to a folder that exists."
+        ).format(folder=exc.path)
+    if exc.reason == "read_only_file_system":
+        return tr.gettext(
+            "Narbot cannot write to its database: {path} is on a read-only file system. "
+            "Mount it read-write, or point DATABASE_URL to a writable place."
+        ).format(path=exc.path)
+    try:
+        user = pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        user = str(os.geteuid())
+    return tr.gettext(
+        "Narbot cannot write to its database: {path} is not writable for the user {user} ({detail}). "
+        "Give that user write access to the database file, its -wal and -shm files and their folder, "
+        "or point DATABASE_URL to a writable place."
+    ).format(path=exc.path, user=user, detail=exc.detail)
 
 
 async def _admin(args: argparse.Namespace, settings: Settings, tr: Translator) -> int:
@@ -154,7 +201,7 @@ async def _admin(args: argparse.Namespace, settings: Settings, tr: Translator) -
         actions = dict(admin.ACTIONS)
         for module in admin_modules():
             actions.update(module.ACTIONS)
-        action = actions[(args.command, getattr(args, f"{args.command}_command"))]
+        action = actions[(args.command, getattr(args, f"{args.command}_command", None))]
         async with sessions.begin() as session:
             return await action(session, args, settings, tr)
     finally:

@@ -7,16 +7,20 @@ import sys
 
 from telegram import Update
 from telegram.error import InvalidToken
+from telegram.request import HTTPXRequest
 
 from bot.app import build_application
 from bot.settings import TOKEN_HELP, Settings
+from bot.unreadable_updates import SkipUnreadableUpdates
 
 logger = logging.getLogger(__name__)
 
 
 def run(settings: Settings) -> int:
     """Run until interrupted; the exit code says how it ended."""
-    application = build_application(settings)
+    # PTB's getUpdates connection (one connection), minus updates it cannot read.
+    application = build_application(
+        settings, get_updates_request=SkipUnreadableUpdates(HTTPXRequest(connection_pool_size=1)))
     try:
         if settings.webhook_url:
             logger.info("Starting in webhook mode on %s:%s", settings.webhook_listen, settings.webhook_port)

@@ -6,7 +6,12 @@ One `AsyncSession` per update and per job: callers open it with
 
 from __future__ import annotations
 
-from typing import Any
+import errno
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -72,3 +77,74 @@ def normalize_database_url(url: str) -> str:
     elif driver == "sqlite":
         parsed = parsed.set(drivername="sqlite+aiosqlite")
     return parsed.render_as_string(hide_password=False)
+
+
+@dataclass(eq=False)
+class DatabaseNotWritable(Exception):
+    """This process cannot write the SQLite database at `path` (the file, a -wal/-shm file, or the folder).
+
+    `reason`: "missing_folder", "read_only_file_system" or "not_writable"; `detail` is the
+    operating system's words when it refused.
+    """
+
+    path: Path
+    reason: Literal["missing_folder", "read_only_file_system", "not_writable"]
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}{f' ({self.detail})' if self.detail else ''}"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL; None for PostgreSQL, in-memory and `file:` URI databases."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).resolve()  # SQLite puts -wal and -shm next to a symlink's target
+
+
+def check_writable(url: str) -> None:
+    """Raise DatabaseNotWritable unless this process can write a SQLite database and its folder.
+
+    Call it before this process opens the database: SQLite on a file it may not
+    write fails late and unclearly (a migration's traceback, an outbox sender
+    failing on every pass, or SIGBUS on the memory-mapped -shm). Checked: the
+    folder exists and is not on a read-only mount (os.statvfs, which also holds
+    for root, who passes every permission check); the database file and its -wal
+    and -shm files, where they exist, open for writing; and a file can be created
+    in the folder (SQLite creates -wal and -shm there). Opening is the test, not
+    os.access: it asks the kernel exactly what SQLite will ask. Root may write
+    whatever the file modes say, so for root only a read-only mount or an
+    immutable file refuses, and both are caught. Opening and closing the file
+    would drop the locks of a SQLite connection this process already holds on
+    it, hence "before".
+    """
+    path = sqlite_file(url)
+    if path is None:
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        raise DatabaseNotWritable(folder, "missing_folder")
+    if os.statvfs(folder).f_flag & os.ST_RDONLY:
+        raise DatabaseNotWritable(folder, "read_only_file_system")
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if not candidate.exists():
+            continue
+        try:
+            os.close(os.open(candidate, os.O_RDWR))
+        except OSError as exc:
+            raise _refusal(candidate, exc) from exc
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=f".{path.name}-check-"):
+            pass
+    except OSError as exc:
+        raise _refusal(folder, exc) from exc
+
+
+def _refusal(path: Path, exc: OSError) -> DatabaseNotWritable:
+    reason: Literal["read_only_file_system", "not_writable"] = (
+        "read_only_file_system" if exc.errno == errno.EROFS else "not_writable")
+    return DatabaseNotWritable(path, reason, exc.strerror or "")
