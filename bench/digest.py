@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -78,7 +78,7 @@ async def _flush(engine: AsyncEngine, rows: dict[Any, list[dict[str, Any]]]) -> 
 async def seed(engine: AsyncEngine, groups: int, weeks: int, *, seed: int = 7) -> datetime:
     """Seed `groups` groups with `weeks` weeks of activity; returns a moment just after week `weeks` closed."""
     rng = random.Random(seed)
-    now = datetime.combine(STARTS_ON, datetime.min.time(), tzinfo=timezone.utc)
+    now = datetime.combine(STARTS_ON, datetime.min.time(), tzinfo=UTC)
     ids = Ids()
     await _insert(engine, Programme, [{"id": 1, "name": "Bench", "starts_on": STARTS_ON,
                                        "ends_on": STARTS_ON + timedelta(weeks=26), "timezone": "Europe/Istanbul",

@@ -57,8 +57,8 @@ async def bot_username(settings: Settings) -> str:
             return bot.username
     except TelegramError as exc:
         raise SettingsError(
-            "Could not ask Telegram for the bot's username ({error}). Set TELEGRAM_BOT_USERNAME "
-            "in .env to make invite links without reaching Telegram.".format(error=exc)
+            f"Could not ask Telegram for the bot's username ({exc}). Set TELEGRAM_BOT_USERNAME "
+            "in .env to make invite links without reaching Telegram."
         ) from None
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,7 +81,7 @@ async def audit_show(
 ) -> int:
     since = None
     if args.since is not None:
-        since = datetime.combine(args.since, time(0), settings.timezone).astimezone(timezone.utc)
+        since = datetime.combine(args.since, time(0), settings.timezone).astimezone(UTC)
     found = await audit.entries(session, person_id=args.person, since=since, limit=args.limit)
     for entry in found:
         print("\t".join([

@@ -27,6 +27,8 @@ from handlers import (
     todos,
 )
 from handlers import help as help_handlers
+from handlers.admission import features_only
+from handlers.buttons import guard_handlers as button_guard
 from handlers.commands import mark_available
 from handlers.errors import on_error
 
@@ -40,9 +42,10 @@ FEATURES = (privacy, reflection, partner, todos, plan, sessions, settings, broad
 def build_handlers() -> list[BaseHandler]:
     """All handlers, in the order PTB tries them (first match wins)."""
     feature_handlers = [handler for feature in FEATURES for handler in feature.handlers()]
-    return [
-        # Group chats first: nothing personal is ever shown there.
-        MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, fallback.group_chat),
+    # Group chats, edits, channel posts and buttons outside the private chat never get here:
+    # the gate (group -1) answers or drops them, and features_only makes every handler below
+    # refuse them too, by the same decision (handlers/admission.py).
+    handlers: list[BaseHandler] = [
         CommandHandler("start", joining.start, filters=PRIVATE),
         CommandHandler("help", help_handlers.help_command, filters=PRIVATE),
         CommandHandler("language", help_handlers.language_command, filters=PRIVATE),
@@ -58,6 +61,7 @@ def build_handlers() -> list[BaseHandler]:
         ),
         MessageHandler(PRIVATE & filters.COMMAND & ~filters.UpdateType.EDITED, fallback.unexpected_message),
     ]
+    return [features_only(handler) for handler in handlers]
 
 
 def register(application: Application) -> None:
@@ -66,6 +70,9 @@ def register(application: Application) -> None:
         name for handler in handlers if isinstance(handler, CommandHandler) for name in handler.commands
     )
     # The consent gate sees every update first: nothing is processed without current consent.
+    # Before it: button data no button of ours carries is answered and dropped
+    # (handlers/buttons.py), so forged data never reaches a feature or the error handler.
+    application.add_handlers(button_guard(), group=-2)
     application.add_handlers(privacy.gate_handlers(), group=-1)
     application.add_handlers(handlers)
     application.add_error_handler(on_error)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from handlers.buttons import pressed
 from handlers.common import tell_stranger
 from handlers.inputs import register_input
 from handlers.replies import edit_or_reply
@@ -20,13 +21,14 @@ from handlers.services import translator_for
 from handlers.sessions_texts import Work, ask_for_text, keyboard, run, tell_error, text_of
 from mentoring import agenda
 from mentoring.agenda import AgendaView, TopicView
+from mentoring.button_data import AGENDA
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
 from mentoring.joining import MemberView
 from mentoring.outbox import Button
 from storage.models import ConversationState
 
-PATTERN = r"^agd:"
+PATTERN = rf"^{AGENDA.prefix}:"
 
 
 def agenda_message(tr: Translator, view: AgendaView) -> tuple[str, list[list[Button]]]:
@@ -41,24 +43,24 @@ def agenda_message(tr: Translator, view: AgendaView) -> tuple[str, list[list[But
         return "\n".join(lines), []
     lines += ["", _("Tap a topic to move, mark or delete it.")]
     rows = [
-        [Button(f"{'✓ ' if t.covered else ''}{n}. {t.title[:40]}", f"agd:t:{t.id}")]
+        [Button(f"{'✓ ' if t.covered else ''}{n}. {t.title[:40]}", AGENDA.encode("t", topic=t.id))]
         for n, t in enumerate(view.topics, start=1)
     ]
-    return "\n".join(lines), rows + [[Button(_("Add a topic"), f"agd:add:{view.group_id}")]]
+    return "\n".join(lines), rows + [[Button(_("Add a topic"), AGENDA.encode("add", group=view.group_id))]]
 
 
 def topic_message(tr: Translator, topic: TopicView) -> tuple[str, list[list[Button]]]:
     _ = tr.gettext
     tid = topic.id
     covered = (
-        Button(_("Not covered yet"), f"agd:uc:{tid}")
+        Button(_("Not covered yet"), AGENDA.encode("uc", topic=tid))
         if topic.covered
-        else Button(_("Mark covered"), f"agd:cv:{tid}")
+        else Button(_("Mark covered"), AGENDA.encode("cv", topic=tid))
     )
     return _("Topic: {topic}").format(topic=topic.title), [
-        [Button(_("Up"), f"agd:up:{tid}"), Button(_("Down"), f"agd:dn:{tid}")],
-        [covered, Button(_("Delete"), f"agd:del:{tid}")],
-        [Button(_("Back to the agenda"), f"agd:g:{topic.group_id}")],
+        [Button(_("Up"), AGENDA.encode("up", topic=tid)), Button(_("Down"), AGENDA.encode("dn", topic=tid))],
+        [covered, Button(_("Delete"), AGENDA.encode("del", topic=tid))],
+        [Button(_("Back to the agenda"), AGENDA.encode("g", group=topic.group_id))],
     ]
 
 
@@ -97,7 +99,7 @@ async def _render(
         text, rows = topic_message(tr, result)
     elif isinstance(result, list):
         text = tr.gettext("Which group's agenda?")
-        rows = [[Button(name, f"agd:g:{gid}")] for gid, name in result]
+        rows = [[Button(name, AGENDA.encode("g", group=gid))] for gid, name in result]
     else:
         text, rows = (
             tr.gettext("Send the title of the new topic (up to {limit} characters).").format(
@@ -110,15 +112,10 @@ async def _render(
 
 async def agenda_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Buttons of the agenda: open a group or topic, reorder, mark, delete, add."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    parts = query.data.split(":")
-    try:
-        action, number = parts[1], int(parts[2])
-        if len(parts) != 3:
-            raise ValueError(query.data)
-    except (ValueError, IndexError):
-        action, number = "forged", 0
+    button = await pressed(update, context, AGENDA)
+    if button is None:
+        return
+    action, number = button.action, button.values.get("topic", button.values.get("group"))
     member, result = await run(update, context, _work(action, number))
     if member is None:
         await tell_stranger(update, context)

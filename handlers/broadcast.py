@@ -15,6 +15,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers import broadcast_texts as texts
+from handlers.buttons import pressed
 from handlers.common import load_member, refuse, tell_stranger
 from handlers.inputs import register_input
 from handlers.replies import edit_or_reply
@@ -24,6 +25,7 @@ from mentoring.access import AccessDenied
 from mentoring.broadcast_audience import programme_groups, programme_provinces
 from mentoring.broadcast_progress import progress_of
 from mentoring.broadcasts import BroadcastGone, DraftView
+from mentoring.button_data import BROADCAST, Pressed
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
 from mentoring.joining import MemberView
@@ -31,7 +33,7 @@ from storage.models import ConversationState
 
 logger = logging.getLogger(__name__)
 
-CALLBACK_PATTERN = r"^bc:"
+CALLBACK_PATTERN = rf"^{BROADCAST.prefix}:"
 Screen = tuple[str, InlineKeyboardMarkup | None]
 
 
@@ -64,35 +66,28 @@ async def broadcast_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await update.effective_message.reply_text(text, reply_markup=markup)
 
 
-def _number(value: str) -> int:
-    if not value.isdigit():
-        raise BroadcastGone()  # forged data: treated like any button that no longer applies
-    return int(value)
-
-
 async def broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every button of the broadcast flow; stale, foreign or forged ones change nothing."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    button = await pressed(update, context, BROADCAST)
+    if query is None or button is None:
+        return
     async with services(context).sessions.begin() as session:
         member = await load_member(session, update)
     if member is None:
         await tell_stranger(update, context)
         return
     tr = translator_for(update, context, member)
-    parts = query.data.split(":")
+    action = button.action
     try:
-        if len(parts) < 3:
-            raise BroadcastGone()
-        _tag, target, action, *args = parts
-        if target == "new":
-            await _answer_with(update, await _new_draft(context, member, tr, _number(action)))
+        if action == "new":
+            await _answer_with(update, await _new_draft(context, member, tr, button["programme"]))
         elif action == "send":
-            await _confirm(update, context, member, tr, _number(target))
+            await _confirm(update, context, member, tr, button["draft"])
         elif action == "stop":
-            await _cancel(update, context, member, tr, _number(target))
+            await _cancel(update, context, member, tr, button["draft"])
         else:
-            await _answer_with(update, await _step(context, member, tr, _number(target), action, args))
+            await _answer_with(update, await _step(context, member, tr, button))
     except BroadcastGone:
         await query.answer(tr.gettext("This button is no longer active."))
     except AccessDenied:
@@ -117,44 +112,44 @@ async def _new_draft(
 
 
 async def _step(
-    context: ContextTypes.DEFAULT_TYPE, member: MemberView, tr: Translator,
-    broadcast_id: int, action: str, args: list[str],
+    context: ContextTypes.DEFAULT_TYPE, member: MemberView, tr: Translator, button: Pressed
 ) -> Screen:
     """One step of composing the draft; returns the screen that replaces the pressed one."""
     svc = services(context)
     now = svc.clock.now()
+    broadcast_id = button["draft"]
     async with svc.sessions.begin() as session:
-        match action, args:
-            case "aud", []:
+        match button.action:
+            case "aud":
                 return texts.audience_menu(tr, await broadcasts.draft(session, member, broadcast_id))
-            case "all", []:
+            case "all":
                 return texts.role_menu(tr, await broadcasts.choose_scope(session, member, broadcast_id, "programme"))
-            case "prov", [page]:
-                return await _province_page(session, member, tr, broadcast_id, _number(page))
-            case "p", [province]:
-                view = await broadcasts.choose_province(session, member, broadcast_id, _number(province))
+            case "prov":
+                return await _province_page(session, member, tr, broadcast_id, button["page"])
+            case "p":
+                view = await broadcasts.choose_province(session, member, broadcast_id, button["province"])
                 return texts.role_menu(tr, view)
-            case "grp", [page]:
+            case "grp":
                 view = await broadcasts.draft(session, member, broadcast_id)
-                return await _group_page(session, tr, view, _number(page))
-            case "g", [group, page]:
-                view = await broadcasts.toggle_group(session, member, broadcast_id, _number(group))
-                return await _group_page(session, tr, view, _number(page))
-            case "gok", []:
+                return await _group_page(session, tr, view, button["page"])
+            case "g":
+                view = await broadcasts.toggle_group(session, member, broadcast_id, button["group"])
+                return await _group_page(session, tr, view, button["page"])
+            case "gok":
                 return texts.role_menu(tr, await broadcasts.choose_scope(session, member, broadcast_id, "groups"))
-            case "r", [role]:
-                view = await broadcasts.choose_role(session, member, broadcast_id, role, now)
+            case "r":
+                view = await broadcasts.choose_role(session, member, broadcast_id, button["role"], now)
                 return _after_audience(tr, view, member)
-            case "text", []:
+            case "text":
                 await broadcasts.ask_text(session, member, broadcast_id, now)
                 return texts.text_prompt(tr), None
-            case "later", []:
+            case "later":
                 await broadcasts.ask_send_time(session, member, broadcast_id, now)
                 return texts.time_prompt(tr, member.timezone), None
-            case "now", []:
+            case "now":
                 view = await broadcasts.send_now_instead(session, member, broadcast_id)
                 return texts.preview_summary(tr, view, member.timezone)
-            case "drop", []:
+            case "drop":
                 await broadcasts.discard(session, member, broadcast_id)
                 return tr.gettext("The announcement was discarded; nothing was sent."), None
     raise BroadcastGone()

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from mentoring.broadcast_progress import Counts, Progress, Unreachable
 from mentoring.broadcasts import MAX_TEXT_LENGTH, DraftView, announcement
+from mentoring.button_data import BROADCAST
 from mentoring.i18n import Translator
 
 PAGE_SIZE = 8
@@ -29,7 +30,7 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
 
 
 def programme_choice(tr: Translator, programmes: Sequence[tuple[int, str]]) -> tuple[str, InlineKeyboardMarkup]:
-    rows = [[_button(name, f"bc:new:{programme_id}")] for programme_id, name in programmes]
+    rows = [[_button(name, BROADCAST.encode("new", programme=programme_id))] for programme_id, name in programmes]
     return tr.gettext("Which programme is the announcement for?"), InlineKeyboardMarkup(rows)
 
 
@@ -38,23 +39,23 @@ def audience_menu(tr: Translator, view: DraftView) -> tuple[str, InlineKeyboardM
     b = view.broadcast_id
     text = _("New announcement for {programme}.\n\nWho should receive it?").format(programme=view.programme_name)
     return text, InlineKeyboardMarkup([
-        [_button(_("The whole programme"), f"bc:{b}:all")],
-        [_button(_("A province"), f"bc:{b}:prov:0")],
-        [_button(_("Chosen groups"), f"bc:{b}:grp:0")],
-        [_button(_("Discard"), f"bc:{b}:drop")],
+        [_button(_("The whole programme"), BROADCAST.encode("all", draft=b))],
+        [_button(_("A province"), BROADCAST.encode("prov", draft=b, page=0))],
+        [_button(_("Chosen groups"), BROADCAST.encode("grp", draft=b, page=0))],
+        [_button(_("Discard"), BROADCAST.encode("drop", draft=b))],
     ])
 
 
-def _pager(tr: Translator, prefix: str, page: int, total: int) -> list[InlineKeyboardButton]:
+def _pager(tr: Translator, action: str, draft: int, page: int, total: int) -> list[InlineKeyboardButton]:
     pages = max(1, -(-total // PAGE_SIZE))
     row = []
     if page > 0:
-        row.append(_button("‹", f"{prefix}:{page - 1}"))
+        row.append(_button("‹", BROADCAST.encode(action, draft=draft, page=page - 1)))
     if pages > 1:
         row.append(_button(tr.gettext("Page {page} of {pages}").format(page=page + 1, pages=pages),
-                           f"{prefix}:{page}"))
+                           BROADCAST.encode(action, draft=draft, page=page)))
     if page + 1 < pages:
-        row.append(_button("›", f"{prefix}:{page + 1}"))
+        row.append(_button("›", BROADCAST.encode(action, draft=draft, page=page + 1)))
     return row
 
 
@@ -62,10 +63,10 @@ def province_menu(
     tr: Translator, view: DraftView, provinces: Sequence[tuple[int, str]], page: int, total: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     b = view.broadcast_id
-    rows = [[_button(name, f"bc:{b}:p:{province_id}")] for province_id, name in provinces]
-    if pager := _pager(tr, f"bc:{b}:prov", page, total):
+    rows = [[_button(name, BROADCAST.encode("p", draft=b, province=province_id))] for province_id, name in provinces]
+    if pager := _pager(tr, "prov", b, page, total):
         rows.append(pager)
-    rows.append([_button(tr.gettext("Back"), f"bc:{b}:aud")])
+    rows.append([_button(tr.gettext("Back"), BROADCAST.encode("aud", draft=b))])
     text = tr.gettext("Which province? (Provinces with groups in {programme}.)").format(
         programme=view.programme_name
     ) if total else tr.gettext("No group of {programme} has a province yet.").format(programme=view.programme_name)
@@ -78,16 +79,16 @@ def group_menu(
     _ = tr.gettext
     b = view.broadcast_id
     rows = [
-        [_button(("✅ " if group_id in view.group_ids else "▫️ ") + name, f"bc:{b}:g:{group_id}:{page}")]
+        [_button(("✅ " if group_id in view.group_ids else "▫️ ") + name, BROADCAST.encode("g", draft=b, group=group_id, page=page))]
         for group_id, name in groups
     ]
-    if pager := _pager(tr, f"bc:{b}:grp", page, total):
+    if pager := _pager(tr, "grp", b, page, total):
         rows.append(pager)
     chosen = len(view.group_ids)
-    last = [_button(_("Back"), f"bc:{b}:aud")]
+    last = [_button(_("Back"), BROADCAST.encode("aud", draft=b))]
     if chosen:
         last.append(_button(tr.ngettext("Continue with {count} group", "Continue with {count} groups", chosen)
-                            .format(count=chosen), f"bc:{b}:gok"))
+                            .format(count=chosen), BROADCAST.encode("gok", draft=b)))
     rows.append(last)
     return _("Tap the groups that should receive it, then continue."), InlineKeyboardMarkup(rows)
 
@@ -96,9 +97,9 @@ def role_menu(tr: Translator, view: DraftView) -> tuple[str, InlineKeyboardMarku
     _ = tr.gettext
     b = view.broadcast_id
     return _("{scope}\n\nMentors, mentees, or both?").format(scope=scope_line(tr, view)), InlineKeyboardMarkup([
-        [_button(_("Mentors and mentees"), f"bc:{b}:r:all")],
-        [_button(_("Mentors only"), f"bc:{b}:r:mentor"), _button(_("Mentees only"), f"bc:{b}:r:mentee")],
-        [_button(_("Back"), f"bc:{b}:aud")],
+        [_button(_("Mentors and mentees"), BROADCAST.encode("r", draft=b, role="all"))],
+        [_button(_("Mentors only"), BROADCAST.encode("r", draft=b, role="mentor")), _button(_("Mentees only"), BROADCAST.encode("r", draft=b, role="mentee"))],
+        [_button(_("Back"), BROADCAST.encode("aud", draft=b))],
     ])
 
 
@@ -171,12 +172,12 @@ def preview_summary(tr: Translator, view: DraftView, zone: str) -> tuple[str, In
     lines.append(_("Nobody is written to during their quiet hours; their copy goes out when those end."))
     rows = []
     if view.size.total:
-        rows.append([_button(_("Send") if view.send_at is None else _("Schedule"), f"bc:{b}:send")])
+        rows.append([_button(_("Send") if view.send_at is None else _("Schedule"), BROADCAST.encode("send", draft=b))])
     rows.append([
-        _button(_("Send now") if view.send_at else _("Choose a send time"), f"bc:{b}:{'now' if view.send_at else 'later'}"),
+        _button(_("Send now") if view.send_at else _("Choose a send time"), BROADCAST.encode("now" if view.send_at else "later", draft=b)),
     ])
-    rows.append([_button(_("Change the text"), f"bc:{b}:text"), _button(_("Change the audience"), f"bc:{b}:aud")])
-    rows.append([_button(_("Discard"), f"bc:{b}:drop")])
+    rows.append([_button(_("Change the text"), BROADCAST.encode("text", draft=b)), _button(_("Change the audience"), BROADCAST.encode("aud", draft=b))])
+    rows.append([_button(_("Discard"), BROADCAST.encode("drop", draft=b))])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -197,7 +198,7 @@ def progress_message(
     lines.append(counts_line(tr, counts))
     if cancelled:
         return "\n".join(lines), None
-    return "\n".join(lines), InlineKeyboardMarkup([[_button(_("Cancel the announcement"), f"bc:{broadcast_id}:stop")]])
+    return "\n".join(lines), InlineKeyboardMarkup([[_button(_("Cancel the announcement"), BROADCAST.encode("stop", draft=broadcast_id))]])
 
 
 def _reason(tr: Translator, item: Unreachable) -> str:
@@ -214,6 +215,14 @@ def report_message(tr: Translator, progress: Progress) -> str:
     counts = progress.counts
     lines = [_("📣 Announcement cancelled") if progress.cancelled else _("📣 Announcement sent"), ""]
     lines.append(_("Delivered: {sent} · Could not be reached: {failed}").format(sent=counts.sent, failed=counts.failed))
+    if counts.in_doubt:
+        lines.append(tr.ngettext(
+            "Interrupted by a restart while being sent: {count} message (sent again, so it may "
+            "have arrived twice)",
+            "Interrupted by a restart while being sent: {count} messages (sent again, so some may "
+            "have arrived twice)",
+            counts.in_doubt,
+        ).format(count=counts.in_doubt))
     if counts.cancelled:
         lines.append(tr.ngettext("Cancelled before sending: {count} message",
                                  "Cancelled before sending: {count} messages", counts.cancelled)

@@ -7,7 +7,6 @@ detail; checked against the presser's groups and audited), `dg:c:<0|1>`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
@@ -16,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from handlers import fallback
+from handlers.buttons import pressed
 from handlers.common import refuse, run_action, tell_stranger
 from mentoring import access, digest
+from mentoring.button_data import DIGEST
 from mentoring.digest_chart import chart_png
 from mentoring.digest_detail import mentee_detail, render_detail
 from mentoring.digest_render import chart_switch, digest_buttons, render
@@ -27,9 +27,8 @@ from mentoring.i18n import Translator, translator
 from mentoring.joining import MemberView
 from mentoring.outbox import Button
 
-CALLBACK_PATTERN = r"^dg:"
+CALLBACK_PATTERN = rf"^{DIGEST.prefix}:"
 MESSAGE_LIMIT = 4096
-_DATA = re.compile(r"^dg:(?:g:(?P<group>\d{1,12})|m:(?P<mgroup>\d{1,12}):(?P<person>\d{1,12})|c:(?P<chart>[01]))$")
 T = TypeVar("T")
 
 
@@ -68,7 +67,7 @@ async def digest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await update.effective_message.reply_text(
             tr.gettext("Which group's digest?"),
             reply_markup=InlineKeyboardMarkup(
-                [[InlineKeyboardButton(name, callback_data=f"dg:g:{gid}")] for gid, name in groups]),
+                [[InlineKeyboardButton(name, callback_data=DIGEST.encode("g", group=gid))] for gid, name in groups]),
         )
     else:
         await _show(update, context, groups[0][0])
@@ -96,17 +95,15 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, group_id: in
 
 async def digest_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The group choice, mentee detail and chart switch buttons."""
-    query = update.callback_query
-    assert query is not None
-    match = _DATA.match(query.data or "")
-    if match is None:
-        await fallback.unknown_button(update, context)
-    elif match["group"]:
-        await _show(update, context, int(match["group"]))
-    elif match["mgroup"]:
-        await _detail(update, context, int(match["mgroup"]), int(match["person"]))
+    button = await pressed(update, context, DIGEST)
+    if button is None:
+        return
+    if button.action == "g":
+        await _show(update, context, button["group"])
+    elif button.action == "m":
+        await _detail(update, context, button["group"], button["person"])
     else:
-        await _chart(update, context, match["chart"] == "1")
+        await _chart(update, context, button["on"])
 
 
 async def _detail(update: Update, context: ContextTypes.DEFAULT_TYPE, group_id: int, person_id: int) -> None:
@@ -126,13 +123,17 @@ async def _chart(update: Update, context: ContextTypes.DEFAULT_TYPE, on: bool) -
     query = update.callback_query
     assert query is not None and query.message is not None
     switch = chart_switch(tr, on)
-    old = query.message.reply_markup
-    rows = [[b for b in row if not (b.callback_data or "").startswith("dg:c:")] for row in (old.inline_keyboard if old else ())]
+    old = getattr(query.message, "reply_markup", None)  # None on an inaccessible message
+    rows = [[b for b in row if not _is_chart_switch(b.callback_data)] for row in (old.inline_keyboard if old else ())]
     rows = [row for row in rows if row] + [[InlineKeyboardButton(switch.text, callback_data=switch.data)]]
     await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
     note = (tr.gettext("The chart will come with your digests again.") if on
             else tr.gettext("Your digests will come without the chart."))
     await query.message.chat.send_message(note)
+
+
+def _is_chart_switch(data: object) -> bool:
+    return isinstance(data, str) and DIGEST.matches(data) and DIGEST.decode(data).action == "c"
 
 
 def handlers() -> list[BaseHandler]:

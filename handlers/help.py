@@ -6,15 +6,17 @@ from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from handlers.buttons import pressed
 from handlers.commands import commands_for
 from handlers.menus import set_person_menu
 from handlers.replies import edit_or_reply
 from handlers.services import CHANNEL, services, translator_for, user_key
 from handlers.texts import command_lines, no_code_text
 from mentoring import joining
+from mentoring.button_data import LANGUAGE
 from mentoring.i18n import SUPPORTED_LOCALES, translator
 
-CALLBACK_PATTERN = r"^lang:"
+CALLBACK_PATTERN = rf"^{LANGUAGE.prefix}:"
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -39,7 +41,7 @@ async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         member = await joining.member_view(session, CHANNEL, user_key(update))
     tr = translator_for(update, context, member)
     buttons = [
-        InlineKeyboardButton(Locale.parse(code).display_name.capitalize(), callback_data=f"lang:{code}")
+        InlineKeyboardButton(Locale.parse(code).display_name.capitalize(), callback_data=LANGUAGE.encode("choose", locale=code))
         for code in SUPPORTED_LOCALES
     ]
     await update.effective_message.reply_text(
@@ -50,11 +52,10 @@ async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Switch a member's language (and their command menu)."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    locale = query.data.partition(":")[2]
-    if locale not in SUPPORTED_LOCALES:
-        await query.answer()
+    button = await pressed(update, context, LANGUAGE)
+    if query is None or button is None:
         return
+    locale = button["locale"]
     async with services(context).sessions.begin() as session:
         member = await joining.member_view(session, CHANNEL, user_key(update))
         if member is not None:

@@ -9,17 +9,18 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers import partner_pairs
-from handlers.plan_common import callback_parts, markup, perform, show
+from handlers.buttons import pressed
+from handlers.plan_common import markup, perform, show
 from handlers.plan_views import Rows, short
 from mentoring import peers
 from mentoring.access import AccessDenied, mentee_groups
-from mentoring.errors import DomainError
+from mentoring.button_data import CHECKIN
 from mentoring.i18n import Translator
 from mentoring.joining import MemberView
 from mentoring.outbox import Button
 from storage.models.peers import PeerCheckin
 
-CALLBACK_PATTERN = r"^pc:"
+CALLBACK_PATTERN = rf"^{CHECKIN.prefix}:"
 # Keeps /partner under Telegram's 4096 characters and 100 buttons even for a trio with long plans.
 SHOWN_GOALS = 10
 
@@ -67,30 +68,30 @@ async def partner_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 def support_question(tr: Translator, week: int, pair: peers.Partnership) -> tuple[str, Rows]:
     _ = tr.gettext
-    rows = [[Button(short(goal.what, 40), f"pc:g:{week}:{goal.id}")]
+    rows = [[Button(short(goal.what, 40), CHECKIN.encode("g", week=week, goal=goal.id))]
             for goals in pair.shared.values() for goal in goals[:SHOWN_GOALS]]
-    rows.append([Button(_("Something else"), f"pc:g:{week}:0")])
+    rows.append([Button(_("Something else"), CHECKIN.encode("g", week=week, goal=0))])
     return _("Good! Which part of their plan did you support?"), rows
 
 
 def usefulness_question(tr: Translator, week: int) -> tuple[str, Rows]:
     return (tr.gettext("How useful was your talk? 1 = not much, 5 = very useful."),
-            [[Button(str(score), f"pc:u:{week}:{score}") for score in range(1, 6)]])
+            [[Button(str(score), CHECKIN.encode("u", week=week, score=score)) for score in range(1, 6)]])
 
 
 async def checkin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The check-in's buttons: talked or not, which goal was supported, how useful."""
-    _prefix, step, week_text, value = callback_parts(update, 4)
-    week = int(week_text) if week_text.isdigit() else -1
+    button = await pressed(update, context, CHECKIN)
+    if button is None:
+        return
+    step, week = button.action, button["week"]
 
     async def action(session: AsyncSession, member: MemberView, now: datetime):
         if step == "t":
-            return await peers.answer_talked(session, member.person_id, week, value, now)
-        if step == "g" and value.isdigit():
-            return await peers.answer_support(session, member.person_id, week, int(value) or None, now)
-        if step == "u" and value.isdigit():
-            return await peers.answer_usefulness(session, member.person_id, week, int(value), now)
-        raise DomainError("stale")
+            return await peers.answer_talked(session, member.person_id, week, button["talked"], now)
+        if step == "g":
+            return await peers.answer_support(session, member.person_id, week, button["goal"] or None, now)
+        return await peers.answer_usefulness(session, member.person_id, week, button["score"], now)
 
     if (done := await perform(update, context, action)) is None:
         return

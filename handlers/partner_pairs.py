@@ -8,27 +8,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from handlers.plan_common import callback_parts, perform, show
+from handlers.buttons import pressed
+from handlers.plan_common import perform, show
 from handlers.plan_views import Rows
 from mentoring import pairing
 from mentoring.access import AccessDenied
+from mentoring.button_data import PAIRS
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
 from mentoring.joining import MemberView
 from mentoring.outbox import Button
 from storage.models import Group
 
-CALLBACK_PATTERN = r"^pairs:"
+CALLBACK_PATTERN = rf"^{PAIRS.prefix}:"
 GROUPS_PER_PAGE = 8
 
 
 def groups_view(tr: Translator, groups: list[Group], page: int) -> tuple[str, Rows]:
     pages = max(1, -(-len(groups) // GROUPS_PER_PAGE))
     page = min(max(page, 0), pages - 1)
-    rows = [[Button(group.name, f"pairs:v:{group.id}")]
+    rows = [[Button(group.name, PAIRS.encode("v", group=group.id))]
             for group in groups[page * GROUPS_PER_PAGE:(page + 1) * GROUPS_PER_PAGE]]
-    nav = ([Button("◀", f"pairs:gl:{page - 1}")] if page > 0 else []) + (
-        [Button("▶", f"pairs:gl:{page + 1}")] if page < pages - 1 else [])
+    nav = ([Button("◀", PAIRS.encode("gl", page=page - 1))] if page > 0 else []) + (
+        [Button("▶", PAIRS.encode("gl", page=page + 1))] if page < pages - 1 else [])
     if nav:
         rows.append(nav)
     return tr.gettext("Which group's peer pairs?"), rows
@@ -43,10 +45,10 @@ def pairs_view(tr: Translator, view: pairing.GroupPairs) -> tuple[str, Rows]:
         lines += ["", _("Not paired yet: {names}").format(names=", ".join(m.name for m in view.unpaired))]
     rows: Rows = []
     if view.unpaired:
-        rows.append([Button(_("Pair automatically"), f"pairs:auto:{view.group_id}")])
+        rows.append([Button(_("Pair automatically"), PAIRS.encode("auto", group=view.group_id))])
     if len(view.mentees) >= 2:
-        rows.append([Button(_("Pair by hand"), f"pairs:pick:{view.group_id}:")])
-    rows += [[Button(_("End pair {number}").format(number=number), f"pairs:end:{pair.pair_id}")]
+        rows.append([Button(_("Pair by hand"), PAIRS.encode("pick", group=view.group_id, chosen=()))])
+    rows += [[Button(_("End pair {number}").format(number=number), PAIRS.encode("end", pair=pair.pair_id))]
              for number, pair in enumerate(view.pairs, start=1)]
     return "\n".join(lines), rows
 
@@ -58,21 +60,12 @@ def pick_view(tr: Translator, view: pairing.GroupPairs, chosen: list[int]) -> tu
         selection = [pid for pid in chosen if pid != mentee.person_id] if mentee.person_id in chosen \
             else chosen + [mentee.person_id]
         rows.append([Button(("✓ " if mentee.person_id in chosen else "") + mentee.name,
-                            f"pairs:pick:{view.group_id}:{_ids(selection)}")])
+                            PAIRS.encode("pick", group=view.group_id, chosen=selection))])
     if 2 <= len(chosen) <= 3:
-        rows.append([Button(_("Pair them"), f"pairs:make:{view.group_id}:{_ids(chosen)}")])
-    rows.append([Button(_("Back"), f"pairs:v:{view.group_id}")])
+        rows.append([Button(_("Pair them"), PAIRS.encode("make", group=view.group_id, chosen=chosen))])
+    rows.append([Button(_("Back"), PAIRS.encode("v", group=view.group_id))])
     return _("Choose two or three mentees to pair. If they already have partners, those pairs end "
              "(their history is kept)."), rows
-
-
-def _ids(person_ids: list[int]) -> str:
-    return ".".join(str(pid) for pid in person_ids)
-
-
-def _parse_ids(text: str) -> list[int] | None:
-    parts = [part for part in text.split(".") if part]
-    return [int(part) for part in parts] if all(part.isdigit() for part in parts) else None
 
 
 async def pairs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -100,16 +93,17 @@ async def _show_groups(update: Update, context: ContextTypes.DEFAULT_TYPE, page:
 
 async def pairs_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The buttons of /pairs: a group, automatic pairing, picking by hand, ending a pair."""
-    _prefix, verb, first, second = callback_parts(update, 4)
-    chosen = _parse_ids(second)
-    if verb == "gl" and first.isdigit():
-        await _show_groups(update, context, int(first))
+    button = await pressed(update, context, PAIRS)
+    if button is None:
         return
-    target = int(first) if first.isdigit() else 0
+    verb = button.action
+    if verb == "gl":
+        await _show_groups(update, context, button["page"])
+        return
+    target = button["pair"] if verb == "end" else button["group"]
+    chosen = list(button.values.get("chosen", ()))
 
     async def action(session: AsyncSession, member: MemberView, now: datetime):
-        if not target or chosen is None or verb not in ("v", "auto", "pick", "make", "end"):
-            raise DomainError("stale")
         if verb == "pick" and len(chosen) > 3:
             raise DomainError("at_most_three")
         if verb == "end":
@@ -125,7 +119,6 @@ async def pairs_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     tr, view = done
     if verb == "pick":
-        assert chosen is not None
         await show(update, *pick_view(tr, view, [pid for pid in chosen
                                                  if pid in {m.person_id for m in view.mentees}]))
     else:

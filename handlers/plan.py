@@ -9,17 +9,18 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers import plan_form
-from handlers.plan_common import callback_parts, markup, perform, show
+from handlers.buttons import pressed
+from handlers.plan_common import markup, perform, show
 from handlers.plan_views import areas_view, goal_view, goals_view, overview_view, question_view
 from handlers.services import services, translator_for
 from mentoring import assessment, plans
 from mentoring.access import AccessDenied
 from mentoring.areas import programme_areas
-from mentoring.errors import DomainError
+from mentoring.button_data import PLAN
 from mentoring.joining import MemberView
 from mentoring.plan_view import overview
 
-CALLBACK_PATTERN = r"^plan:"
+CALLBACK_PATTERN = rf"^{PLAN.prefix}:"
 
 
 async def plan_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -44,31 +45,34 @@ async def offer_baseline(update: Update, context: ContextTypes.DEFAULT_TYPE, mem
 
 async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every button of the plan: areas, goal pages, a goal's status, sharing, the form, the self-assessment."""
-    _prefix, action, first, second, third = callback_parts(update, 5)
+    button = await pressed(update, context, PLAN)
+    if button is None:
+        return
+    action = button.action
     if action == "menu":
         await plan_command(update, context)
     elif action == "areas" or action == "a":
-        await _areas(update, context, first if action == "a" else None)
-    elif action == "l" and first.isdigit():
-        await _goal_page(update, context, int(first))
-    elif action in ("g", "st", "sh") and first.isdigit():
-        await _goal(update, context, int(first), action, second)
-    elif action == "n" and first.isdigit():
-        await _note(update, context, int(first))
+        await _areas(update, context, button["area"] if action == "a" else None)
+    elif action == "l":
+        await _goal_page(update, context, button["page"])
+    elif action == "g":
+        await _goal(update, context, button["goal"], action, None)
+    elif action == "st":
+        await _goal(update, context, button["goal"], action, button["status"])
+    elif action == "sh":
+        await _goal(update, context, button["goal"], action, button["shared"])
+    elif action == "n":
+        await _note(update, context, button["goal"])
     elif action == "new":
         await plan_form.new_goal(update, context)
     elif action == "due":
-        await plan_form.due_button(update, context, first)
+        await plan_form.due_button(update, context, button["kind"])
     elif action == "cancel":
         await plan_form.cancel_form(update, context)
-    elif action == "sa":
-        await _assessment(update, context, first, second, third)
-    else:
-        await perform(update, context, _stale)
-
-
-async def _stale(session: AsyncSession, member: MemberView, now: datetime) -> None:
-    raise DomainError("stale")
+    elif action == "sa_go":
+        await _assessment(update, context, button["stage"], None, 0)
+    else:  # "sa"
+        await _assessment(update, context, button["stage"], button["area"], button["score"])
 
 
 async def _areas(update: Update, context: ContextTypes.DEFAULT_TYPE, toggled: str | None) -> None:
@@ -93,13 +97,14 @@ async def _goal_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: i
         await show(update, *goals_view(done[0], done[1], page))
 
 
-async def _goal(update: Update, context: ContextTypes.DEFAULT_TYPE, goal_id: int, verb: str, value: str) -> None:
+async def _goal(update: Update, context: ContextTypes.DEFAULT_TYPE, goal_id: int, verb: str,
+                value: str | bool | None) -> None:
     async def action(session: AsyncSession, member: MemberView, now: datetime):
         ctx = await plans.plan_context(session, member)
-        if verb == "st":
+        if verb == "st" and isinstance(value, str):
             return await plans.set_status(session, ctx, goal_id, value, now)
-        if verb == "sh" and value in ("0", "1"):
-            return await plans.set_shared(session, ctx, goal_id, value == "1", now)
+        if verb == "sh" and isinstance(value, bool):
+            return await plans.set_shared(session, ctx, goal_id, value, now)
         return await plans.own_goal(session, ctx, goal_id)
 
     if (done := await perform(update, context, action)) is not None:
@@ -116,13 +121,13 @@ async def _note(update: Update, context: ContextTypes.DEFAULT_TYPE, goal_id: int
             most=plans.MAX_TEXT), [])
 
 
-async def _assessment(update: Update, context: ContextTypes.DEFAULT_TYPE, stage: str, key: str,
-                      score: str) -> None:
+async def _assessment(update: Update, context: ContextTypes.DEFAULT_TYPE, stage: str, key: str | None,
+                      score: int) -> None:
     async def action(session: AsyncSession, member: MemberView, now: datetime):
         ctx = await plans.plan_context(session, member)
-        if key == "go":
+        if key is None:  # "go": the next question
             return await assessment.progress(session, ctx, stage)
-        return await assessment.record(session, ctx, stage, key, int(score) if score.isdigit() else 0, now)
+        return await assessment.record(session, ctx, stage, key, score, now)
 
     if (done := await perform(update, context, action)) is not None:
         await show(update, *question_view(*done))

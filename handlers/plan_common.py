@@ -85,10 +85,3 @@ async def show(update: Update, text: str, rows: list[list[Button]]) -> None:
     else:
         assert update.effective_message is not None
         await update.effective_message.reply_text(text, reply_markup=markup(rows))
-
-
-def callback_parts(update: Update, count: int) -> list[str]:
-    """The fields of `prefix:action:...` callback data (empty strings if fewer)."""
-    assert update.callback_query is not None
-    parts = (update.callback_query.data or "").split(":")
-    return (parts + [""] * count)[:count]

@@ -16,6 +16,7 @@ from handlers.inputs import register_input
 from handlers.plan_common import perform, show
 from handlers.plan_views import Rows, due_question, goal_view
 from mentoring import conversation, plans
+from mentoring.button_data import PLAN
 from mentoring.i18n import Translator
 from mentoring.joining import MemberView
 from mentoring.outbox import Button
@@ -25,7 +26,7 @@ from storage.models.plans import PlanGoal
 
 def step_question(tr: Translator, step: str) -> tuple[str, Rows]:
     _ = tr.gettext
-    cancel = [[Button(_("Cancel"), "plan:cancel")]]
+    cancel = [[Button(_("Cancel"), PLAN.encode("cancel"))]]
     if step == "what":
         return _("New goal, step 1 of 3: what do you want to achieve? Write it in a sentence or two "
                  "(at most {most} characters).").format(most=plans.MAX_TEXT), cancel

@@ -8,7 +8,7 @@ kept in memory.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import (
@@ -22,6 +22,7 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers import consent_gate
+from handlers.buttons import pressed
 from handlers.common import load_member, tell_stranger
 from handlers.privacy_texts import (
     erased_text,
@@ -33,11 +34,12 @@ from handlers.privacy_texts import (
 from handlers.replies import edit_or_reply
 from handlers.services import services, translator_for
 from mentoring import consent, privacy
+from mentoring.button_data import PRIVACY
 from mentoring.i18n import Translator
 
 logger = logging.getLogger(__name__)
 
-CALLBACK_PATTERN = r"^privacy:"
+CALLBACK_PATTERN = rf"^{PRIVACY.prefix}:"
 CONFIRMATION_TTL = timedelta(minutes=10)
 # A clock a little ahead on another server must not make a fresh button look forged.
 CLOCK_SKEW = timedelta(minutes=1)
@@ -46,15 +48,15 @@ CLOCK_SKEW = timedelta(minutes=1)
 def _rights_buttons(tr: Translator) -> InlineKeyboardMarkup:
     _ = tr.gettext
     return InlineKeyboardMarkup([
-        [InlineKeyboardButton(_("Withdraw my consent"), callback_data="privacy:withdraw")],
-        [InlineKeyboardButton(_("Erase my data"), callback_data="privacy:forget")],
+        [InlineKeyboardButton(_("Withdraw my consent"), callback_data=PRIVACY.encode("withdraw"))],
+        [InlineKeyboardButton(_("Erase my data"), callback_data=PRIVACY.encode("forget"))],
     ])
 
 
 def _confirm_buttons(tr: Translator, action: str, yes: str, now: datetime) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([
-        [InlineKeyboardButton(yes, callback_data=f"privacy:{action}:{int(now.timestamp())}")],
-        [InlineKeyboardButton(tr.gettext("No, keep everything as it is"), callback_data="privacy:keep")],
+        [InlineKeyboardButton(yes, callback_data=PRIVACY.encode(f"{action}_confirmed", offered=now))],
+        [InlineKeyboardButton(tr.gettext("No, keep everything as it is"), callback_data=PRIVACY.encode("keep"))],
     ])
 
 
@@ -66,12 +68,9 @@ def _withdraw_buttons(tr: Translator, now: datetime) -> InlineKeyboardMarkup:
     return _confirm_buttons(tr, "withdraw", tr.gettext("Yes, withdraw my consent"), now)
 
 
-def _fresh(offered: str, now: datetime) -> bool:
-    """Whether a confirmation offered at this unix time may still be used."""
-    if not offered.isdigit() or len(offered) > 12:  # forged: not a plausible unix time
-        return False
-    moment = datetime.fromtimestamp(int(offered), tz=timezone.utc)
-    return now - CONFIRMATION_TTL <= moment <= now + CLOCK_SKEW
+def _fresh(offered: datetime, now: datetime) -> bool:
+    """Whether a confirmation offered at this moment may still be used."""
+    return now - CONFIRMATION_TTL <= offered <= now + CLOCK_SKEW
 
 
 async def mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -111,8 +110,11 @@ async def forgetme(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def privacy_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The buttons of /mydata and /forgetme: ask, confirm (while fresh) or keep."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    action, _sep, offered = query.data.removeprefix("privacy:").partition(":")
+    button = await pressed(update, context, PRIVACY)
+    if query is None or button is None:
+        return
+    # "forget" / "withdraw" ask; "forget_confirmed" / "withdraw_confirmed" carry when they were offered.
+    action, offered = button.action.removesuffix("_confirmed"), button.values.get("offered")
     svc = services(context)
     now = svc.clock.now()
     async with svc.sessions.begin() as session:
@@ -124,9 +126,7 @@ async def privacy_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if action == "keep":
         await query.answer()
         await edit_or_reply(update, tr.gettext("Nothing was changed."))
-    elif action not in ("forget", "withdraw"):
-        await query.answer()
-    elif not offered:
+    elif offered is None:
         # Asked from under the /mydata summary: a new message, so the summary stays readable.
         await query.answer()
         question, buttons = (

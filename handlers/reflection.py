@@ -15,18 +15,20 @@ from telegram import Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers import reflection_texts as texts
+from handlers.buttons import pressed
 from handlers.common import load_member, refuse, tell_stranger
 from handlers.inputs import register_input
 from handlers.replies import edit_or_reply
 from handlers.services import services, translator_for
 from mentoring import reflections
+from mentoring.button_data import REFLECTION, Pressed
 from mentoring.joining import MemberView
 from mentoring.reflection_steps import Given, Outcome, Step
 from storage.models import ConversationState
 
 logger = logging.getLogger(__name__)
 
-CALLBACK_PATTERN = rf"^{reflections.CALLBACK_PREFIX}:"
+CALLBACK_PATTERN = rf"^{REFLECTION.prefix}:"
 
 
 async def reflect_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -45,14 +47,14 @@ async def reflect_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def reflection_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every button of the reflection: start, answer, summary, change, numbers only, submit."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    button = await pressed(update, context, REFLECTION)
+    if button is None:
+        return
     svc = services(context)
     now = svc.clock.now()
-    parts = query.data.split(":")[1:]
     async with svc.sessions.begin() as session:
         member = await load_member(session, update)
-        step = await _dispatch(session, member, parts, now) if member else None
+        step = await _dispatch(session, member, button, now) if member else None
     if member is None:
         await tell_stranger(update, context)
         return
@@ -63,42 +65,31 @@ async def reflection_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await _show(update, context, member, step)
 
 
-def _ids(parts: list[str], count: int) -> list[int] | None:
-    """The numbers after the action (ids, week, question), if the data has exactly that shape."""
-    fields = parts[1 : 1 + count]
-    return (
-        [int(f) for f in fields]
-        if len(fields) == count and all(f.isdigit() for f in fields)
-        else None
-    )
-
-
-async def _dispatch(
-    session: AsyncSession, member: MemberView, parts: list[str], now: datetime
-) -> Step | None:
-    """The domain call a button stands for; None for data no button of ours carries."""
-    action, size = (parts[0], len(parts) - 1) if parts else ("", 0)
-    single = _ids(parts, 1) if size == 1 else None
-    double = _ids(parts, 2) if size == 2 else None
-    if action == "go" and single:
-        return await reflections.open_reflection(session, member, now, week=single[0])
-    if action == "grp" and double:
+async def _dispatch(session: AsyncSession, member: MemberView, button: Pressed, now: datetime) -> Step:
+    """The domain call a button stands for."""
+    action = button.action
+    if action == "go":
+        return await reflections.open_reflection(session, member, now, week=button["week"])
+    if action == "grp":
         return await reflections.open_reflection(
-            session, member, now, group_id=double[0], week=double[1]
+            session, member, now, group_id=button["group"], week=button["week"]
         )
-    if action == "a" and size == 3 and (ids := _ids(parts, 2)):
-        return await reflections.answer_button(session, member, ids[0], ids[1], parts[3], now)
-    if action == "ed" and double:
-        return await reflections.change_answer(session, member, double[0], double[1], now)
+    reflection_id = button["reflection"]
+    if action == "a":
+        # The domain reads the value as the question's kind expects (a score, an option, skip).
+        value = str(button["value"])
+        return await reflections.answer_button(
+            session, member, reflection_id, button["question"], value, now
+        )
+    if action == "ed":
+        return await reflections.change_answer(session, member, reflection_id, button["question"], now)
     simple = {
         "sum": reflections.show_summary,
         "chg": reflections.change_menu,
         "no": reflections.toggle_numbers_only,
         "sub": reflections.submit,
     }
-    if action in simple and single:
-        return await simple[action](session, member, single[0], now)
-    return None
+    return await simple[action](session, member, reflection_id, now)
 
 
 async def reflection_input(
@@ -149,7 +140,9 @@ async def _show(
 ) -> None:
     """Render a step: a note on the pressed button, in place for a button, or as a reply."""
     tr = translator_for(update, context, member)
-    query, message = update.callback_query, update.effective_message
+    # Not update.effective_message for a press: it warns when the pressed message is inaccessible.
+    query = update.callback_query
+    message = update.effective_message if query is None else None
     refusal = texts.refusal_text(tr, step)
     if refusal is not None:
         if query is not None:

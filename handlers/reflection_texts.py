@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from mentoring.button_data import REFLECTION
 from mentoring.i18n import Translator
 from mentoring.reflection_questions import Question
-from mentoring.reflection_steps import CALLBACK_PREFIX as P
 from mentoring.reflection_steps import (
     MAX_TEXT_CHARS,
     SKIP,
@@ -84,22 +84,25 @@ def _question_buttons(
 ) -> Keyboard | None:
     _ = tr.gettext
     question = view.questions[index]
-    base = f"{P}:a:{view.id}:{index}"
+
+    def answer(value: int | str) -> str:
+        return REFLECTION.encode("a", reflection=view.id, question=index, value=value)
+
     rows: list[list[InlineKeyboardButton]] = []
     if question.kind == "scale":
         rows.append(
-            [InlineKeyboardButton(str(n), callback_data=f"{base}:{n}") for n in range(1, 6)]
+            [InlineKeyboardButton(str(n), callback_data=answer(n)) for n in range(1, 6)]
         )
     elif question.kind == "choice":
         rows += [
-            [InlineKeyboardButton(o.text.get(tr.locale, o.text["tr"]), callback_data=f"{base}:{i}")]
+            [InlineKeyboardButton(o.text.get(tr.locale, o.text["tr"]), callback_data=answer(i))]
             for i, o in enumerate(question.options)
         ]
     if question.optional:
-        rows.append([InlineKeyboardButton(_("Skip"), callback_data=f"{base}:{SKIP}")])
+        rows.append([InlineKeyboardButton(_("Skip"), callback_data=answer(SKIP))])
     if editing:
         rows.append(
-            [InlineKeyboardButton(_("Back to the summary"), callback_data=f"{P}:sum:{view.id}")]
+            [InlineKeyboardButton(_("Back to the summary"), callback_data=REFLECTION.encode("sum", reflection=view.id))]
         )
     return InlineKeyboardMarkup(rows) if rows else None
 
@@ -125,9 +128,9 @@ def summary_message(tr: Translator, view: ReflectionView, tz: ZoneInfo) -> tuple
     toggle = ("☑ " if view.numbers_only else "☐ ") + _("Numbers only for my mentors")
     return "\n".join(lines), InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(_("Send to my mentors"), callback_data=f"{P}:sub:{view.id}")],
-            [InlineKeyboardButton(_("Change an answer"), callback_data=f"{P}:chg:{view.id}")],
-            [InlineKeyboardButton(toggle, callback_data=f"{P}:no:{view.id}")],
+            [InlineKeyboardButton(_("Send to my mentors"), callback_data=REFLECTION.encode("sub", reflection=view.id))],
+            [InlineKeyboardButton(_("Change an answer"), callback_data=REFLECTION.encode("chg", reflection=view.id))],
+            [InlineKeyboardButton(toggle, callback_data=REFLECTION.encode("no", reflection=view.id))],
         ]
     )
 
@@ -138,13 +141,13 @@ def change_menu_message(tr: Translator, view: ReflectionView) -> tuple[str, Keyb
         [
             InlineKeyboardButton(
                 f"{n}. {_shorten(q.wording(tr.locale), 40)}",
-                callback_data=f"{P}:ed:{view.id}:{n - 1}",
+                callback_data=REFLECTION.encode("ed", reflection=view.id, question=n - 1),
             )
         ]
         for n, q in enumerate(view.questions, 1)
     ]
     rows.append(
-        [InlineKeyboardButton(_("Back to the summary"), callback_data=f"{P}:sum:{view.id}")]
+        [InlineKeyboardButton(_("Back to the summary"), callback_data=REFLECTION.encode("sum", reflection=view.id))]
     )
     return _("Which answer would you like to change?"), InlineKeyboardMarkup(rows)
 
@@ -174,7 +177,7 @@ def choose_group_message(tr: Translator, groups: tuple[GroupChoice, ...]) -> tup
         "You are a mentee in more than one group. Which group is this reflection for?"
     ), InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(g.name, callback_data=f"{P}:grp:{g.group_id}:{g.week}")]
+            [InlineKeyboardButton(g.name, callback_data=REFLECTION.encode("grp", group=g.group_id, week=g.week))]
             for g in groups
         ]
     )

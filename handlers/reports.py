@@ -12,20 +12,22 @@ from zoneinfo import ZoneInfo
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from handlers.buttons import pressed, refuse_button
 from handlers.common import load_member, refuse, tell_stranger
 from handlers.replies import edit_or_reply
 from handlers.services import services, translator_for
 from handlers.sessions_texts import keyboard
 from mentoring import report_views
 from mentoring.access import AccessDenied
+from mentoring.button_data import REPORTS
 from mentoring.exports import Export
 from mentoring.i18n import Translator
 from mentoring.report_views import ReportPage
 
 logger = logging.getLogger(__name__)
 
-CALLBACK_PATTERN = r"^rpt:"
-EXPORT_PATTERN = r"^rpt:x:"
+CALLBACK_PATTERN = rf"^{REPORTS.prefix}:"
+EXPORT_PATTERN = rf"^{REPORTS.prefix}:x:"
 
 
 def handlers() -> list[BaseHandler]:
@@ -70,7 +72,9 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def report_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Open the report page a button names (after checking the presser may see it)."""
     query = update.callback_query
-    assert query is not None
+    button = await pressed(update, context, REPORTS)
+    if query is None or button is None:
+        return
     svc = services(context)
     page: ReportPage | None = None
     async with svc.sessions.begin() as session:
@@ -78,7 +82,7 @@ async def report_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         if member is not None:
             tr = translator_for(update, context, member)
             try:
-                page = await report_views.pressed(session, member, tr, query.data or "", svc.clock.now())
+                page = await report_views.pressed(session, member, tr, button, svc.clock.now())
             except AccessDenied:
                 page = None
     if member is None:
@@ -92,7 +96,7 @@ async def report_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await _show(update, page)
 
 
-async def _send_export(update: Update, context: ContextTypes.DEFAULT_TYPE, data: str | None) -> None:
+async def _send_export(update: Update, context: ContextTypes.DEFAULT_TYPE, programme_id: int | None) -> None:
     svc = services(context)
     now = svc.clock.now()
     result: tuple[str, Export] | None = None
@@ -100,7 +104,7 @@ async def _send_export(update: Update, context: ContextTypes.DEFAULT_TYPE, data:
         member = await load_member(session, update)
         if member is not None:
             try:
-                result = await report_views.export(session, member, data, now)
+                result = await report_views.export(session, member, programme_id, now)
             except AccessDenied:
                 result = None
     if member is None:
@@ -130,4 +134,10 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def export_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The Export CSV button of the programme report."""
-    await _send_export(update, context, update.callback_query.data if update.callback_query else None)
+    button = await pressed(update, context, REPORTS)
+    if button is None:
+        return
+    if button.action != "x":  # the pattern sends only export buttons here
+        await refuse_button(update, context)
+        return
+    await _send_export(update, context, button["programme"])

@@ -14,16 +14,18 @@ from babel.dates import format_time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from handlers.buttons import pressed
 from handlers.common import load_member, refuse, tell_stranger
 from handlers.replies import edit_or_reply
 from handlers.services import services
 from mentoring import scheduling
 from mentoring.access import AccessDenied, mentored_groups
+from mentoring.button_data import RHYTHM
 from mentoring.errors import DomainError
 from mentoring.i18n import N_, Translator, translator
 from mentoring.scheduling import SETTINGS, GroupRhythm, option_code
 
-CALLBACK_PATTERN = r"^rhy:"
+CALLBACK_PATTERN = rf"^{RHYTHM.prefix}:"
 
 _LABELS = {
     "rd": N_("Reflection day"), "rt": N_("Reflection time"), "ro": N_("Reflection open for"),
@@ -84,7 +86,7 @@ def rhythm_text(tr: Translator, view: GroupRhythm, note: str | None = None) -> s
 def _rhythm_buttons(tr: Translator, group_id: int) -> InlineKeyboardMarkup:
     codes = list(_LABELS)
     return InlineKeyboardMarkup([
-        [InlineKeyboardButton(tr.gettext(_LABELS[code]), callback_data=f"rhy:{group_id}:{code}")
+        [InlineKeyboardButton(tr.gettext(_LABELS[code]), callback_data=RHYTHM.encode("setting", group=group_id, setting=code))
          for code in codes[i:i + 2]]
         for i in range(0, len(codes), 2)
     ])
@@ -92,11 +94,12 @@ def _rhythm_buttons(tr: Translator, group_id: int) -> InlineKeyboardMarkup:
 
 def _option_buttons(tr: Translator, group_id: int, code: str) -> InlineKeyboardMarkup:
     options = [
-        InlineKeyboardButton(option_label(tr, code, value), callback_data=f"rhy:{group_id}:{code}:{option_code(value)}")
+        InlineKeyboardButton(option_label(tr, code, value), callback_data=RHYTHM.encode(
+            "option", group=group_id, setting=code, option=option_code(value)))
         for value in SETTINGS[code].options
     ]
     rows = [options[i:i + 2] for i in range(0, len(options), 2)]
-    rows.append([InlineKeyboardButton(tr.gettext("Back"), callback_data=f"rhy:{group_id}")])
+    rows.append([InlineKeyboardButton(tr.gettext("Back"), callback_data=RHYTHM.encode("show", group=group_id))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -121,7 +124,7 @@ async def rhythm_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await update.effective_message.reply_text(
         tr.gettext("Which group's rhythm?"),
         reply_markup=InlineKeyboardMarkup([
-            [InlineKeyboardButton(names[group_id] or str(group_id), callback_data=f"rhy:{group_id}")]
+            [InlineKeyboardButton(names[group_id] or str(group_id), callback_data=RHYTHM.encode("show", group=group_id))]
             for group_id in groups
         ]),
     )
@@ -130,18 +133,20 @@ async def rhythm_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def rhythm_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show a group's rhythm or a setting's options, or apply an option."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    parts = query.data.split(":")
-    group_text, code, option = (parts[1:] + ["", "", ""])[:3]
+    button = await pressed(update, context, RHYTHM)
+    if query is None or button is None:
+        return
+    group_id = button["group"]
+    code, option = button.values.get("setting", ""), button.values.get("option", "")
     async with services(context).sessions.begin() as session:
         member = await load_member(session, update)
         view = error = None
-        if member is not None and group_text.isdigit() and len(parts) <= 4 and (not code or code in SETTINGS):
+        if member is not None:
             try:
                 if option:
-                    view = await scheduling.change_rhythm(session, member, int(group_text), code, option)
+                    view = await scheduling.change_rhythm(session, member, group_id, code, option)
                 else:
-                    view = await scheduling.group_rhythm(session, member, int(group_text))
+                    view = await scheduling.group_rhythm(session, member, group_id)
             except DomainError as exc:
                 error = exc
     if member is None:

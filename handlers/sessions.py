@@ -15,6 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from handlers import agenda as agenda_handlers
 from handlers import sessions_followup, sessions_list
+from handlers.buttons import pressed
 from handlers.common import tell_stranger
 from handlers.inputs import register_input
 from handlers.replies import edit_or_reply
@@ -22,12 +23,13 @@ from handlers.services import translator_for
 from handlers.sessions_prompts import show_prompt
 from handlers.sessions_texts import Work, ask_for_text, run, tell_error, text_of
 from mentoring import session_planning as planning
+from mentoring.button_data import SESSIONS, Pressed
 from mentoring.errors import DomainError
 from mentoring.joining import MemberView
 from mentoring.session_planning import Prompt
 from storage.models import ConversationState
 
-PLANNING_PATTERN = r"^ses:(grp|d|t|tp|stop)(:|$)"
+PLANNING_PATTERN = rf"^{SESSIONS.prefix}:(grp|d|t|tp|stop)(:|$)"
 
 
 async def _answer(
@@ -51,25 +53,18 @@ async def _answer(
 
 async def session_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Start planning a group session (mentors)."""
-    member, result = await run(update, context, lambda s, m, now: planning.begin(s, m, now))
+    member, result = await run(update, context, planning.begin)
     await _answer(update, context, member, result)
-
-
-def _parse_step(data: str) -> tuple[str, str]:
-    parts = data.split(":")
-    return parts[1], (parts[2] if len(parts) == 3 else "")
 
 
 async def planning_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The group, day, time and topic buttons of the planning flow."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    action, value = _parse_step(query.data)
-    try:
-        work = _button_work(action, value) or _forged
-    except (ValueError, DomainError):
-        work = _forged
-    member, result = await run(update, context, work)
+    button = await pressed(update, context, SESSIONS)
+    if query is None or button is None:
+        return
+    action = button.action
+    member, result = await run(update, context, _button_work(button))
     if action == "stop" and member is not None and not isinstance(result, DomainError):
         await query.answer()
         await edit_or_reply(
@@ -88,22 +83,22 @@ async def _stop(session: AsyncSession, member: MemberView, _now: datetime) -> No
     await planning.stop(session, member)
 
 
-def _button_work(action: str, value: str) -> Work[Prompt | None] | None:
-    if action == "grp":
-        group_id = int(value)
+def _button_work(button: Pressed) -> Work[Prompt | None]:
+    if button.action == "grp":
+        group_id = button["group"]
         return lambda s, m, now: planning.begin(s, m, now, group_id)
-    if action == "d":
-        day = datetime.strptime(value, "%Y%m%d").date()
+    if button.action == "d":
+        day = button["day"]
         return lambda s, m, now: planning.give_date(s, m, day, now)
-    if action == "t":
-        at = planning.parse_time(f"{value[:2]}:{value[2:]}") if len(value) == 4 else None
-        return (lambda s, m, now: planning.give_time(s, m, at, now)) if at is not None else None
-    if action == "tp":
-        topic_id = int(value)
-        return lambda s, m, now: planning.give_topic(s, m, topic_id or None, now)
-    if action == "stop":
+    if button.action == "t":
+        at = button["at"]
+        return lambda s, m, now: planning.give_time(s, m, at, now)
+    if button.action == "tp":
+        topic_id = button["topic"] or None
+        return lambda s, m, now: planning.give_topic(s, m, topic_id, now)
+    if button.action == "stop":
         return _stop
-    return None
+    return _forged  # another part of /sessions; the pattern does not send those here
 
 
 async def planning_input(

@@ -14,12 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from handlers.buttons import pressed
 from handlers.common import tell_stranger
 from handlers.inputs import register_input
 from handlers.replies import edit_or_reply
 from handlers.services import translator_for
 from handlers.sessions_texts import Work, ask_for_text, keyboard, run, tell_error, text_of
 from mentoring import session_followup as followup
+from mentoring.button_data import SESSIONS
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
 from mentoring.joining import MemberView
@@ -28,7 +30,7 @@ from mentoring.session_followup import AttendanceSheet
 from mentoring.session_notices import when_text
 from storage.models import ConversationState
 
-PATTERN = r"^ses:(at|am|ad|mn|ms|fb|fs):"
+PATTERN = rf"^{SESSIONS.prefix}:(at|am|ad|mn|ms|fb|fs):"
 
 
 def _sheet_message(
@@ -39,10 +41,10 @@ def _sheet_message(
         when=when_text(tr, sheet.facts.starts_at, zone, sheet.facts.zone)
     )
     rows = [
-        [Button(("✅ " if p.present else "▫️ ") + p.name[:50], f"ses:am:{sid}:{p.person_id}")]
+        [Button(("✅ " if p.present else "▫️ ") + p.name[:50], SESSIONS.encode("am", session=sid, person=p.person_id))]
         for p in sheet.people
     ]
-    return text, rows + [[Button(tr.gettext("Done"), f"ses:ad:{sid}")]]
+    return text, rows + [[Button(tr.gettext("Done"), SESSIONS.encode("ad", session=sid))]]
 
 
 def _minutes_prompt(
@@ -54,26 +56,17 @@ def _minutes_prompt(
     ).format(limit=followup.MINUTES_MAX)
     if current:
         text += "\n\n" + _("Minutes so far (your message replaces them):") + "\n" + current
-    return text, [[Button(_("Later"), f"ses:ms:{session_id}")]]
-
-
-def _parse(data: str) -> tuple[str, int, int | None]:
-    parts = data.split(":")
-    if len(parts) not in (3, 4):
-        raise ValueError(data)
-    return parts[1], int(parts[2]), int(parts[3]) if len(parts) == 4 else None
+    return text, [[Button(_("Later"), SESSIONS.encode("ms", session=session_id))]]
 
 
 async def followup_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Attendance, minutes and feedback buttons."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    try:
-        action, session_id, number = _parse(query.data)
-        if (action in ("am", "fb")) != (number is not None):
-            raise ValueError(query.data)
-    except ValueError:
-        action, session_id, number = "forged", 0, None
+    button = await pressed(update, context, SESSIONS)
+    if query is None or button is None:
+        return
+    action, session_id = button.action, button.values.get("session", 0)
+    number = button.values.get("person", button.values.get("score"))
     member, result = await run(update, context, _work(action, session_id, number))
     if member is None:
         await tell_stranger(update, context)
@@ -112,7 +105,7 @@ async def followup_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 "Thank you! What is one thing you take away from the session? "
                 "Write it in a sentence, or skip."
             ),
-            keyboard([[Button(_("Skip"), f"ses:fs:{session_id}")]]),
+            keyboard([[Button(_("Skip"), SESSIONS.encode("fs", session=session_id))]]),
         )
     else:
         await edit_or_reply(update, _("Thank you, your feedback is saved."))

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from handlers.buttons import pressed
 from handlers.common import tell_stranger
 from handlers.replies import edit_or_reply
 from handlers.services import translator_for
@@ -20,6 +21,7 @@ from handlers.sessions_texts import Work, keyboard, run, session_card, tell_erro
 from mentoring import access, sessions
 from mentoring import session_followup as followup
 from mentoring import session_planning as planning
+from mentoring.button_data import SESSIONS
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
 from mentoring.joining import MemberView
@@ -28,7 +30,7 @@ from mentoring.session_notices import RSVP_CODES, SessionFacts, rsvp_buttons, wh
 from mentoring.session_planning import Prompt
 from mentoring.sessions import SessionView
 
-PATTERN = r"^ses:(r|mv|x|xc|xn):"
+PATTERN = rf"^{SESSIONS.prefix}:(r|mv|x|xc|xn):"
 
 
 def card_buttons(tr: Translator, view: SessionView) -> list[list[Button]]:
@@ -39,8 +41,8 @@ def card_buttons(tr: Translator, view: SessionView) -> list[list[Button]]:
         sid = view.facts.session_id
         rows.append(
             [
-                Button(tr.gettext("Move"), f"ses:mv:{sid}"),
-                Button(tr.gettext("Cancel"), f"ses:x:{sid}"),
+                Button(tr.gettext("Move"), SESSIONS.encode("mv", session=sid)),
+                Button(tr.gettext("Cancel"), SESSIONS.encode("x", session=sid)),
             ]
         )
     return rows
@@ -50,8 +52,8 @@ def held_buttons(tr: Translator, session_id: int) -> list[list[Button]]:
     _ = tr.gettext
     return [
         [
-            Button(_("Who came"), f"ses:at:{session_id}"),
-            Button(_("Minutes"), f"ses:mn:{session_id}"),
+            Button(_("Who came"), SESSIONS.encode("at", session=session_id)),
+            Button(_("Minutes"), SESSIONS.encode("mn", session=session_id)),
         ]
     ]
 
@@ -105,23 +107,14 @@ def _held_text(tr: Translator, facts: SessionFacts, zone: str) -> str:
     ).format(group=facts.group_name, when=when_text(tr, facts.starts_at, zone, facts.zone))
 
 
-def _ids(data: str) -> tuple[str, int, str]:
-    parts = data.split(":")
-    if len(parts) not in (3, 4):
-        raise ValueError(data)
-    return parts[1], int(parts[2]), parts[3] if len(parts) == 4 else ""
-
-
 async def session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """RSVP, move and cancel buttons."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    try:
-        action, session_id, value = _ids(query.data)
-        if action == "r" and value not in RSVP_CODES:
-            raise ValueError(value)
-    except ValueError:
-        action, session_id, value = "forged", 0, ""
+    button = await pressed(update, context, SESSIONS)
+    if query is None or button is None:
+        return
+    action, session_id = button.action, button.values.get("session", 0)
+    value = button.values.get("answer", "")
     member, result = await run(update, context, _work(action, session_id, value))
     if member is None:
         await tell_stranger(update, context)
@@ -151,8 +144,8 @@ async def session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             keyboard(
                 [
                     [
-                        Button(_("Yes, cancel it"), f"ses:xc:{session_id}"),
-                        Button(_("No, keep it"), f"ses:xn:{session_id}"),
+                        Button(_("Yes, cancel it"), SESSIONS.encode("xc", session=session_id)),
+                        Button(_("No, keep it"), SESSIONS.encode("xn", session=session_id)),
                     ]
                 ]
             ),

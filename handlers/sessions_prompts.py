@@ -7,6 +7,7 @@ from telegram import Update
 from handlers.replies import edit_or_reply
 from handlers.sessions_texts import keyboard, session_card
 from mentoring import session_planning as planning
+from mentoring.button_data import SESSIONS
 from mentoring.i18n import Translator
 from mentoring.joining import MemberView
 from mentoring.outbox import Button
@@ -14,7 +15,7 @@ from mentoring.session_planning import Prompt
 
 
 def _stop_row(tr: Translator) -> list[Button]:
-    return [Button(tr.gettext("Stop planning"), "ses:stop")]
+    return [Button(tr.gettext("Stop planning"), SESSIONS.encode("stop"))]
 
 
 def _prompt_message(
@@ -23,7 +24,7 @@ def _prompt_message(
     _ = tr.gettext
     if prompt.step == "group":
         return _("Which group is the session for?"), [
-            [Button(name, f"ses:grp:{gid}")] for gid, name in prompt.groups
+            [Button(name, SESSIONS.encode("grp", group=gid))] for gid, name in prompt.groups
         ]
     if prompt.step == "date":
         intro = (
@@ -31,13 +32,14 @@ def _prompt_message(
             if prompt.moving
             else _("Planning a group mentoring session for {group}.")
         ).format(group=prompt.group_name)
-        days = [Button(tr.date(day, "EEE d MMM"), f"ses:d:{day:%Y%m%d}") for day in prompt.days]
+        days = [Button(tr.date(day, "EEE d MMM"), SESSIONS.encode("d", day=day)) for day in prompt.days]
         rows = [days[i : i + 4] for i in range(0, len(days), 4)]
         return intro + "\n\n" + _(
             "On which day? Choose below or type a date as DD.MM.YYYY."
         ), rows + [_stop_row(tr)]
     if prompt.step == "time":
-        slots = [Button(slot, f"ses:t:{slot.replace(':', '')}") for slot in planning.TIME_SLOTS]
+        slots = [Button(slot, SESSIONS.encode("t", at=planning.parse_time(slot)))
+                 for slot in planning.TIME_SLOTS]
         return _("At what time (the group's local time)? Choose below or type it as HH:MM."), [
             slots,
             _stop_row(tr),
@@ -45,9 +47,9 @@ def _prompt_message(
     if prompt.step == "place":
         return _("Where will the group meet? Send the place or the online link."), [_stop_row(tr)]
     if prompt.step == "topic":
-        rows = [[Button(title[:60], f"ses:tp:{tid}")] for tid, title in prompt.topics]
+        rows = [[Button(title[:60], SESSIONS.encode("tp", topic=tid))] for tid, title in prompt.topics]
         return _("Which agenda topic will the session work on?"), rows + [
-            [Button(_("No particular topic"), "ses:tp:0")]
+            [Button(_("No particular topic"), SESSIONS.encode("tp", topic=0))]
         ]
     assert prompt.view is not None
     card = session_card(tr, prompt.view, reader_zone)

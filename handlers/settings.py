@@ -7,7 +7,7 @@ typed zone, hours or leave date is waited for in the database
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers import rhythm
+from handlers.buttons import pressed
 from handlers.common import load_member, refuse, tell_stranger
 from handlers.inputs import register_input
 from handlers.replies import edit_or_reply
@@ -22,6 +23,7 @@ from handlers.rhythm import clock_time
 from handlers.services import services
 from mentoring import conversation
 from mentoring import settings as personal
+from mentoring.button_data import SETTINGS, Pressed
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator, translator
 from mentoring.joining import MemberView
@@ -29,7 +31,7 @@ from mentoring.settings import COMMON_ZONES, QUIET_PRESETS, PersonalSettings
 from storage.models import ConversationState
 
 FLOW = "settings"
-CALLBACK_PATTERN = r"^set:"
+CALLBACK_PATTERN = rf"^{SETTINGS.prefix}:"
 # A zone name, hours or a date is short; anything longer is a mistake, not an answer.
 LONGEST_ANSWER = 64
 
@@ -56,39 +58,32 @@ def _settings_text(tr: Translator, view: PersonalSettings, now: datetime, note: 
 def _settings_buttons(tr: Translator, view: PersonalSettings, now: datetime) -> InlineKeyboardMarkup:
     _ = tr.gettext
     rows = [
-        [InlineKeyboardButton(_("Time zone"), callback_data="set:tz"),
-         InlineKeyboardButton(_("Quiet hours"), callback_data="set:quiet")],
-        [InlineKeyboardButton(_("Pause for a week"), callback_data="set:pause"),
-         InlineKeyboardButton(_("On leave until…"), callback_data="set:leave")],
+        [InlineKeyboardButton(_("Time zone"), callback_data=SETTINGS.encode("tz")),
+         InlineKeyboardButton(_("Quiet hours"), callback_data=SETTINGS.encode("quiet"))],
+        [InlineKeyboardButton(_("Pause for a week"), callback_data=SETTINGS.encode("pause")),
+         InlineKeyboardButton(_("On leave until…"), callback_data=SETTINGS.encode("leave"))],
     ]
     if view.paused_at(now):
-        rows.append([InlineKeyboardButton(_("Resume now"), callback_data="set:resume")])
+        rows.append([InlineKeyboardButton(_("Resume now"), callback_data=SETTINGS.encode("resume"))])
     return InlineKeyboardMarkup(rows)
 
 
 def _back(tr: Translator) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(tr.gettext("Back"), callback_data="set:menu")]
+    return [InlineKeyboardButton(tr.gettext("Back"), callback_data=SETTINGS.encode("menu"))]
 
 
 def _zone_buttons(tr: Translator) -> InlineKeyboardMarkup:
-    zones = [InlineKeyboardButton(zone, callback_data=f"set:tz:{zone}") for zone in COMMON_ZONES]
+    zones = [InlineKeyboardButton(zone, callback_data=SETTINGS.encode("zone", zone=zone)) for zone in COMMON_ZONES]
     rows = [zones[i:i + 2] for i in range(0, len(zones), 2)]
-    rows.append([InlineKeyboardButton(tr.gettext("Type another zone"), callback_data="set:type:timezone")])
+    rows.append([InlineKeyboardButton(tr.gettext("Type another zone"), callback_data=SETTINGS.encode("type", question="timezone"))])
     return InlineKeyboardMarkup([*rows, _back(tr)])
-
-
-def _quiet_code(start: time, end: time) -> str:
-    return f"{start:%H%M}-{end:%H%M}"
-
-
-_QUIET_CODES = {_quiet_code(start, end): (start, end) for start, end in QUIET_PRESETS}
 
 
 def _quiet_buttons(tr: Translator) -> InlineKeyboardMarkup:
     rows = [[InlineKeyboardButton(f"{clock_time(tr, start)}–{clock_time(tr, end)}",
-                                  callback_data=f"set:q:{_quiet_code(start, end)}")]
+                                  callback_data=SETTINGS.encode("hours", hours=(start, end)))]
             for start, end in QUIET_PRESETS]
-    rows.append([InlineKeyboardButton(tr.gettext("Type other hours"), callback_data="set:type:quiet")])
+    rows.append([InlineKeyboardButton(tr.gettext("Type other hours"), callback_data=SETTINGS.encode("type", question="quiet"))])
     return InlineKeyboardMarkup([*rows, _back(tr)])
 
 
@@ -134,15 +129,15 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Apply a settings button; a stale or forged one changes nothing."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    button = await pressed(update, context, SETTINGS)
+    if query is None or button is None:
+        return
     svc = services(context)
     now = svc.clock.now()
-    parts = query.data.split(":", 2)
-    action, value = parts[1], parts[2] if len(parts) == 3 else ""
     async with svc.sessions.begin() as session:
         member = await load_member(session, update)
         if member is not None:
-            view, note, markup = await _apply(session, member, action, value, now)
+            view, note, markup = await _apply(session, member, button, now)
     if member is None:
         await tell_stranger(update, context)
         return
@@ -158,45 +153,34 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def _apply(
-    session: AsyncSession, member: MemberView, action: str, value: str, now: datetime
+    session: AsyncSession, member: MemberView, button: Pressed, now: datetime
 ) -> tuple[PersonalSettings | None, str | None, InlineKeyboardMarkup | None]:
     """One button's change: (settings after, a note or sub-question, sub-menu buttons or None)."""
     tr, pid = translator(member.locale), member.person_id
     _ = tr.gettext
-    if not _known(action, value):
-        return None, None, None
+    action = button.action
     # Any other button ends a typed question that was waiting.
     await conversation.clear(session, pid, FLOW)
     if action == "menu":
         return await personal.settings_of(session, pid), None, None
-    if action == "tz" and not value:
-        return await personal.settings_of(session, pid), _("Choose your time zone:"), _zone_buttons(tr)
     if action == "tz":
-        return await personal.set_timezone(session, pid, value), _("Time zone saved."), None
+        return await personal.settings_of(session, pid), _("Choose your time zone:"), _zone_buttons(tr)
+    if action == "zone":
+        return await personal.set_timezone(session, pid, button["zone"]), _("Time zone saved."), None
     if action == "quiet":
         return await personal.settings_of(session, pid), _("Choose your quiet hours:"), _quiet_buttons(tr)
-    if action == "q":
-        start, end = _QUIET_CODES[value]
+    if action == "hours":
+        start, end = button["hours"]
         return await personal.set_quiet_hours(session, pid, start, end), _("Quiet hours saved."), None
     if action == "pause":
         return await personal.pause_for_a_week(session, pid, now), _("Paused for a week."), None
     if action == "resume":
         return await personal.resume(session, pid), _("Welcome back: prompts and reminders resume."), None
-    step = "leave" if action == "leave" else value
+    step = "leave" if action == "leave" else button["question"]
     view = await personal.settings_of(session, pid)
     await conversation.expect(session, pid, FLOW, step, now)
     today = now.astimezone(ZoneInfo(view.timezone)).date()
     return view, _question(tr, step, today), InlineKeyboardMarkup([_back(tr)])
-
-
-def _known(action: str, value: str) -> bool:
-    """Only buttons this module makes; anything else (old or forged) changes nothing."""
-    return (
-        (action in ("menu", "tz", "quiet", "pause", "resume", "leave") and not value)
-        or (action == "tz" and value in COMMON_ZONES)
-        or (action == "q" and value in _QUIET_CODES)
-        or (action == "type" and value in ("timezone", "quiet"))
-    )
 
 
 async def typed_answer(

@@ -8,12 +8,11 @@ reason) wait in the database (mentoring.conversation), so a restart continues.
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from handlers import fallback, todos_assign
+from handlers import todos_assign
+from handlers.buttons import pressed
 from handlers.inputs import register_input
 from handlers.replies import edit_or_reply
 from handlers.todos_view import (
@@ -31,15 +30,13 @@ from handlers.todos_view import (
     skip_markup,
 )
 from mentoring import todo_views, todos
+from mentoring.button_data import TODOS, Pressed
 from mentoring.i18n import Translator
 from mentoring.joining import MemberView
 from mentoring.todo_views import DueSet, TodoView
 from storage.models import ConversationState
 
-CALLBACK_PATTERN = r"^todo:"
-_DATA = re.compile(
-    r"^todo:(?P<action>[a-z]{1,8})(?::(?P<id>\d{1,12}))?(?::(?P<arg>[a-z0-9_]{1,16}))?$"
-)
+CALLBACK_PATTERN = rf"^{TODOS.prefix}:"
 
 
 async def todo_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -77,14 +74,9 @@ async def _show_due_set(update: Update, tr: Translator, result: DueSet) -> None:
 
 async def todo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every `todo:` button: paging, viewing, adding, due, goal, done, not done, postpone, delete."""
-    query = update.callback_query
-    assert query is not None
-    match = _DATA.match(query.data or "")
-    handler = _BUTTONS.get(match["action"]) if match else None
-    if match is None or handler is None or (match["action"] not in _NO_ID and match["id"] is None):
-        await fallback.unknown_button(update, context)
-        return
-    await handler(update, context, int(match["id"]) if match["id"] else 0, match["arg"] or "")
+    button = await pressed(update, context, TODOS)
+    if button is not None:
+        await _BUTTONS[button.action](update, context, button)
 
 
 async def _page(
@@ -101,25 +93,22 @@ async def _page(
     await edit_or_reply(update, text, list_markup(tr, current))
 
 
-async def _list(update: Update, context: ContextTypes.DEFAULT_TYPE, page: int, _arg: str) -> None:
-    await _page(update, context, page, "")
+async def _list(update: Update, context: ContextTypes.DEFAULT_TYPE, button: Pressed) -> None:
+    await _page(update, context, button["page"], "")
 
 
-async def _paged(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, page: int, version: str
-) -> None:
-    await _page(update, context, page, version or "-")
+async def _paged(update: Update, context: ContextTypes.DEFAULT_TYPE, button: Pressed) -> None:
+    await _page(update, context, button["page"], button["version"])
 
 
-async def _view(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, page: str
-) -> None:
+async def _view(update: Update, context: ContextTypes.DEFAULT_TYPE, button: Pressed) -> None:
+    todo_id = button["todo"]
     done = await run(update, context, lambda s, m, now: todo_views.view(s, m, todo_id, now))
     if done is not None:
-        await _show_detail(update, done[1], done[2], page=int(page) if page.isdigit() else 0)
+        await _show_detail(update, done[1], done[2], page=button["page"])
 
 
-async def _add(update: Update, context: ContextTypes.DEFAULT_TYPE, _id: int, _arg: str) -> None:
+async def _add(update: Update, context: ContextTypes.DEFAULT_TYPE, _button: Pressed) -> None:
     done = await run(update, context, todos.start_adding)
     if done is not None:
         tr = done[1]
@@ -132,7 +121,8 @@ async def _add(update: Update, context: ContextTypes.DEFAULT_TYPE, _id: int, _ar
         )
 
 
-async def _due(update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, kind: str) -> None:
+async def _due(update: Update, context: ContextTypes.DEFAULT_TYPE, button: Pressed) -> None:
+    todo_id, kind = button["todo"], button["kind"]
     if kind == "date":
         done = await run(
             update, context, lambda s, m, now: todos.ask_date(s, m, todo_id, "due", now)
@@ -149,26 +139,22 @@ def _date_question(tr: Translator) -> str:
     return tr.gettext("Type the date as DD.MM.YYYY, for example 05.12.2026.")
 
 
-async def _goal(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, goal: str
-) -> None:
-    goal_id = int(goal) if goal.isdigit() and int(goal) > 0 else None
+async def _goal(update: Update, context: ContextTypes.DEFAULT_TYPE, button: Pressed) -> None:
+    todo_id, goal_id = button["todo"], button["goal"] or None
     done = await run(update, context, lambda s, m, now: todos.set_goal(s, m, todo_id, goal_id, now))
     if done is not None:
         await _show_detail(update, done[1], done[2], done[1].gettext("Saved."))
 
 
-async def _done(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
-) -> None:
+async def _done(update: Update, context: ContextTypes.DEFAULT_TYPE, button: Pressed) -> None:
+    todo_id = button["todo"]
     done = await run(update, context, lambda s, m, now: todos.mark_done(s, m, todo_id, now))
     if done is not None:
         await _show_detail(update, done[1], done[2], done[1].gettext("Well done! Marked as done."))
 
 
-async def _not_done(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
-) -> None:
+async def _not_done(update: Update, context: ContextTypes.DEFAULT_TYPE, button: Pressed) -> None:
+    todo_id = button["todo"]
     done = await run(update, context, lambda s, m, now: todos.check_open(s, m, todo_id))
     if done is not None:
         tr = done[1]
@@ -179,9 +165,8 @@ async def _not_done(
         )
 
 
-async def _why(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, reason: str
-) -> None:
+async def _why(update: Update, context: ContextTypes.DEFAULT_TYPE, button: Pressed) -> None:
+    todo_id, reason = button["todo"], button["reason"]
     done = await run(
         update, context, lambda s, m, now: todos.mark_not_done(s, m, todo_id, reason, now)
     )
@@ -200,9 +185,8 @@ async def _why(
         await _show_detail(update, tr, item, tr.gettext("Thank you for telling me. Noted."))
 
 
-async def _skip(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
-) -> None:
+async def _skip(update: Update, context: ContextTypes.DEFAULT_TYPE, button: Pressed) -> None:
+    todo_id = button["todo"]
     done = await run(update, context, lambda s, m, now: todos.skip_reason_text(s, m, todo_id, now))
     if done is not None:
         await _show_detail(
@@ -210,9 +194,8 @@ async def _skip(
         )
 
 
-async def _postpone(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
-) -> None:
+async def _postpone(update: Update, context: ContextTypes.DEFAULT_TYPE, button: Pressed) -> None:
+    todo_id = button["todo"]
     done = await run(update, context, lambda s, m, now: todos.check_postponable(s, m, todo_id))
     if done is not None:
         await edit_or_reply(
@@ -220,17 +203,15 @@ async def _postpone(
         )
 
 
-async def _postpone_week(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
-) -> None:
+async def _postpone_week(update: Update, context: ContextTypes.DEFAULT_TYPE, button: Pressed) -> None:
+    todo_id = button["todo"]
     done = await run(update, context, lambda s, m, now: todos.postpone_week(s, m, todo_id, now))
     if done is not None:
         await _show_detail(update, done[1], done[2], done[1].gettext("Postponed."))
 
 
-async def _postpone_date(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
-) -> None:
+async def _postpone_date(update: Update, context: ContextTypes.DEFAULT_TYPE, button: Pressed) -> None:
+    todo_id = button["todo"]
     done = await run(
         update, context, lambda s, m, now: todos.ask_date(s, m, todo_id, "postpone", now)
     )
@@ -238,9 +219,8 @@ async def _postpone_date(
         await edit_or_reply(update, _date_question(done[1]))
 
 
-async def _delete(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
-) -> None:
+async def _delete(update: Update, context: ContextTypes.DEFAULT_TYPE, button: Pressed) -> None:
+    todo_id = button["todo"]
     done = await run(update, context, lambda s, m, now: todos.check_deletable(s, m, todo_id))
     if done is not None:
         await edit_or_reply(
@@ -248,9 +228,8 @@ async def _delete(
         )
 
 
-async def _delete_confirmed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, todo_id: int, _arg: str
-) -> None:
+async def _delete_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE, button: Pressed) -> None:
+    todo_id = button["todo"]
     done = await run(update, context, lambda s, m, now: todos.delete(s, m, todo_id, now))
     if done is not None:
         tr, page = done[1], done[2]
@@ -276,7 +255,6 @@ _BUTTONS = {
     "del": _delete,
     "delok": _delete_confirmed,
 }
-_NO_ID = {"add"}
 
 
 # --- Typed inputs --------------------------------------------------------------------
@@ -289,10 +267,10 @@ async def _text_input(
     text = (update.effective_message.text if update.effective_message else None) or ""
     done = await run(update, context, lambda s, m, now: todos.add(s, m, text, now))
     if done is not None:
-        tr = done[1]
+        tr, todo_id = done[1], done[2].id
         await update.effective_message.reply_text(  # type: ignore[union-attr]
             tr.gettext("Saved to your to-do list.") + " " + due_question(tr),
-            reply_markup=due_markup(tr, f"todo:due:{done[2].id}:"),
+            reply_markup=due_markup(tr, lambda kind: TODOS.encode("due", todo=todo_id, kind=kind)),
         )
 
 

@@ -6,33 +6,29 @@ Buttons: `asg:g:<group>` (which group), `asg:p:<group>:<mentee|all>` (for whom),
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from handlers import fallback
+from handlers.buttons import pressed
 from handlers.inputs import register_input
 from handlers.replies import edit_or_reply
 from handlers.todos_view import due_markup, due_question, run
 from mentoring import todo_assign
+from mentoring.button_data import ASSIGN
 from mentoring.i18n import Translator, translator
 from mentoring.joining import MemberView
 from mentoring.todo_assign import Assigned
 from storage.models import ConversationState
 
-CALLBACK_PATTERN = r"^asg:"
+CALLBACK_PATTERN = rf"^{ASSIGN.prefix}:"
 # Groups have 4-6 mentees and mentors a few groups; the cap keeps any keyboard under Telegram's 100 buttons.
 MAX_CHOICES = 90
-_DATA = re.compile(
-    r"^asg:(?:g:(?P<group>\d{1,12})|p:(?P<pgroup>\d{1,12}):(?P<person>\d{1,12}|all)|due:(?P<kind>[a-z]{1,8}))$"
-)
 
 
 def _groups_markup(groups: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(name, callback_data=f"asg:g:{gid}")]
+            [InlineKeyboardButton(name, callback_data=ASSIGN.encode("g", group=gid))]
             for gid, name in groups[:MAX_CHOICES]
         ]
     )
@@ -42,13 +38,17 @@ def _mentees_markup(
     tr: Translator, group_id: int, mentees: list[tuple[int, str]]
 ) -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(tr.gettext("The whole group"), callback_data=f"asg:p:{group_id}:all")]
+        [InlineKeyboardButton(tr.gettext("The whole group"), callback_data=ASSIGN.encode("p", group=group_id, person="all"))]
     ]
     rows += [
-        [InlineKeyboardButton(name[:40], callback_data=f"asg:p:{group_id}:{pid}")]
+        [InlineKeyboardButton(name[:40], callback_data=ASSIGN.encode("p", group=group_id, person=pid))]
         for pid, name in mentees[:MAX_CHOICES]
     ]
     return InlineKeyboardMarkup(rows)
+
+
+def _due_data(kind: str) -> str:
+    return ASSIGN.encode("due", kind=kind)
 
 
 def _for_whom_text(tr: Translator) -> str:
@@ -74,14 +74,11 @@ async def assign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def assign_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The group, mentee and due buttons of /assign."""
-    query = update.callback_query
-    assert query is not None
-    match = _DATA.match(query.data or "")
-    if match is None:
-        await fallback.unknown_button(update, context)
+    button = await pressed(update, context, ASSIGN)
+    if button is None:
         return
-    if match["group"]:
-        group_id = int(match["group"])
+    if button.action == "g":
+        group_id = button["group"]
         done = await run(
             update, context, lambda s, m, now: todo_assign.group_mentees(s, m, group_id)
         )
@@ -89,9 +86,9 @@ async def assign_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             await edit_or_reply(
                 update, _for_whom_text(done[1]), _mentees_markup(done[1], group_id, done[2])
             )
-    elif match["pgroup"]:
-        group_id, person = int(match["pgroup"]), match["person"]
-        person_id = None if person == "all" else int(person)
+    elif button.action == "p":
+        group_id, person = button["group"], button["person"]
+        person_id = None if person == "all" else person
         done = await run(
             update,
             context,
@@ -108,7 +105,7 @@ async def assign_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                 ).format(whom=whom),
             )
     else:
-        kind = match["kind"]
+        kind = button["kind"]
         done = await run(update, context, lambda s, m, now: todo_assign.choose_due(s, m, kind, now))
         if done is None:
             return
@@ -145,7 +142,7 @@ async def _assign_input(
         )
         if done is not None:
             await message.reply_text(
-                due_question(done[1]), reply_markup=due_markup(done[1], "asg:due:")
+                due_question(done[1]), reply_markup=due_markup(done[1], _due_data)
             )
     elif state.step == "date":
         done = await run(
@@ -156,7 +153,7 @@ async def _assign_input(
     else:
         # The due buttons are waiting; show them again.
         tr = translator(member.locale)
-        await message.reply_text(due_question(tr), reply_markup=due_markup(tr, "asg:due:"))
+        await message.reply_text(due_question(tr), reply_markup=due_markup(tr, _due_data))
 
 
 register_input(todo_assign.FLOW_ASSIGN, _assign_input)

@@ -1,7 +1,7 @@
 """What the to-do list looks like: texts and buttons, and the refusals' words.
 
-Callback data (all under Telegram's 64 bytes): `todo:<action>:<id>[:<arg>]`,
-page buttons `todo:pg:<page>:<list version>`; /assign uses `asg:` (handlers/todos_assign.py).
+Callback data: `todo:<action>:<id>[:<arg>]`, page buttons `todo:pg:<page>:<list version>`,
+written and read by mentoring.button_data.TODOS; /assign uses `asg:` (handlers/todos_assign.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 
 from handlers.common import refuse, run_action, tell_stranger
 from mentoring.access import AccessDenied
+from mentoring.button_data import TODOS
 from mentoring.errors import DomainError
 from mentoring.i18n import N_, Translator, translator
 from mentoring.joining import MemberView
@@ -123,17 +124,17 @@ def list_text(tr: Translator, page: TodoPage) -> str:
 
 def list_markup(tr: Translator, page: TodoPage) -> InlineKeyboardMarkup:
     rows = [
-        [_button(f"{number}. {_cut(item.text, LABEL_MAX)}", f"todo:v:{item.id}:{page.page}")]
+        [_button(f"{number}. {_cut(item.text, LABEL_MAX)}", TODOS.encode("v", todo=item.id, page=page.page))]
         for number, item in enumerate(page.items, start=page.page * PAGE_SIZE + 1)
     ]
     arrows = []
     if page.page > 0:
-        arrows.append(_button("◀", f"todo:pg:{page.page - 1}:{page.version}"))
+        arrows.append(_button("◀", TODOS.encode("pg", page=page.page - 1, version=page.version)))
     if page.page < page.pages - 1:
-        arrows.append(_button("▶", f"todo:pg:{page.page + 1}:{page.version}"))
+        arrows.append(_button("▶", TODOS.encode("pg", page=page.page + 1, version=page.version)))
     if arrows:
         rows.append(arrows)
-    rows.append([_button(tr.gettext("➕ Add a to-do"), "todo:add")])
+    rows.append([_button(tr.gettext("➕ Add a to-do"), TODOS.encode("add"))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -171,15 +172,15 @@ def detail_markup(tr: Translator, item: TodoView, page: int) -> InlineKeyboardMa
     if item.status == "open":
         rows.append(
             [
-                _button(_("✅ Done"), f"todo:ok:{item.id}"),
-                _button(_("❌ Not done"), f"todo:nd:{item.id}"),
+                _button(_("✅ Done"), TODOS.encode("ok", todo=item.id)),
+                _button(_("❌ Not done"), TODOS.encode("nd", todo=item.id)),
             ]
         )
     if item.status != "done":
-        rows.append([_button(_("⏭ Postpone"), f"todo:pp:{item.id}")])
+        rows.append([_button(_("⏭ Postpone"), TODOS.encode("pp", todo=item.id))])
     if not item.from_mentor:
-        rows.append([_button(_("🗑 Delete"), f"todo:del:{item.id}")])
-    rows.append([_button(_("◀ Back to the list"), f"todo:ls:{page}")])
+        rows.append([_button(_("🗑 Delete"), TODOS.encode("del", todo=item.id))])
+    rows.append([_button(_("◀ Back to the list"), TODOS.encode("ls", page=page))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -187,36 +188,36 @@ def due_question(tr: Translator) -> str:
     return tr.gettext("When do you want to do it?")
 
 
-def due_markup(tr: Translator, prefix: str) -> InlineKeyboardMarkup:
-    """Due buttons; `prefix` is completed with the kind (w, s, d, n)."""
+def due_markup(tr: Translator, data: Callable[[str], str]) -> InlineKeyboardMarkup:
+    """Due buttons; `data` gives each button's data for its kind (week, session, date, none)."""
     _ = tr.gettext
     return InlineKeyboardMarkup(
         [
             [
-                _button(_("This week"), f"{prefix}week"),
-                _button(_("Before the next session"), f"{prefix}session"),
+                _button(_("This week"), data("week")),
+                _button(_("Before the next session"), data("session")),
             ],
-            [_button(_("A date…"), f"{prefix}date"), _button(_("No date"), f"{prefix}none")],
+            [_button(_("A date…"), data("date")), _button(_("No date"), data("none"))],
         ]
     )
 
 
 def goal_markup(tr: Translator, todo_id: int, goals: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     rows = [
-        [_button(_cut(title, LABEL_MAX), f"todo:gl:{todo_id}:{goal_id}")]
+        [_button(_cut(title, LABEL_MAX), TODOS.encode("gl", todo=todo_id, goal=goal_id))]
         for goal_id, title in goals[:20]
     ]
-    rows.append([_button(tr.gettext("No goal"), f"todo:gl:{todo_id}:0")])
+    rows.append([_button(tr.gettext("No goal"), TODOS.encode("gl", todo=todo_id, goal=0))])
     return InlineKeyboardMarkup(rows)
 
 
 def reason_markup(tr: Translator, todo_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [_button(tr.gettext(label), f"todo:why:{todo_id}:{code}")]
+            [_button(tr.gettext(label), TODOS.encode("why", todo=todo_id, reason=code))]
             for code, label in REASON_LABELS.items()
         ]
-        + [[_button(tr.gettext("◀ Back"), f"todo:v:{todo_id}:0")]]
+        + [[_button(tr.gettext("◀ Back"), TODOS.encode("v", todo=todo_id, page=0))]]
     )
 
 
@@ -225,10 +226,10 @@ def postpone_markup(tr: Translator, todo_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _button(_("To next week"), f"todo:ppw:{todo_id}"),
-                _button(_("A new date…"), f"todo:ppd:{todo_id}"),
+                _button(_("To next week"), TODOS.encode("ppw", todo=todo_id)),
+                _button(_("A new date…"), TODOS.encode("ppd", todo=todo_id)),
             ],
-            [_button(_("◀ Back"), f"todo:v:{todo_id}:0")],
+            [_button(_("◀ Back"), TODOS.encode("v", todo=todo_id, page=0))],
         ]
     )
 
@@ -238,8 +239,8 @@ def delete_markup(tr: Translator, todo_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _button(_("Yes, delete it"), f"todo:delok:{todo_id}"),
-                _button(_("◀ Back"), f"todo:v:{todo_id}:0"),
+                _button(_("Yes, delete it"), TODOS.encode("delok", todo=todo_id)),
+                _button(_("◀ Back"), TODOS.encode("v", todo=todo_id, page=0)),
             ],
         ]
     )
@@ -247,5 +248,5 @@ def delete_markup(tr: Translator, todo_id: int) -> InlineKeyboardMarkup:
 
 def skip_markup(tr: Translator, todo_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_button(tr.gettext("Finish without writing"), f"todo:skip:{todo_id}")]]
+        [[_button(tr.gettext("Finish without writing"), TODOS.encode("skip", todo=todo_id))]]
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from storage.models import GroupSchedule
@@ -85,7 +85,7 @@ def window(kind: WindowKind, rhythm: Rhythm, starts_on: date, week: int, tz: Zon
     first = week_start(starts_on, week)
     day = first + timedelta(days=(weekday - first.weekday()) % 7)
     # Local wall time -> UTC; zoneinfo resolves DST gaps and folds (Turkey has none today).
-    opens = datetime.combine(day, at, tzinfo=tz).astimezone(timezone.utc)
+    opens = datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
     return Window(kind, week, opens, opens + timedelta(hours=hours))
 
 

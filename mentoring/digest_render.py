@@ -8,6 +8,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from mentoring.areas import DEFAULT_AREAS
+from mentoring.button_data import DIGEST
 from mentoring.digest_model import Flag, FlagKind, GroupDigest, MenteeLine
 from mentoring.i18n import N_, Translator
 from mentoring.outbox import Button
@@ -103,12 +104,12 @@ def _next_session(digest: GroupDigest, tr: Translator, zone: ZoneInfo) -> str:
 
 def digest_buttons(tr: Translator, digest: GroupDigest, chart_on: bool) -> list[list[Button]]:
     """One button per mentee (their detail), two a row, then the chart switch."""
-    people = [Button(line.name[:30], f"dg:m:{digest.group_id}:{line.person_id}") for line in digest.lines]
+    people = [Button(line.name[:30], DIGEST.encode("m", group=digest.group_id, person=line.person_id)) for line in digest.lines]
     rows = [people[i:i + 2] for i in range(0, len(people), 2)]
     return [*rows, [chart_switch(tr, chart_on)]]
 
 
 def chart_switch(tr: Translator, chart_on: bool) -> Button:
     if chart_on:
-        return Button(tr.gettext("Turn the chart off"), "dg:c:0")
-    return Button(tr.gettext("Turn the chart on"), "dg:c:1")
+        return Button(tr.gettext("Turn the chart off"), DIGEST.encode("c", on=False))
+    return Button(tr.gettext("Turn the chart on"), DIGEST.encode("c", on=True))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext as _gettext
 import io
 import logging
 from dataclasses import dataclass
-import datetime as dt
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
@@ -87,7 +87,7 @@ class Translator:
         return format_time(moment, fmt, tzinfo=tz, locale=self.locale)
 
 
-@lru_cache(maxsize=None)
+@cache
 def translator(locale: str | None) -> Translator:
     """The translator for a supported locale (unknown ones fall back to Turkish)."""
     resolved = locale if locale in SUPPORTED_LOCALES else DEFAULT_LOCALE

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mentoring.button_data import CHECKIN
 from mentoring.calendar import Rhythm, Window, WindowKind, current_window
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
@@ -149,8 +150,9 @@ async def checkin_responders(session: AsyncSession, group_id: int, week: int) ->
 
 def talked_buttons(tr: Translator, week: int) -> list[list[Button]]:
     _ = tr.gettext
-    return [[Button(_("Yes"), f"pc:t:{week}:yes"), Button(_("No"), f"pc:t:{week}:no")],
-            [Button(_("I could not reach them"), f"pc:t:{week}:unreachable")]]
+    return [[Button(_("Yes"), CHECKIN.encode("t", week=week, talked="yes")),
+             Button(_("No"), CHECKIN.encode("t", week=week, talked="no"))],
+            [Button(_("I could not reach them"), CHECKIN.encode("t", week=week, talked="unreachable"))]]
 
 
 def checkin_prompt(tr: Translator, week: int, closes_at: datetime, tz: ZoneInfo) -> tuple[str, list[list[Button]]]:

@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Column, ColumnElement, MetaData, String, Table, Text, func, null, select, true, update,
+    JSON,
+    Column,
+    ColumnElement,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    null,
+    select,
+    true,
+    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 

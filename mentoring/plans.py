@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mentoring import conversation
 from mentoring.access import AccessDenied, may_change_goal, mentee_groups, require
 from mentoring.areas import Area, programme_areas
+from mentoring.button_data import PLAN
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
 from mentoring.joining import MemberView
@@ -229,4 +230,4 @@ def self_assessment_prompt(tr: Translator, stage: str) -> tuple[str, list[list[B
                  "how far you have come.")
     else:
         raise ValueError(stage)
-    return text, [[Button(_("Start the self-assessment"), f"plan:sa:{stage}:go")]]
+    return text, [[Button(_("Start the self-assessment"), PLAN.encode("sa_go", stage=stage))]]

@@ -25,7 +25,6 @@ from storage.upsert import insert_for, upsert_statement
 FLOW = "reflection"
 SUMMARY_STEP = "summary"
 MAX_TEXT_CHARS = 3500
-CALLBACK_PREFIX = "rf"
 SKIP = "s"
 
 # ---- what the flow returns to its caller ----

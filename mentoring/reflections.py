@@ -17,12 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import conversation
 from mentoring.access import mentee_groups
+from mentoring.button_data import REFLECTION
 from mentoring.i18n import Translator
 from mentoring.joining import MemberView
 from mentoring.outbox import Button
 from mentoring.reflection_questions import Question
 from mentoring.reflection_steps import (
-    CALLBACK_PREFIX,
     FLOW,
     MAX_TEXT_CHARS,
     SKIP,
@@ -73,7 +73,7 @@ def reflection_prompt(
         "A few short questions about what you tried with the children. You can answer in "
         "writing, with a voice note or a photo. It is open until {closes}."
     ).format(week=week, closes=local_moment(tr, closes_at, tz))
-    return text, [[Button(_("Start my reflection"), f"{CALLBACK_PREFIX}:go:{week}")]]
+    return text, [[Button(_("Start my reflection"), REFLECTION.encode("go", week=week))]]
 
 
 def reflection_reminder(
@@ -85,7 +85,7 @@ def reflection_reminder(
         "A gentle reminder: your reflection for week {week} is still waiting. "
         "It takes a few minutes and is open until {closes}."
     ).format(week=week, closes=local_moment(tr, closes_at, tz))
-    return text, [[Button(_("Continue my reflection"), f"{CALLBACK_PREFIX}:go:{week}")]]
+    return text, [[Button(_("Continue my reflection"), REFLECTION.encode("go", week=week))]]
 
 
 # ---- starting or continuing ----
@@ -167,7 +167,8 @@ def _button_values(question: Question, value: str) -> dict[str, object] | None:
         return {"skipped": True} if question.optional else None
     if question.kind == "scale" and value in ("1", "2", "3", "4", "5"):
         return {"scale_value": int(value)}
-    if question.kind == "choice" and value.isdigit() and int(value) < len(question.options):
+    # isascii(): "²" and "١" pass isdigit() but not int().
+    if question.kind == "choice" and value.isascii() and value.isdigit() and int(value) < len(question.options):
         return {"choice_value": question.options[int(value)].key}
     return None
 

@@ -24,6 +24,7 @@ from mentoring.access import (
     mentored_groups,
     require,
 )
+from mentoring.button_data import REPORTS, Pressed
 from mentoring.exports import Export, export_programme
 from mentoring.i18n import Translator
 from mentoring.impact import impact_report
@@ -35,7 +36,7 @@ from mentoring.reports_overview import programme_overview
 from storage.models import Group, Programme
 
 REPORT_ACTION = "programme.report"
-PREFIX = "rpt"
+PREFIX = REPORTS.prefix
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,12 @@ class ReportPage:
     buttons: list[list[Button]]
 
 
-def _pager(tr: Translator, base: str, page: int, pages: int) -> list[Button]:
+def _pager(tr: Translator, action: str, ids: dict[str, int], page: int, pages: int) -> list[Button]:
     row = []
     if page > 0:
-        row.append(Button("‹ " + tr.gettext("Previous"), f"{base}:{page - 1}"))
+        row.append(Button("‹ " + tr.gettext("Previous"), REPORTS.encode(action, page=page - 1, **ids)))
     if page < pages - 1:
-        row.append(Button(tr.gettext("Next") + " ›", f"{base}:{page + 1}"))
+        row.append(Button(tr.gettext("Next") + " ›", REPORTS.encode(action, page=page + 1, **ids)))
     return row
 
 
@@ -65,13 +66,13 @@ async def open_report(session: AsyncSession, member: MemberView, tr: Translator,
     if programmes:
         page = await overview(session, member, tr, programmes[0], now)
         others = await _names(session, Programme, programmes[1:])
-        extra = [[Button(name, f"{PREFIX}:o:{pid}")] for pid, name in others]
-        extra += [[Button(name, f"{PREFIX}:g:{gid}:0")] for gid, name in await _names(session, Group, groups)]
+        extra = [[Button(name, REPORTS.encode("o", programme=pid))] for pid, name in others]
+        extra += [[Button(name, REPORTS.encode("g", group=gid, page=0))] for gid, name in await _names(session, Group, groups)]
         return ReportPage(page.text, page.buttons + extra)
     if len(groups) == 1:
         return await progress(session, member, tr, groups[0], 0, now)
     if groups:
-        choices = [[Button(name, f"{PREFIX}:g:{gid}:0")] for gid, name in await _names(session, Group, groups)]
+        choices = [[Button(name, REPORTS.encode("g", group=gid, page=0))] for gid, name in await _names(session, Group, groups)]
         return ReportPage(tr.gettext("Which group's progress report?"), choices)
     raise AccessDenied("report")
 
@@ -92,12 +93,12 @@ async def overview(session: AsyncSession, member: MemberView, tr: Translator, pr
     await audit.record(session, member.person_id, REPORT_ACTION, details={
         "programme": programme_id, "view": "overview" if province_id is None else "province",
         "province": province_id}, now=now)
-    base = f"{PREFIX}:o:{programme_id}"
+    base = REPORTS.encode("o", programme=programme_id)
     buttons: list[list[Button]] = []
     if province_id is None and len(figures.provinces) > 1:
         row: list[Button] = []
         for prov in figures.provinces:
-            row.append(Button(prov.name or no_province(tr), f"{PREFIX}:pv:{programme_id}:{prov.province_id}"))
+            row.append(Button(prov.name or no_province(tr), REPORTS.encode("pv", programme=programme_id, province=prov.province_id)))
             if len(row) == 2:
                 buttons.append(row)
                 row = []
@@ -106,8 +107,8 @@ async def overview(session: AsyncSession, member: MemberView, tr: Translator, pr
     elif province_id is not None:
         buttons.append([Button("‹ " + tr.gettext("The whole programme"), base)])
     text = render_overview(tr, figures, province_id)
-    buttons.append([Button(tr.gettext("Impact report"), f"{PREFIX}:i:{programme_id}:0"),
-                    Button(tr.gettext("Export CSV"), f"{PREFIX}:x:{programme_id}")])
+    buttons.append([Button(tr.gettext("Impact report"), REPORTS.encode("i", programme=programme_id, page=0)),
+                    Button(tr.gettext("Export CSV"), REPORTS.encode("x", programme=programme_id))])
     return ReportPage(text, buttons)
 
 
@@ -122,8 +123,8 @@ async def programme_impact(session: AsyncSession, member: MemberView, tr: Transl
                        details={"programme": programme_id, "view": "impact"}, now=now)
     pages = render_impact(tr, report, programme.name)
     text, page = _page_of(pages, page)
-    return ReportPage(text, [_pager(tr, f"{PREFIX}:i:{programme_id}", page, len(pages)),
-                             [Button("‹ " + tr.gettext("The whole programme"), f"{PREFIX}:o:{programme_id}")]])
+    return ReportPage(text, [_pager(tr, "i", {"programme": programme_id}, page, len(pages)),
+                             [Button("‹ " + tr.gettext("The whole programme"), REPORTS.encode("o", programme=programme_id))]])
 
 
 async def _group(session: AsyncSession, member: MemberView, group_id: int) -> Group:
@@ -144,8 +145,8 @@ async def progress(session: AsyncSession, member: MemberView, tr: Translator, gr
                            details={"programme": programme.id, "view": "progress", "group": group_id}, now=now)
     pages = render_progress(tr, report, due_stage(programme, now))
     text, page = _page_of(pages, page)
-    return ReportPage(text, [_pager(tr, f"{PREFIX}:g:{group_id}", page, len(pages)),
-                             [Button(tr.gettext("Impact report"), f"{PREFIX}:gi:{group_id}:0")]])
+    return ReportPage(text, [_pager(tr, "g", {"group": group_id}, page, len(pages)),
+                             [Button(tr.gettext("Impact report"), REPORTS.encode("gi", group=group_id, page=0))]])
 
 
 async def group_impact(session: AsyncSession, member: MemberView, tr: Translator, group_id: int, page: int,
@@ -159,37 +160,31 @@ async def group_impact(session: AsyncSession, member: MemberView, tr: Translator
                            details={"programme": programme.id, "view": "impact", "group": group_id}, now=now)
     pages = render_impact(tr, report, programme.name)
     text, page = _page_of(pages, page)
-    return ReportPage(text, [_pager(tr, f"{PREFIX}:gi:{group_id}", page, len(pages)),
-                             [Button("‹ " + tr.gettext("Progress report"), f"{PREFIX}:g:{group_id}:0")]])
+    return ReportPage(text, [_pager(tr, "gi", {"group": group_id}, page, len(pages)),
+                             [Button("‹ " + tr.gettext("Progress report"), REPORTS.encode("g", group=group_id, page=0))]])
 
 
-async def pressed(session: AsyncSession, member: MemberView, tr: Translator, data: str, now: datetime) -> ReportPage:
-    """The page a report button opens; forged or foreign data is refused (AccessDenied) and changes nothing."""
-    parts = data.split(":")
-    if len(parts) < 3 or parts[0] != PREFIX or not all(p.isdigit() and len(p) <= 12 for p in parts[2:]):
+async def pressed(session: AsyncSession, member: MemberView, tr: Translator, button: Pressed,
+                  now: datetime) -> ReportPage:
+    """The page a report button (decoded by REPORTS) opens; foreign ones are refused (AccessDenied)."""
+    if button.prefix != PREFIX or button.action == "x":
         raise AccessDenied("report")
-    kind, ids = parts[1], [int(p) for p in parts[2:]]
-    views = {
-        ("o", 1): lambda: overview(session, member, tr, ids[0], now),
-        ("pv", 2): lambda: overview(session, member, tr, ids[0], now, ids[1]),
-        ("i", 2): lambda: programme_impact(session, member, tr, ids[0], ids[1], now),
-        ("g", 2): lambda: progress(session, member, tr, ids[0], ids[1], now),
-        ("gi", 2): lambda: group_impact(session, member, tr, ids[0], ids[1], now),
-    }
-    view = views.get((kind, len(ids)))
-    if view is None:
-        raise AccessDenied("report")
-    return await view()
+    match button.action:
+        case "o":
+            return await overview(session, member, tr, button["programme"], now)
+        case "pv":
+            return await overview(session, member, tr, button["programme"], now, button["province"])
+        case "i":
+            return await programme_impact(session, member, tr, button["programme"], button["page"], now)
+        case "g":
+            return await progress(session, member, tr, button["group"], button["page"], now)
+        case _:  # "gi"
+            return await group_impact(session, member, tr, button["group"], button["page"], now)
 
 
-def export_target(member: MemberView, data: str | None) -> int:
+def export_target(member: MemberView, programme_id: int | None) -> int:
     """The programme an export is for: the button's, or the member's only programme; refused otherwise."""
-    if data is not None:
-        parts = data.split(":")
-        if len(parts) != 3 or parts[:2] != [PREFIX, "x"] or not parts[2].isdigit() or len(parts[2]) > 12:
-            raise AccessDenied("export")
-        programme_id = int(parts[2])
-    else:
+    if programme_id is None:
         programmes = coordinated_programmes(member)
         require(bool(programmes), "export")
         programme_id = programmes[0]
@@ -197,9 +192,11 @@ def export_target(member: MemberView, data: str | None) -> int:
     return programme_id
 
 
-async def export(session: AsyncSession, member: MemberView, data: str | None, now: datetime) -> tuple[str, Export]:
-    """/export or its button: the programme's CSV files (audited), for its coordinators only."""
-    programme_id = export_target(member, data)
+async def export(session: AsyncSession, member: MemberView, programme_id: int | None,
+                 now: datetime) -> tuple[str, Export]:
+    """/export (None: the member's only programme) or its button: the programme's CSV files
+    (audited), for its coordinators only."""
+    programme_id = export_target(member, programme_id)
     programme = await session.get(Programme, programme_id)
     require(programme is not None, "export")
     assert programme is not None

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mentoring.button_data import REPORTS
 from mentoring.i18n import translator
 from mentoring.outbox import Button, Outgoing, enqueue
 from mentoring.todo_due import programme_start, programme_week
@@ -180,7 +181,7 @@ async def plan_progress_reports(session: AsyncSession, now: datetime) -> int:
         messages.append(Outgoing(
             idempotency_key=f"progress:{group_id}:{stage}:{mentor_id}", kind="progress_report",
             text=text, not_before=now, person_id=mentor_id,
-            buttons=[[Button(label, f"rpt:g:{group_id}:0")]],
+            buttons=[[Button(label, REPORTS.encode("g", group=group_id, page=0))]],
         ))
     return await enqueue(session, messages, now)
 

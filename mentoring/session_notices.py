@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from mentoring.button_data import SESSIONS
 from mentoring.i18n import Translator, translator
 from mentoring.outbox import Button, Outgoing
 from storage.models import Person
@@ -59,9 +60,9 @@ def rsvp_buttons(tr: Translator, session_id: int) -> list[list[Button]]:
     _ = tr.gettext
     return [
         [
-            Button(_("I'm coming"), f"ses:r:{session_id}:y"),
-            Button(_("Not coming"), f"ses:r:{session_id}:n"),
-            Button(_("Not sure"), f"ses:r:{session_id}:m"),
+            Button(_("I'm coming"), SESSIONS.encode("r", session=session_id, answer="y")),
+            Button(_("Not coming"), SESSIONS.encode("r", session=session_id, answer="n")),
+            Button(_("Not sure"), SESSIONS.encode("r", session=session_id, answer="m")),
         ]
     ]
 
@@ -160,7 +161,7 @@ def feedback_prompt(facts: SessionFacts, person: Person, now: datetime) -> Outgo
         not_before=now,
         person_id=person.id,
         buttons=[
-            [Button(str(score), f"ses:fb:{facts.session_id}:{score}") for score in range(1, 6)]
+            [Button(str(score), SESSIONS.encode("fb", session=facts.session_id, score=score)) for score in range(1, 6)]
         ],
         # Feedback about a session is worth asking for a week; after that memories fade.
         expires_at=now + timedelta(days=7),

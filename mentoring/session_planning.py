@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -127,7 +127,7 @@ async def give_time(session: AsyncSession, member: MemberView, at: time, now: da
     state = await _state(session, member, "time")
     group, zone = await _zone(session, state.data["group_id"])
     starts_at = datetime.combine(date.fromisoformat(state.data["day"]), at, tzinfo=zone).astimezone(
-        timezone.utc
+        UTC
     )
     if starts_at <= now:
         raise DomainError("start_in_past")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -140,7 +140,7 @@ async def leave_until(session: AsyncSession, person_id: int, text: str, now: dat
     person = await _person(session, person_id)
     zone = zoneinfo.ZoneInfo(person.timezone)
     day = parse_leave_day(text, now.astimezone(zone).date())
-    person.paused_until = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(timezone.utc)
+    person.paused_until = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
     await session.flush()
     return _view(person)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from mentoring.calendar import week_of, week_start
@@ -41,7 +41,7 @@ def programme_week(programme: Programme, now: datetime) -> int:
 
 
 def _end_of(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(timezone.utc)
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
 
 
 def on_day(day: date, tz: ZoneInfo) -> Due:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import asyncpg
 import pytest
@@ -102,7 +102,7 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 @pytest.fixture
 def clock() -> ManualClock:
     # A Monday morning in Istanbul (06:00 UTC = 09:00 TRT).
-    return ManualClock(datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc))
+    return ManualClock(datetime(2026, 11, 23, 6, 0, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -283,7 +283,7 @@ _CHARREF_RE = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 def _html_unescape(match: re.Match[str]) -> str:
     ref = match.group(1)
     if ref.startswith(("#x", "#X")):
-        return chr(int(ref[2:], 16))  # noqa: FURB166 - ref still has its "#"
+        return chr(int(ref[2:], 16))
     if ref.startswith("#"):
         return chr(int(ref[1:]))
     return _HTML_ESCAPES.get(ref.lower(), match.group(0))  # Telegram leaves other names alone
@@ -817,10 +817,11 @@ class BotApiStandIn:
         }
         for key, value in (("last_name", last_name), ("username", username),
                            ("language_code", language_code)):
-            if value is None:
-                value = known.get(key, "tr" if key == "language_code" else None)
-            if value:
-                user[key] = value
+            chosen = value if value is not None else known.get(
+                key, "tr" if key == "language_code" else None
+            )
+            if chosen:
+                user[key] = chosen
         self._users[user_id] = user
         return user
 

@@ -9,7 +9,7 @@ mentee's detail with the button under the digest.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,7 +23,7 @@ from tests.standin import BotApiStandIn
 from tests.support.digest import MESSAGE, SECRET, seed_group
 
 # Both mentors' mornings have come and neither is in quiet hours: 17:00 in Istanbul, 09:00 in New York.
-AFTERNOON = datetime(2026, 12, 8, 14, 0, tzinfo=timezone.utc)
+AFTERNOON = datetime(2026, 12, 8, 14, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def _with_buttons(messages: list[dict]) -> dict:  # type: ignore[type-arg]
 async def test_both_mentors_receive_the_weeks_digest(
     standin: BotApiStandIn, settings: Settings, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    clock = ManualClock(datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc))
+    clock = ManualClock(datetime(2026, 11, 23, 6, 0, tzinfo=UTC))
     seeded = await seed_group(sessions, clock.now())
     clock.set(AFTERNOON)
     settings = settings.model_copy(update={"telegram_api_base_url": standin.base_url})

@@ -150,14 +150,14 @@ async def test_edits_are_reflected(api: BotApiStandIn, bot: Bot) -> None:
     [stored] = api.messages_to(USER)
     assert stored["text"] == "Soru 1 ✓" and "reply_markup" in stored
 
-    with pytest.raises(BadRequest, match="(?i)message is not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_text("Soru 1 ✓", USER, sent.message_id, reply_markup=keyboard("c"))
 
     # As on Telegram, an edit that does not repeat the keyboard removes it.
     await bot.edit_message_text("Teşekkürler", USER, sent.message_id)
     assert "reply_markup" not in api.messages_to(USER)[0]
 
-    with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("x", USER, 999)
 
 
@@ -165,7 +165,7 @@ async def test_delete_message(api: BotApiStandIn, bot: Bot) -> None:
     sent = await bot.send_message(USER, "geçici")
     assert await bot.delete_message(USER, sent.message_id)
     assert api.messages_to(USER) == []
-    with pytest.raises(BadRequest, match="(?i)message to delete not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
         await bot.delete_message(USER, sent.message_id)
 
 
@@ -294,7 +294,7 @@ async def test_commands_are_stored_per_scope_and_language(api: BotApiStandIn, bo
 
     await bot.delete_my_commands(language_code="tr")
     assert ("default", "tr") not in api.commands
-    with pytest.raises(BadRequest, match="(?i)BOT_COMMAND_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):
         await bot.set_my_commands([BotCommand("Start!", "x")])
 
 

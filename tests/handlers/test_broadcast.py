@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -130,7 +130,7 @@ async def test_an_english_broadcast_to_chosen_groups_at_a_typed_time(
     assert "Send time: 24 November 2026, 10:00" in meltem.last_text() and "Waiting: 7" in meltem.last_text()
     rows = await batch_rows(app_sessions, (await the_broadcast(app_sessions)).id)
     assert len(rows) == 7
-    assert {row.not_before for row in rows} == {datetime(2026, 11, 24, 7, 0, tzinfo=timezone.utc)}
+    assert {row.not_before for row in rows} == {datetime(2026, 11, 24, 7, 0, tzinfo=UTC)}
 
 
 async def test_a_restart_in_the_middle_continues(

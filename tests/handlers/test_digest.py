@@ -83,7 +83,8 @@ async def test_foreign_forged_and_stale_buttons_show_nothing(make_app: AppFactor
     await mert.press_data("dg:m:x", digest_message)
     assert len(mert.messages()) == sent and other.messages() == [] and ayse.messages() == []
     answers = [c for c in api.calls_of("answerCallbackQuery") if c.get("show_alert")]
-    assert len(answers) == 3
+    assert len(answers) == 4
+    assert answers[-1]["text"] == "Bu düğme artık geçerli değil."  # dg:m:x: no button carries it
     async with sessions() as session:
         assert [e for e in await entries(session) if e.action == DETAIL_ACTION] == []
 

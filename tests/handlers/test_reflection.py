@@ -236,11 +236,12 @@ async def test_foreign_forged_non_mentee_and_stranger_are_refused(
         f"rf:no:{reflection_id}",
         f"rf:a:{reflection_id}:4:3",
         f"rf:ed:{reflection_id}:0",
-        "rf:a:x:1:2",
-        "rf:sub",
     ):
         await other.press_data(data, carrier)
         assert last_alert(other) == "Bu işlem size açık değil."
+    for data in ("rf:a:x:1:2", "rf:sub", f"rf:a:{reflection_id}:4:²"):  # no button carries these
+        await other.press_data(data, carrier)
+        assert last_alert(other) == "Bu düğme artık geçerli değil."
     reflections, answers = await stored(app_sessions)
     assert not reflections[0].numbers_only and reflections[0].submitted_at is None and answers == {}
 

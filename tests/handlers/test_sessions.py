@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,7 +15,7 @@ from tests.support.app import AppFactory
 from tests.support.sessions import cast, chat, rows
 
 # The clock fixture is Monday 23.11.2026 09:00 in Istanbul (UTC+3).
-WEDNESDAY_1830 = datetime(2026, 11, 25, 15, 30, tzinfo=timezone.utc)
+WEDNESDAY_1830 = datetime(2026, 11, 25, 15, 30, tzinfo=UTC)
 
 
 def day_label(locale: str, day: date) -> str:
@@ -117,7 +117,7 @@ async def test_an_english_mentor_picks_day_slot_and_agenda_topic(
     assert "The session is planned." in mark.last_text()
     assert "Topic: Stress after night shifts" in mark.last_text()
     found = await only_session(sessions)
-    assert found.starts_at == datetime(2026, 11, 26, 11, 0, tzinfo=timezone.utc)
+    assert found.starts_at == datetime(2026, 11, 26, 11, 0, tzinfo=UTC)
     ayse_invite = (await rows(sessions, "session_invite", people.ayse.person_id))[0]
     assert "Konu: Stress after night shifts" in ayse_invite.text
     assert [b["text"] for b in ayse_invite.buttons[0]] == [
@@ -206,7 +206,7 @@ async def test_bad_dates_times_and_places_are_explained_and_lose_nothing(
         assert await session.scalar(select(GroupSession)) is None
     await zeynep.send("Salon")
     assert (await only_session(sessions)).starts_at == datetime(
-        2026, 11, 23, 17, 0, tzinfo=timezone.utc
+        2026, 11, 23, 17, 0, tzinfo=UTC
     )
 
 
@@ -235,8 +235,8 @@ async def test_only_a_groups_mentors_plan_sessions(
     await deniz.send("/session")
     await deniz.press_data(f"ses:grp:{people.group.id}", deniz.messages()[-1])
     assert api.calls_of("answerCallbackQuery")[-1]["text"] == "Bu işlem size açık değil."
-    await deniz.press_data("ses:t:9999", deniz.messages()[-1])
-    assert api.calls_of("answerCallbackQuery")[-1]["text"] == "Bu işlem size açık değil."
+    await deniz.press_data("ses:t:9999", deniz.messages()[-1])  # no button carries this time
+    assert api.calls_of("answerCallbackQuery")[-1]["text"] == "Bu düğme artık geçerli değil."
     async with sessions() as session:
         state = await session.get(ConversationState, people.deniz.person_id)
         assert state is not None and state.data == {"group_id": people.setup.groups[1].id}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -108,7 +108,7 @@ async def test_pause_resume_and_leave_until_a_date(
     await user.send("31.12.2026")
     assert "Kaydedildi." in user.last_text() and "1 Ocak 2027" in user.last_text()
     # Through the last day of leave, in the person's zone: midnight in Istanbul is 21:00 UTC.
-    expected = datetime(2026, 12, 31, 21, 0, tzinfo=timezone.utc)
+    expected = datetime(2026, 12, 31, 21, 0, tzinfo=UTC)
     assert (await person_of(app_sessions, user)).paused_until == expected
 
 

@@ -5,12 +5,15 @@ People of a populated world (some in the middle of a reflection, a to-do, a
 session plan or a broadcast draft) and strangers send random text (empty to
 10,000 characters, any Unicode, random entities), commands with odd arguments
 and bot names, stickers, photos, voice notes, edited messages, and press real,
-unknown and malformed buttons, in private and group chats.
+unknown and malformed buttons, in private and group chats. Forged button data (issue
+10: "²", ids past 2**31 and 2**63, presses without a message) is refused: answered exactly
+once, never by the error handler.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 
 from handlers.services import SERVICES_KEY
+from mentoring.button_data import Refused, decode
 from mentoring.clock import ManualClock
 from tests.security.conftest import errors_of
 from tests.security.test_access_matrix import HANDLED, PREFIXES
@@ -84,10 +88,15 @@ entity = st.fixed_dictionaries({
     "type": st.sampled_from(["bold", "bot_command", "mention", "url", "text_link", "pre", "spoiler"]),
     "offset": st.integers(0, 50), "length": st.integers(0, 50),
 }).map(lambda e: {**e, "url": "https://example.org"} if e["type"] == "text_link" else e)
+# Numbers that pass a naive check somewhere (isdigit, \d{1,12}, int()) but that no button carries.
+FORGED_NUMBERS = ["²", "١٢", "５", "+5", " 5", "0", "05", "2147483648", str(2**63), "9" * 12]
 callback = st.one_of(
     st.sampled_from(PREFIXES).flatmap(lambda p: st.text(max_size=20).map(lambda s: (p + s)[:64])),
     st.binary(min_size=0, max_size=64).map(lambda b: b.decode("latin-1")),
     st.just("REAL"),  # a real button from the person's own chat
+    # A real button with one of its numbers forged, or pressed without a message (inline).
+    st.tuples(st.just("FORGE"), st.sampled_from(FORGED_NUMBERS), st.integers(0, 3)),
+    st.tuples(st.just("INLINE"), st.just(""), st.just(0)),
 )
 action = st.one_of(
     st.tuples(st.just("text"), any_text),
@@ -129,8 +138,30 @@ def _payload(user: ChatUser, kind: str, content: Any, group: bool) -> dict[str, 
             for b in r if "callback_data" in b]
     data = (real[-1] if real else "x:1") if content == "REAL" else content
     message = user.messages()[-1] if user.messages() else {**base, "from": {"id": 1, "is_bot": True, "first_name": "N"}}
-    return {"callback_query": {"id": str(next(_ids)), "from": sender, "chat_instance": "ci",
-                               "message": message, "data": data}}
+    query = {"id": str(next(_ids)), "from": sender, "chat_instance": "ci", "message": message}
+    if isinstance(content, tuple):
+        how, fake, which = content
+        data = real[-1] if real else "todo:ok:1"
+        if how == "INLINE":
+            del query["message"]
+            query["inline_message_id"] = "AgAAAB8"
+        else:
+            numbers = list(re.finditer(r"\d+", data))
+            if numbers:
+                found = numbers[which % len(numbers)]
+                data = data[: found.start()] + fake + data[found.end():]
+            else:
+                data = f"{data}:{fake}"
+    return {"callback_query": {**query, "data": data}}
+
+
+def refused(query: dict[str, Any]) -> bool:
+    """A press the codec (or the missing message) refuses: it must be answered exactly once."""
+    try:
+        decode(query["data"])
+    except Refused:
+        return True
+    return "message" not in query
 
 
 async def put_people_mid_flow(world: World, clock: ManualClock) -> None:
@@ -165,10 +196,13 @@ async def test_random_updates_are_survived(
     sessions = app.bot_data[SERVICES_KEY].sessions
     calls = len(api.calls)
     queries: list[str] = []
+    forged: list[str] = []
     for who, group, (kind, content) in steps:
         payload = _payload(people[who % len(people)], kind, content, group)
         if "callback_query" in payload:
             queries.append(payload["callback_query"]["id"])
+            if refused(payload["callback_query"]):
+                forged.append(payload["callback_query"]["id"])
         await app.process_update(Update.de_json({"update_id": next(_ids), **payload}, app.bot))
     assert not errors_of(app), errors_of(app)
     for method, params in api.calls[calls:]:
@@ -176,6 +210,7 @@ async def test_random_updates_are_survived(
             assert 0 < len(params["text"]) <= 4096, (method, len(params["text"]))
         if method == "answerCallbackQuery" and "text" in params:
             assert len(params["text"]) <= 200
-    answered = {p["callback_query_id"] for m, p in api.calls[calls:] if m == "answerCallbackQuery"}
-    assert set(queries) <= answered, set(queries) - answered
+    answers = [p["callback_query_id"] for m, p in api.calls[calls:] if m == "answerCallbackQuery"]
+    assert set(queries) <= set(answers), set(queries) - set(answers)
+    assert all(answers.count(query) == 1 for query in forged), [q for q in forged if answers.count(q) != 1]
     assert not await broken_invariants(sessions)

@@ -21,8 +21,12 @@ AppFactory = Callable[[], Awaitable[tuple[Application, OfflineBotApi]]]
 
 @pytest.fixture
 async def make_app(settings: Settings, clock: ManualClock) -> AsyncIterator[AppFactory]:
-    """Start Applications on the same database; a second call is a restart."""
+    """Start Applications on the same database; a second call is a restart.
+
+    Every button the bot sends must be readable by mentoring.button_data (checked at the end).
+    """
     started: list[Application] = []
+    apis: list[OfflineBotApi] = []
 
     async def start() -> tuple[Application, OfflineBotApi]:
         api = OfflineBotApi()
@@ -30,11 +34,14 @@ async def make_app(settings: Settings, clock: ManualClock) -> AsyncIterator[AppF
         await app.initialize()
         await app.post_init(app)  # type: ignore[misc]
         started.append(app)
+        apis.append(api)
         return app, api
 
     yield start
     for app in started:
         await stop_app(app)
+    unreadable = sorted({data for api in apis for data in api.unreadable_buttons})
+    assert not unreadable, f"buttons that mentoring/button_data.py cannot read: {unreadable}"
 
 
 async def stop_app(app: Application) -> None:

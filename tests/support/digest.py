@@ -18,7 +18,7 @@ session on 10 December 14:00 UTC with the agenda topic "Aktif dinleme".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -34,10 +34,10 @@ from storage.models.todos import Todo, TodoReason
 
 STARTS_ON = date(2026, 11, 23)
 ENDS_ON = date(2027, 5, 23)
-WEEK2_CLOSES = datetime(2026, 12, 7, 7, 0, tzinfo=timezone.utc)
-TR_MORNING = datetime(2026, 12, 8, 6, 0, tzinfo=timezone.utc)  # 09:00 Istanbul
-EN_MORNING = datetime(2026, 12, 7, 14, 0, tzinfo=timezone.utc)  # 09:00 New York
-SESSION_AT = datetime(2026, 12, 10, 14, 0, tzinfo=timezone.utc)
+WEEK2_CLOSES = datetime(2026, 12, 7, 7, 0, tzinfo=UTC)
+TR_MORNING = datetime(2026, 12, 8, 6, 0, tzinfo=UTC)  # 09:00 Istanbul
+EN_MORNING = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)  # 09:00 New York
+SESSION_AT = datetime(2026, 12, 10, 14, 0, tzinfo=UTC)
 LONG_TEXT = "Çocuklarla " + "uzun bir gün geçirdik ve " * 12
 MESSAGE = "Bu hafta çok yoruldum, görüşmede konuşalım."
 SECRET = "Bunu mentorlar görmemeli"

@@ -45,7 +45,7 @@ def capture_documents(api: OfflineBotApi) -> list[tuple[str, bytes]]:
 
     async def do_request(url: str, method: str, request_data: RequestData | None = None, **kwargs: Any):
         if url.endswith("/sendDocument") and request_data is not None:
-            for _field, (filename, content, _mime) in request_data.multipart_data.items():
+            for filename, content, _mime in request_data.multipart_data.values():
                 documents.append((filename, content))
         return await original(url, method, request_data, **kwargs)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -14,9 +14,9 @@ from tests.support.offline import ChatUser
 
 # The default rhythm opens reflections on Friday 10:00 Istanbul for 72 hours;
 # the test programme starts on Monday 23 November 2026 (the clock fixture's day).
-WEEK1_OPENS = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)
-WEEK1_CLOSES = datetime(2026, 11, 30, 7, 0, tzinfo=timezone.utc)
-WEEK1_OPEN = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+WEEK1_OPENS = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
+WEEK1_CLOSES = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+WEEK1_OPEN = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
 async def make_member(

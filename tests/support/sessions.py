@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -151,7 +151,7 @@ def delivered(user: ChatUser, row: OutboxMessage) -> dict[str, Any]:
     """An outbox row as the person's chat would show it, so tests can press its buttons."""
     message: dict[str, Any] = {
         "message_id": next(_message_ids),
-        "date": int(datetime.now(timezone.utc).timestamp()),
+        "date": int(datetime.now(UTC).timestamp()),
         "chat": {"id": user.user_id, "type": "private", "first_name": user.first_name},
         "from": BOT_USER,
         "text": row.text,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -44,7 +44,7 @@ async def test_record_and_read_entries_by_person_and_time(
 async def test_audit_show_cli_filters_by_person_and_day(
     tmp_path: Path, database_url: str, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    day = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+    day = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     mentor, mentee, other = await people(sessions, day, 3)
     async with sessions.begin() as session:
         await audit.record(session, mentor, "mentee.detail", mentee, {"group": 4}, now=day)

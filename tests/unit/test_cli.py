@@ -14,6 +14,7 @@ from tests.unit.test_settings import clean_env
 def narbot(database_url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+        check=False,
         env=clean_env(DATABASE_URL=database_url, TELEGRAM_BOT_USERNAME="narbot_test_bot",
                       DEFAULT_LOCALE="en"),
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from mentoring.clock import ManualClock
 from mentoring.delivery import (
     NO_IDENTITY,
     Defer,
@@ -18,11 +19,8 @@ from mentoring.delivery import (
     quiet_until,
     unreachable_people,
 )
-from mentoring.clock import ManualClock
 from storage.models import ChannelIdentity, OutboxMessage, Person
 from tests.support.sender import add_person
-
-UTC = timezone.utc
 
 
 def person(

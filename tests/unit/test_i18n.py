@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -69,7 +69,7 @@ def test_turkish_is_the_default_and_english_is_available() -> None:
 
 
 def test_dates_are_shown_in_the_readers_zone_and_language() -> None:
-    moment = datetime(2026, 11, 23, 21, 30, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 23, 21, 30, tzinfo=UTC)
     istanbul = translator("tr").datetime(moment, ZoneInfo("Europe/Istanbul"), "long")
     assert "24 Kasım 2026" in istanbul and "00:30" in istanbul
     london = translator("en").datetime(moment, ZoneInfo("Europe/London"), "long")

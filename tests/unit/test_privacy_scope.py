@@ -8,7 +8,13 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from mentoring.clock import ManualClock
-from mentoring.personal_data import clear_personal, erased_value, owned_tables, person_is, personal_tables
+from mentoring.personal_data import (
+    clear_personal,
+    erased_value,
+    owned_tables,
+    person_is,
+    personal_tables,
+)
 from storage.models import Base, Person
 from tests.support import privacy_schema as schema
 
@@ -39,7 +45,7 @@ def test_owned_tables_follow_person_id_and_foreign_keys() -> None:
 
 
 def test_every_personal_column_of_the_real_schema_can_be_erased() -> None:
-    for owned, columns in personal_tables():
+    for _owned, columns in personal_tables():
         for column in columns:
             erased_value(column)  # raises when a personal column has no way to be cleared
     for table in Base.metadata.tables.values():

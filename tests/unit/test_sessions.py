@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -18,7 +18,7 @@ from storage.models import Membership, OutboxMessage
 from storage.models.sessions import GroupSession
 from tests.support.sessions import Cast, cast, plan_session, rows
 
-START = datetime(2026, 11, 25, 15, 30, tzinfo=timezone.utc)
+START = datetime(2026, 11, 25, 15, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, insert
@@ -56,16 +56,16 @@ async def test_each_due_kind_is_stored_and_overdue_follows_the_local_day(
     rows = {t.id: t for t in await todos_of(sessions, member.person_id)}
     assert (rows[week].due_kind, rows[week].due_on) == ("week", END_OF_WEEK_1)
     # The end of Sunday in Istanbul (UTC+3) is 21:00 UTC.
-    assert rows[week].due_at == datetime(2026, 11, 29, 21, 0, tzinfo=timezone.utc)
+    assert rows[week].due_at == datetime(2026, 11, 29, 21, 0, tzinfo=UTC)
     assert (rows[session_due].due_kind, rows[session_due].due_at) == ("session", None)
     assert (rows[none].due_kind, rows[none].due_on) == ("none", None)
     assert (rows[dated].due_kind, rows[dated].due_on) == ("date", date(2026, 12, 5))
     assert all(t.week == 1 and t.status == "open" for t in rows.values())
 
-    clock.set(datetime(2026, 11, 29, 20, 59, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 11, 29, 20, 59, tzinfo=UTC))
     async with sessions() as session:
         assert not (await todo_views.view(session, member, week, clock.now())).overdue
-    clock.set(datetime(2026, 11, 29, 21, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 11, 29, 21, 0, tzinfo=UTC))
     async with sessions() as session:
         assert (await todo_views.view(session, member, week, clock.now())).overdue
         assert not (await todo_views.view(session, member, session_due, clock.now())).overdue

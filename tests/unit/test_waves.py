@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -22,7 +22,6 @@ from tests.support.waves import (
     waves,
 )
 
-UTC = timezone.utc
 MONDAY = date(2026, 11, 23)  # the clock fixture's day; week 1 of the programme
 # Default rhythm: check-in Wednesday 10:00 for 48 h, reflection Friday 10:00 for 72 h (group's zone).
 CHECKIN_OPENS = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 10:00 in Istanbul

@@ -1,0 +1,590 @@
+"""Button data: what a button carries, written and read by one strict codec.
+
+Every button the bot makes carries its state in a short string,
+`<prefix>:<part>:<part>…` (Telegram allows at most 64 bytes of callback data).
+Each feature declares its buttons once, in a table: per action, the literal
+words and typed fields in wire order. The same table writes the data
+(`TODOS.encode("v", todo=7, page=0)` -> "todo:v:7:0", checked on the way out)
+and reads it back (`TODOS.decode("todo:v:7:0")` -> Pressed("v", todo=7, page=0)).
+
+Reading is strict, because anyone can send any callback data: ASCII only, at
+most 64 bytes, a known prefix and action, exactly the declared parts, ids as
+ASCII digits without sign, space or leading zero and within the range of an
+INTEGER column (1..2**31-1), small numbers within their range, words from
+their fixed list. Anything else raises `Refused`, which the caller answers
+with one polite sentence and nothing changes. Whether the presser may use
+what the button names is still the domain's question, asked after decoding.
+
+Wire formats are kept stable: buttons in old messages and queued outbox rows
+must keep working after an upgrade.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+# Only leaves of the import graph here (modules that import no feature), so that every
+# feature can import this module; other lists are read lazily (see Choice).
+from mentoring.i18n import SUPPORTED_LOCALES
+from mentoring.settings import COMMON_ZONES, QUIET_PRESETS
+from storage.models.broadcasts import AUDIENCE_ROLES
+from storage.models.peers import CHECKIN_TALKED
+from storage.models.plans import ASSESSMENT_STAGES, GOAL_STATUSES
+from storage.models.todos import DUE_KINDS as TODO_DUE_KINDS
+from storage.models.todos import REASON_CODES
+
+MAX_BYTES = 64  # Telegram's limit for callback data
+SEPARATOR = ":"
+ID_MAX = 2**31 - 1  # primary keys are INTEGER on PostgreSQL
+MAX_PAGE = 9_999
+MAX_WEEK = 9_999
+# The last second of 9999-12-31: later unix times have no datetime.
+UNIX_MAX = 253_402_300_799
+
+_DIGITS = re.compile(r"0|[1-9][0-9]*", re.ASCII)
+_LITERAL = re.compile(r"[a-z][a-z0-9_]*", re.ASCII)
+
+
+class Refused(ValueError):
+    """Data that no button of ours carries (forged, malformed, or of an unknown kind)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # for logs and tests; never shown, never the data itself
+
+
+class ButtonDataError(ValueError):
+    """A builder asked for data the table does not allow: a bug, not a person's doing."""
+
+
+# ----------------------------------------------------------------------------- fields
+
+
+class Field:
+    """One typed part of the data. `parse` reads it strictly; `format` writes it."""
+
+    name: str
+
+    def parse(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def format(self, value: Any) -> str:
+        raise NotImplementedError
+
+
+def _number(text: str, low: int, high: int, what: str) -> int:
+    # Length first: never turn a long string into a big int.
+    if len(text) > len(str(high)) or not _DIGITS.fullmatch(text):
+        raise Refused(what)
+    value = int(text)
+    if not low <= value <= high:
+        raise Refused(what)
+    return value
+
+
+@dataclass(frozen=True)
+class Int(Field):
+    """A whole number in [low, high], written in canonical ASCII digits ("0", "7", "42").
+
+    `words` are fixed words accepted in its place (e.g. "all", "s" for skip);
+    they decode to themselves.
+    """
+
+    name: str
+    low: int
+    high: int
+    words: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.low <= self.high:
+            raise ButtonDataError(f"{self.name}: bad range")
+        if any(not _LITERAL.fullmatch(word) for word in self.words):
+            raise ButtonDataError(f"{self.name}: bad word")
+
+    def parse(self, text: str) -> int | str:
+        if text in self.words:
+            return text
+        return _number(text, self.low, self.high, self.name)
+
+    def format(self, value: Any) -> str:
+        if isinstance(value, str) and value in self.words:
+            return value
+        if isinstance(value, bool) or not isinstance(value, int) or not self.low <= value <= self.high:
+            raise ButtonDataError(f"{self.name}: {value!r} is not in {self.low}..{self.high}")
+        return str(value)
+
+
+def Id(name: str, *, zero: bool = False, words: tuple[str, ...] = ()) -> Int:
+    """A row id: 1..2**31-1 (0 too with `zero`, for "none" where the button means it)."""
+    return Int(name, 0 if zero else 1, ID_MAX, words)
+
+
+Words = Sequence[str] | Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Choice(Field):
+    """One of fixed words. With a mapping, the word decodes to (and encodes from) its value.
+
+    `words` may be a function returning them, called on first use: for lists owned by a
+    module that cannot be imported here without a cycle.
+    """
+
+    name: str
+    words: Words | Callable[[], Words]
+    _values: dict[str, Any] = field(init=False, repr=False, compare=False, default_factory=dict)
+    _words: dict[Any, str] = field(init=False, repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not callable(self.words):
+            self._load()
+
+    def _load(self) -> None:
+        words = self.words() if callable(self.words) else self.words
+        values = dict(words) if isinstance(words, Mapping) else {w: w for w in words}
+        if not values or any(not isinstance(w, str) or not w or SEPARATOR in w or not w.isascii()
+                             for w in values):
+            raise ButtonDataError(f"{self.name}: bad words")
+        self._values.update(values)
+        self._words.update({value: word for word, value in values.items()})
+
+    def choices(self) -> dict[str, Any]:
+        """Word -> value, for every word this field reads."""
+        if not self._values:
+            self._load()
+        return dict(self._values)
+
+    def parse(self, text: str) -> Any:
+        if not self._values:
+            self._load()
+        if text not in self._values:
+            raise Refused(self.name)
+        return self._values[text]
+
+    def format(self, value: Any) -> str:
+        if not self._values:
+            self._load()
+        try:
+            return self._words[value]
+        except (KeyError, TypeError):
+            raise ButtonDataError(f"{self.name}: {value!r} is not a choice") from None
+
+
+def Locale(name: str = "locale") -> Choice:
+    return Choice(name, SUPPORTED_LOCALES)
+
+
+@dataclass(frozen=True)
+class Word(Field):
+    """Free-form but well-shaped text (an invite code, an area key): it must match `shape` whole."""
+
+    name: str
+    shape: str
+
+    def __post_init__(self) -> None:
+        if re.compile(self.shape, re.ASCII).fullmatch(SEPARATOR):
+            raise ButtonDataError(f"{self.name}: shape allows the separator")
+
+    def parse(self, text: str) -> str:
+        if not re.fullmatch(self.shape, text, re.ASCII):
+            raise Refused(self.name)
+        return text
+
+    def format(self, value: Any) -> str:
+        if not isinstance(value, str) or not re.fullmatch(self.shape, value, re.ASCII):
+            raise ButtonDataError(f"{self.name}: {value!r} does not match {self.shape}")
+        return value
+
+
+# As /start accepts it (handlers/joining.py); the domain normalises and looks it up.
+INVITE_CODE_SHAPE = r"[A-Za-z0-9_-]{4,32}"
+
+
+def InviteCode(name: str = "code") -> Word:
+    return Word(name, INVITE_CODE_SHAPE)
+
+
+@dataclass(frozen=True)
+class UnixTime(Field):
+    """A moment in whole seconds since 1970 (UTC); decodes to an aware datetime."""
+
+    name: str
+
+    def parse(self, text: str) -> datetime:
+        return datetime.fromtimestamp(_number(text, 1, UNIX_MAX, self.name), tz=UTC)
+
+    def format(self, value: Any) -> str:
+        seconds = int(value.timestamp()) if isinstance(value, datetime) else value
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or not 1 <= seconds <= UNIX_MAX:
+            raise ButtonDataError(f"{self.name}: {value!r} is not a moment")
+        return str(seconds)
+
+
+@dataclass(frozen=True)
+class Day(Field):
+    """A calendar day as YYYYMMDD; decodes to a date."""
+
+    name: str
+
+    def parse(self, text: str) -> date:
+        if not re.fullmatch(r"[0-9]{8}", text, re.ASCII):
+            raise Refused(self.name)
+        try:
+            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            raise Refused(self.name) from None
+
+    def format(self, value: Any) -> str:
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise ButtonDataError(f"{self.name}: {value!r} is not a date")
+        return f"{value.year:04d}{value.month:02d}{value.day:02d}"
+
+
+@dataclass(frozen=True)
+class ClockTime(Field):
+    """A wall time as HHMM; decodes to a time."""
+
+    name: str
+
+    def parse(self, text: str) -> time:
+        if not re.fullmatch(r"[0-9]{4}", text, re.ASCII) or int(text[:2]) > 23 or int(text[2:]) > 59:
+            raise Refused(self.name)
+        return time(int(text[:2]), int(text[2:]))
+
+    def format(self, value: Any) -> str:
+        if not isinstance(value, time):
+            raise ButtonDataError(f"{self.name}: {value!r} is not a time")
+        return f"{value.hour:02d}{value.minute:02d}"
+
+
+@dataclass(frozen=True)
+class IdList(Field):
+    """Distinct ids joined by "." ("" for none); decodes to a tuple of ints."""
+
+    name: str
+    least: int = 0
+    most: int = 4
+
+    def parse(self, text: str) -> tuple[int, ...]:
+        parts = text.split(".") if text else []
+        if not self.least <= len(parts) <= self.most:
+            raise Refused(self.name)
+        ids = tuple(_number(part, 1, ID_MAX, self.name) for part in parts)
+        if len(set(ids)) != len(ids):
+            raise Refused(self.name)
+        return ids
+
+    def format(self, value: Any) -> str:
+        ids = list(value)
+        if not self.least <= len(ids) <= self.most or len(set(ids)) != len(ids):
+            raise ButtonDataError(f"{self.name}: {value!r}")
+        return ".".join(Id(self.name).format(one) for one in ids)
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """Decoded button data: the feature's prefix, the action, and its typed values."""
+
+    prefix: str
+    action: str
+    values: Mapping[str, Any]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+
+Part = str | Field
+
+
+def _distinct(a: Sequence[Part], b: Sequence[Part]) -> bool:
+    """Whether no data can match both layouts (so decoding never depends on table order)."""
+    if len(a) != len(b):
+        return True
+    for x, y in zip(a, b, strict=True):
+        if isinstance(x, str) and isinstance(y, str) and x != y:
+            return True
+        for literal, other in ((x, y), (y, x)):
+            if isinstance(literal, str) and isinstance(other, Field):
+                try:
+                    other.parse(literal)
+                except Refused:
+                    return True
+    return False
+
+
+class Feature:
+    """The buttons of one feature: a prefix and, per action, its layout of literals and fields.
+
+    `Feature("todo", {"v": ("v", Id("todo"), Int("page", 0, 99))})` reads and writes
+    "todo:v:<todo>:<page>". A layout may also start with a field ("rhy:<group>")
+    or put its literal later ("bc:<draft>:send").
+    """
+
+    def __init__(self, prefix: str, actions: Mapping[str, Sequence[Part]]) -> None:
+        if not _LITERAL.fullmatch(prefix):
+            raise ButtonDataError(f"bad prefix {prefix!r}")
+        self.prefix = prefix
+        self.actions: dict[str, tuple[Part, ...]] = {}
+        for name, given in actions.items():
+            layout = tuple(given)
+            for part in layout:
+                if isinstance(part, str) and not _LITERAL.fullmatch(part):
+                    raise ButtonDataError(f"{prefix}:{name}: bad literal {part!r}")
+            names = [part.name for part in layout if isinstance(part, Field)]
+            if len(set(names)) != len(names):
+                raise ButtonDataError(f"{prefix}:{name}: a field name repeats")
+            for other, known in self.actions.items():
+                if not _distinct(layout, known):
+                    raise ButtonDataError(f"{prefix}: {name} and {other} can read the same data")
+            self.actions[name] = layout
+
+    def __repr__(self) -> str:
+        return f"Feature({self.prefix!r})"
+
+    def encode(self, action: str, **values: Any) -> str:
+        """The data for one button; raises ButtonDataError for values the table does not allow."""
+        layout = self.actions.get(action)
+        if layout is None:
+            raise ButtonDataError(f"{self.prefix}: unknown action {action!r}")
+        names = {part.name for part in layout if isinstance(part, Field)}
+        if set(values) != names:
+            raise ButtonDataError(f"{self.prefix}:{action} takes {sorted(names)}, not {sorted(values)}")
+        data = SEPARATOR.join(
+            [self.prefix]
+            + [part if isinstance(part, str) else part.format(values[part.name]) for part in layout]
+        )
+        if len(data.encode()) > MAX_BYTES:
+            raise ButtonDataError(f"{self.prefix}:{action} is longer than {MAX_BYTES} bytes")
+        try:
+            self.decode(data)
+        except Refused as refused:  # a field wrote what it cannot read: a bug in the field
+            raise ButtonDataError(f"{self.prefix}:{action}: {refused.reason}") from None
+        return data
+
+    def decode(self, data: str) -> Pressed:
+        """The action and typed values of data from a button; raises Refused for anything else."""
+        parts = _split(data)
+        if parts[0] != self.prefix:
+            raise Refused("prefix")
+        return self._match(parts[1:])
+
+    def _match(self, body: list[str]) -> Pressed:
+        reason = "action"
+        for name, layout in self.actions.items():
+            if len(layout) != len(body):
+                continue
+            if any(isinstance(part, str) and part != text for part, text in zip(layout, body, strict=True)):
+                continue
+            try:
+                values = {part.name: part.parse(text)
+                          for part, text in zip(layout, body, strict=True) if isinstance(part, Field)}
+            except Refused as refused:
+                reason = f"{name}.{refused.reason}"
+                continue
+            return Pressed(self.prefix, name, values)
+        raise Refused(reason)
+
+    def matches(self, data: str) -> bool:
+        try:
+            self.decode(data)
+        except Refused:
+            return False
+        return True
+
+
+def _split(data: object) -> list[str]:
+    if not isinstance(data, str) or not data.isascii() or len(data) > MAX_BYTES:
+        raise Refused("shape")
+    return data.split(SEPARATOR)
+
+
+class Codec:
+    """Every feature's buttons, found by prefix."""
+
+    def __init__(self, features: Iterable[Feature]) -> None:
+        self.features: dict[str, Feature] = {}
+        for feature in features:
+            if feature.prefix in self.features:
+                raise ButtonDataError(f"prefix {feature.prefix!r} is declared twice")
+            self.features[feature.prefix] = feature
+
+    def decode(self, data: object) -> Pressed:
+        parts = _split(data)
+        feature = self.features.get(parts[0])
+        if feature is None:
+            raise Refused("prefix")
+        return feature._match(parts[1:])
+
+
+# ----------------------------------------------------------------------------- the features
+
+PAGE = Int("page", 0, MAX_PAGE)
+WEEK = Int("week", 0, MAX_WEEK)
+SCORE = Int("score", 1, 5)
+ON_OFF = {"0": False, "1": True}
+
+# The words below belong to the domain's rules; tests/unit/test_button_data.py checks that
+# they match the rules' own lists, which cannot be imported here without an import cycle.
+RSVP_WORDS = ("y", "n", "m")  # mentoring.session_notices.RSVP_CODES
+REFLECTION_PREFIX = "rf"
+REFLECTION_SKIP = "s"  # mentoring.reflection_steps.SKIP
+PLAN_DUE_KINDS = ("2w", "1m", "end", "date")  # mentoring.plans.DUE_KINDS
+AREA_KEY_SHAPE = r"[a-z][a-z0-9_]{1,31}"  # mentoring.areas._KEY_SHAPE
+NOTICE_VERSION_SHAPE = r"[0-9A-Za-z._-]{1,24}"  # mentoring.consent.NOTICE_VERSION (older ones too)
+TODO_LIST_VERSION_SHAPE = r"[0-9a-f]{1,16}"  # mentoring.todo_views._version
+QUIET_HOURS = {f"{start:%H%M}-{end:%H%M}": (start, end) for start, end in QUIET_PRESETS}
+
+
+def _rhythm_settings() -> tuple[str, ...]:
+    from mentoring.scheduling import SETTINGS as RHYTHM_SETTINGS
+
+    return tuple(RHYTHM_SETTINGS)
+
+
+def _rhythm_options() -> list[str]:
+    """Every option code of every rhythm setting; the domain checks it fits the setting."""
+    from mentoring.scheduling import SETTINGS as RHYTHM_SETTINGS
+    from mentoring.scheduling import option_code
+
+    return sorted({option_code(v) for s in RHYTHM_SETTINGS.values() for v in s.options})
+
+
+JOIN = Feature("join", {
+    action: (action, Locale(), InviteCode()) for action in ("lang", "yes", "no")
+})
+LANGUAGE = Feature("lang", {"choose": (Locale(),)})
+CONSENT = Feature("consent", {
+    "show": ("show",),
+    "yes": ("yes", Word("version", NOTICE_VERSION_SHAPE)),
+    "no": ("no", Word("version", NOTICE_VERSION_SHAPE)),
+})
+PRIVACY = Feature("privacy", {
+    "withdraw": ("withdraw",),
+    "forget": ("forget",),
+    "keep": ("keep",),
+    "withdraw_confirmed": ("withdraw", UnixTime("offered")),
+    "forget_confirmed": ("forget", UnixTime("offered")),
+})
+TODOS = Feature("todo", {
+    "pg": ("pg", PAGE, Word("version", TODO_LIST_VERSION_SHAPE)),
+    "ls": ("ls", PAGE),
+    "v": ("v", Id("todo"), PAGE),
+    "add": ("add",),
+    "due": ("due", Id("todo"), Choice("kind", TODO_DUE_KINDS)),
+    "gl": ("gl", Id("todo"), Id("goal", zero=True)),
+    "why": ("why", Id("todo"), Choice("reason", REASON_CODES)),
+    **{action: (action, Id("todo")) for action in ("ok", "nd", "skip", "pp", "ppw", "ppd", "del", "delok")},
+})
+ASSIGN = Feature("asg", {
+    "g": ("g", Id("group")),
+    "p": ("p", Id("group"), Id("person", words=("all",))),
+    "due": ("due", Choice("kind", TODO_DUE_KINDS)),
+})
+PLAN = Feature("plan", {
+    "menu": ("menu",),
+    "areas": ("areas",),
+    "a": ("a", Word("area", AREA_KEY_SHAPE)),
+    "l": ("l", PAGE),
+    "g": ("g", Id("goal")),
+    "st": ("st", Id("goal"), Choice("status", GOAL_STATUSES)),
+    "sh": ("sh", Id("goal"), Choice("shared", ON_OFF)),
+    "n": ("n", Id("goal")),
+    "new": ("new",),
+    "due": ("due", Choice("kind", PLAN_DUE_KINDS)),
+    "cancel": ("cancel",),
+    "sa_go": ("sa", Choice("stage", ASSESSMENT_STAGES), "go"),
+    "sa": ("sa", Choice("stage", ASSESSMENT_STAGES), Word("area", AREA_KEY_SHAPE), SCORE),
+})
+CHECKIN = Feature("pc", {
+    "t": ("t", WEEK, Choice("talked", CHECKIN_TALKED)),
+    "g": ("g", WEEK, Id("goal", zero=True)),
+    "u": ("u", WEEK, SCORE),
+})
+PAIRS = Feature("pairs", {
+    "v": ("v", Id("group")),
+    "gl": ("gl", PAGE),
+    "auto": ("auto", Id("group")),
+    # Choosing a fourth is offered, and refused with a reason by the domain.
+    "pick": ("pick", Id("group"), IdList("chosen", 0, 4)),
+    "make": ("make", Id("group"), IdList("chosen", 2, 3)),
+    "end": ("end", Id("pair")),
+})
+REFLECTION = Feature(REFLECTION_PREFIX, {
+    "go": ("go", WEEK),
+    "grp": ("grp", Id("group"), WEEK),
+    "a": ("a", Id("reflection"), Int("question", 0, 99),
+          Int("value", 0, 99, words=(REFLECTION_SKIP,))),
+    "ed": ("ed", Id("reflection"), Int("question", 0, 99)),
+    **{action: (action, Id("reflection")) for action in ("sum", "chg", "no", "sub")},
+})
+REPORTS = Feature("rpt", {
+    "o": ("o", Id("programme")),
+    "pv": ("pv", Id("programme"), Id("province", zero=True)),  # 0: groups without a province
+    "i": ("i", Id("programme"), PAGE),
+    "g": ("g", Id("group"), PAGE),
+    "gi": ("gi", Id("group"), PAGE),
+    "x": ("x", Id("programme")),
+})
+DIGEST = Feature("dg", {
+    "g": ("g", Id("group")),
+    "m": ("m", Id("group"), Id("person")),
+    "c": ("c", Choice("on", ON_OFF)),
+})
+RHYTHM = Feature("rhy", {
+    "show": (Id("group"),),
+    "setting": (Id("group"), Choice("setting", _rhythm_settings)),
+    "option": (Id("group"), Choice("setting", _rhythm_settings), Choice("option", _rhythm_options)),
+})
+SESSIONS = Feature("ses", {
+    # planning (handlers/sessions.py)
+    "grp": ("grp", Id("group")),
+    "d": ("d", Day("day")),
+    "t": ("t", ClockTime("at")),
+    "tp": ("tp", Id("topic", zero=True)),
+    "stop": ("stop",),
+    # answering, moving, cancelling (handlers/sessions_list.py)
+    "r": ("r", Id("session"), Choice("answer", RSVP_WORDS)),
+    # attendance, minutes, feedback (handlers/sessions_followup.py)
+    "am": ("am", Id("session"), Id("person")),
+    "fb": ("fb", Id("session"), SCORE),
+    **{action: (action, Id("session"))
+       for action in ("mv", "x", "xc", "xn", "at", "ad", "mn", "ms", "fs")},
+})
+AGENDA = Feature("agd", {
+    "g": ("g", Id("group")),
+    "add": ("add", Id("group")),
+    **{action: (action, Id("topic")) for action in ("t", "up", "dn", "cv", "uc", "del")},
+})
+SETTINGS = Feature("set", {
+    **{action: (action,) for action in ("menu", "tz", "quiet", "pause", "resume", "leave")},
+    "zone": ("tz", Choice("zone", COMMON_ZONES)),
+    "hours": ("q", Choice("hours", QUIET_HOURS)),
+    "type": ("type", Choice("question", ("timezone", "quiet"))),
+})
+BROADCAST = Feature("bc", {
+    "new": ("new", Id("programme")),
+    **{action: (Id("draft"), action)
+       for action in ("aud", "all", "gok", "text", "later", "now", "drop", "send", "stop")},
+    "prov": (Id("draft"), "prov", PAGE),
+    "p": (Id("draft"), "p", Id("province")),
+    "grp": (Id("draft"), "grp", PAGE),
+    "g": (Id("draft"), "g", Id("group"), PAGE),
+    "r": (Id("draft"), "r", Choice("role", AUDIENCE_ROLES)),
+})
+
+BUTTONS = Codec([
+    JOIN, LANGUAGE, CONSENT, PRIVACY, TODOS, ASSIGN, PLAN, CHECKIN, PAIRS, REFLECTION,
+    REPORTS, DIGEST, RHYTHM, SESSIONS, AGENDA, SETTINGS, BROADCAST,
+])
+
+
+def decode(data: object) -> Pressed:
+    """Any button's data, whatever its feature; raises Refused for data no button carries."""
+    return BUTTONS.decode(data)
