@@ -16,8 +16,8 @@ from bot.settings import Settings
 from bot.update_order import PerPersonUpdateProcessor
 from handlers import register
 from handlers.menus import set_default_menus
-from handlers.services import SERVICES_KEY, Services
 from mentoring.clock import Clock, SystemClock
+from mentoring.runtime import SERVICES_KEY, Services
 from storage import migrate
 from storage.db import create_engine, create_sessionmaker, normalize_database_url
 

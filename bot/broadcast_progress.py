@@ -15,9 +15,9 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes, Job
 
 from handlers.broadcast_texts import progress_view
-from handlers.services import services
 from mentoring.broadcast_progress import Progress, changed_progress, record_shown
 from mentoring.i18n import translator
+from mentoring.runtime import services_in
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def schedule_broadcast_progress(application: Application) -> Job:
 
 async def update_broadcast_progress(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Edit the progress messages whose counts changed; close finished broadcasts."""
-    svc = services(context)
+    svc = services_in(context.application.bot_data)
     async with svc.sessions.begin() as session:
         changed = await changed_progress(session)
     shown = [progress for progress in changed if await _show(context, progress)]

@@ -46,9 +46,9 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ExtBot
 
 from bot.sender_messages import seconds_of
-from handlers.services import SERVICES_KEY, Services
 from mentoring.clock import Clock
 from mentoring.outbox import Button, Outgoing, enqueue
+from mentoring.runtime import SERVICES_KEY, Services
 from storage.models import OutboxMessage
 from storage.models.outbox import PRIORITY_REPLY
 

@@ -20,9 +20,9 @@ from telegram.ext import Application, ContextTypes, Job
 
 from bot.health import WorkerHealth
 from bot.sender_pacing import LoopTimer
-from handlers.services import services
 from mentoring.digest import plan_digests
 from mentoring.reports import plan_progress_reports
+from mentoring.runtime import services_in
 from mentoring.waves import plan_due
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,8 @@ async def plan_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _health(context: ContextTypes.DEFAULT_TYPE) -> WorkerHealth:
-    bot_data, svc = context.application.bot_data, services(context)
+    bot_data = context.application.bot_data
+    svc = services_in(bot_data)
     if HEALTH_KEY not in bot_data:
         bot_data[HEALTH_KEY] = WorkerHealth(
             "planner", "Planner", svc.sessions, svc.clock, LoopTimer()
@@ -76,7 +77,7 @@ def _health(context: ContextTypes.DEFAULT_TYPE) -> WorkerHealth:
 
 async def plan_once(context: ContextTypes.DEFAULT_TYPE) -> None:
     """One planning pass in its own transaction; logs counts only."""
-    svc = services(context)
+    svc = services_in(context.application.bot_data)
     async with svc.sessions.begin() as session:
         report = await plan_due(session, svc.clock.now())
         # Digests are planned under the same planner lock, so only one process builds them.

@@ -18,7 +18,7 @@ from telegram.ext import Application, ContextTypes, Job
 
 from bot.sender import Sender, SenderConfig
 from bot.settings import Settings
-from handlers.services import SERVICES_KEY, Services
+from mentoring.runtime import SERVICES_KEY, Services
 
 logger = logging.getLogger(__name__)
 

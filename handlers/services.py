@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from mentoring.clock import Clock
 from mentoring.i18n import Translator, normalize_locale, translator
 from mentoring.joining import MemberView
+from mentoring.runtime import SERVICES_KEY, Services, services_in
 
-SERVICES_KEY = "narbot.services"
+__all__ = ["CHANNEL", "SERVICES_KEY", "Services", "services", "translator_for", "user_key"]
+
 CHANNEL = "telegram"
 
 
-@dataclass
-class Services:
-    sessions: async_sessionmaker[AsyncSession]
-    clock: Clock
-    default_locale: str = "tr"
-    default_timezone: str = "Europe/Istanbul"
-
-
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return context.application.bot_data[SERVICES_KEY]
+    return services_in(context.application.bot_data)
 
 
 def user_key(update: Update) -> str:
