@@ -35,7 +35,7 @@ from mentoring.digest_chart import chart_png
 from mentoring.digest_data import Target
 from mentoring.digest_render import render
 from mentoring.i18n import translator
-from mentoring.reflection_questions import DEFAULT_QUESTIONS, to_json
+from mentoring.reflection.questions import DEFAULT_QUESTIONS, to_json
 from storage import migrate
 from storage.db import create_engine, create_sessionmaker
 from storage.models import ChannelIdentity, Group, Membership, Person, Programme

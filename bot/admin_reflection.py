@@ -19,7 +19,7 @@ from mentoring.calendar import week_of
 from mentoring.clock import SystemClock
 from mentoring.i18n import Translator
 from mentoring.programmes import programme_named
-from mentoring.reflection_questions import (
+from mentoring.reflection.questions import (
     DEFAULT_QUESTIONS,
     add_version,
     describe_problem,

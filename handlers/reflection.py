@@ -20,10 +20,10 @@ from handlers.common import load_member, refuse, tell_stranger
 from handlers.inputs import register_input
 from handlers.replies import edit_or_reply
 from handlers.services import services, translator_for
-from mentoring import reflections
 from mentoring.button_data import REFLECTION, Pressed
 from mentoring.joining import MemberView
-from mentoring.reflection_steps import Given, Outcome, Step
+from mentoring.reflection import flow as reflections
+from mentoring.reflection.steps import Given, Outcome, Step
 from storage.models import ConversationState
 
 logger = logging.getLogger(__name__)

@@ -9,8 +9,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from mentoring.button_data import REFLECTION
 from mentoring.i18n import Translator
-from mentoring.reflection_questions import Question
-from mentoring.reflection_steps import (
+from mentoring.reflection.flow import local_moment
+from mentoring.reflection.questions import Question
+from mentoring.reflection.steps import (
     MAX_TEXT_CHARS,
     SKIP,
     GroupChoice,
@@ -18,7 +19,6 @@ from mentoring.reflection_steps import (
     ReflectionView,
     Step,
 )
-from mentoring.reflections import local_moment
 from storage.models.reflections import ReflectionAnswer
 
 Keyboard = InlineKeyboardMarkup

@@ -18,7 +18,7 @@ from mentoring import access, audit
 from mentoring.digest_data import CONFIDENCE_KEY
 from mentoring.i18n import Translator
 from mentoring.joining import MemberView
-from mentoring.reflection_questions import from_json
+from mentoring.reflection.questions import from_json
 from mentoring.report_texts import GOAL_STATUSES
 from storage.models import Membership, Person, Role
 from storage.models.plans import PlanGoal

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring.consent import NOTICE_VERSION
 from mentoring.programmes import ProgrammeSpec, create_group, create_programme
-from mentoring.reflection_questions import set_for_week
+from mentoring.reflection.questions import set_for_week
 from storage.models import ChannelIdentity, ConsentRecord, Membership, Person, Role
 from storage.models.peers import PeerCheckin, PeerPair, PeerPairMember
 from storage.models.plans import PlanAreaChoice, PlanGoal

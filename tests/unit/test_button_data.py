@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentoring import areas, consent, plans, reflection_steps, session_notices
+from mentoring import areas, consent, plans, session_notices
 from mentoring.button_data import (
     BUTTONS,
     ID_MAX,
@@ -31,6 +31,7 @@ from mentoring.button_data import (
     decode,
 )
 from mentoring.i18n import SUPPORTED_LOCALES
+from mentoring.reflection import steps as reflection_steps
 
 # One well-formed value for each free-form shape the tables use.
 WORD_SAMPLES = {

@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring import conversation, reflections
+from mentoring import conversation
 from mentoring.clock import ManualClock
 from mentoring.i18n import translator
-from mentoring.reflection_questions import DEFAULT_QUESTIONS
-from mentoring.reflection_steps import Given, Outcome
-from mentoring.reflections import reflection_prompt, reflection_reminder
+from mentoring.reflection import flow as reflections
+from mentoring.reflection.flow import reflection_prompt, reflection_reminder
+from mentoring.reflection.questions import DEFAULT_QUESTIONS
+from mentoring.reflection.steps import Given, Outcome
 from storage.models import Role
 from storage.models.reflections import Reflection, ReflectionAnswer
 from tests.support.reflection import WEEK1_CLOSES, WEEK1_OPEN, WEEK1_OPENS, make_member

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring import reflections
 from mentoring.clock import ManualClock
 from mentoring.i18n import translator
-from mentoring.reflection_questions import (
+from mentoring.reflection import flow as reflections
+from mentoring.reflection.questions import (
     DEFAULT_QUESTIONS,
     add_version,
     describe_problem,
@@ -19,7 +19,7 @@ from mentoring.reflection_questions import (
     set_for_week,
     to_json,
 )
-from mentoring.reflection_steps import Given
+from mentoring.reflection.steps import Given
 from storage.models.reflections import ReflectionQuestionSet
 from tests.support.reflection import WEEK1_OPEN, make_member
 from tests.support.seed import seed_programme

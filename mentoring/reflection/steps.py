@@ -1,6 +1,6 @@
 """The reflection flow's state: what a step returns, and reading and writing a reflection.
 
-`mentoring.reflections` drives the flow with these; the next question is always
+`mentoring.reflection.flow` drives the flow with these; the next question is always
 derived from the stored answers (principle 1).
 """
 
@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mentoring import conversation
 from mentoring.access import is_mentee_of, mentee_groups
 from mentoring.joining import MemberView
-from mentoring.reflection_questions import Question, questions_of, set_id_for_week
-from mentoring.reflection_windows import GroupRhythm
+from mentoring.reflection.questions import Question, questions_of, set_id_for_week
+from mentoring.reflection.windows import GroupRhythm
 from storage.models import ConversationState
 from storage.models.reflections import Reflection, ReflectionAnswer
 from storage.upsert import insert_for, upsert_statement

@@ -21,8 +21,8 @@ from mentoring.button_data import REFLECTION
 from mentoring.i18n import Translator
 from mentoring.joining import MemberView
 from mentoring.outbox import Button
-from mentoring.reflection_questions import Question
-from mentoring.reflection_steps import (
+from mentoring.reflection.questions import Question
+from mentoring.reflection.steps import (
     FLOW,
     MAX_TEXT_CHARS,
     SKIP,
@@ -37,7 +37,7 @@ from mentoring.reflection_steps import (
     own_open,
     save_answer,
 )
-from mentoring.reflection_windows import earliest, group_rhythm
+from mentoring.reflection.windows import earliest, group_rhythm
 from storage.models import ConversationState
 from storage.models.reflections import Reflection
 
