@@ -10,16 +10,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from handlers.render import input_of, show
 from handlers.services import CHANNEL, services, translator_for, user_key
 from handlers.texts import no_code_text
 from mentoring import joining
 from mentoring.errors import DomainError
-from mentoring.i18n import Translator
+from mentoring.i18n import Translator, translator
 from mentoring.joining import MemberView
+from mentoring.refusals import refused
+from mentoring.screens import Input, Reply
 
 T = TypeVar("T")
 # One domain step for a member: (session, member, now) -> result.
 Action = Callable[[AsyncSession, MemberView, datetime], Awaitable[T]]
+# One conversation step (mentoring/<feature>/screens.py): (session, member, input, now) -> reply.
+Step = Callable[[AsyncSession, MemberView, Input, datetime], Awaitable[Reply]]
 
 
 async def load_member(session: AsyncSession, update: Update) -> MemberView | None:
@@ -44,6 +49,22 @@ async def run_action(
             return member, await action(session, member, svc.clock.now())
     except DomainError as error:
         return member, error
+
+
+async def run_step(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step) -> None:
+    """A feature's whole Telegram adapter for one update: the update as the step's input, the
+    step in one transaction (`run_action`), its reply shown in the member's language.
+
+    A refusal (DomainError) changes nothing and is answered with its words from
+    mentoring/refusals.py; a stranger is told how to join.
+    """
+    given = input_of(update)
+    member, result = await run_action(update, context, lambda session, member, now: step(session, member, given, now))
+    if member is None or result is None:
+        await tell_stranger(update, context)
+        return
+    reply = refused(result) if isinstance(result, DomainError) else result
+    await show(update, context, reply, translator(member.locale))
 
 
 async def tell_stranger(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

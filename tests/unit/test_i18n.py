@@ -23,7 +23,8 @@ def extracted_messages() -> set[str | tuple[str, str]]:
     for package in ("bot", "handlers", "mentoring"):
         for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT / package, method_map=[("**.py", "python")],
-            keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None},
+            # Screens' words too (mentoring/screens.py): Text like _, Plural like ngettext.
+            keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "Text": None, "Plural": (1, 2)},
         ):
             found.add(message)
     return found

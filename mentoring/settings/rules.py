@@ -1,4 +1,5 @@
-"""A person's own settings for what Narbot sends unasked: time zone, quiet hours, pause, leave.
+"""The rules of a person's own settings for what Narbot sends unasked: time zone, quiet hours,
+pause, leave.
 
 Stored on `people`; the planner skips paused people and the sender holds
 messages in a person's quiet hours until the morning.
@@ -135,11 +136,15 @@ def parse_leave_day(text: str, today: date) -> date:
     return day
 
 
-async def leave_until(session: AsyncSession, person_id: int, text: str, now: datetime) -> PersonalSettings:
-    """On leave through the given day: nothing is sent until the next morning in the person's zone."""
+def today_of(view: PersonalSettings, now: datetime) -> date:
+    """The day it is now in the person's zone."""
+    return now.astimezone(zoneinfo.ZoneInfo(view.timezone)).date()
+
+
+async def leave_through(session: AsyncSession, person_id: int, day: date) -> PersonalSettings:
+    """On leave through `day`: nothing is sent until the next morning in the person's zone."""
     person = await _person(session, person_id)
     zone = zoneinfo.ZoneInfo(person.timezone)
-    day = parse_leave_day(text, now.astimezone(zone).date())
     person.paused_until = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
     await session.flush()
     return _view(person)
