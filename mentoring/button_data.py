@@ -434,7 +434,7 @@ ON_OFF = {"0": False, "1": True}
 # they match the rules' own lists, which cannot be imported here without an import cycle.
 RSVP_WORDS = ("y", "n", "m")  # mentoring.session_notices.RSVP_CODES
 REFLECTION_PREFIX = "rf"
-REFLECTION_SKIP = "s"  # mentoring.reflection_steps.SKIP
+REFLECTION_SKIP = "s"  # mentoring.reflection.steps.SKIP
 PLAN_DUE_KINDS = ("2w", "1m", "end", "date")  # mentoring.plans.DUE_KINDS
 AREA_KEY_SHAPE = r"[a-z][a-z0-9_]{1,31}"  # mentoring.areas._KEY_SHAPE
 NOTICE_VERSION_SHAPE = r"[0-9A-Za-z._-]{1,24}"  # mentoring.consent.NOTICE_VERSION (older ones too)
@@ -443,15 +443,15 @@ QUIET_HOURS = {f"{start:%H%M}-{end:%H%M}": (start, end) for start, end in QUIET_
 
 
 def _rhythm_settings() -> tuple[str, ...]:
-    from mentoring.scheduling import SETTINGS as RHYTHM_SETTINGS
+    from mentoring.rhythm.rules import SETTINGS as RHYTHM_SETTINGS
 
     return tuple(RHYTHM_SETTINGS)
 
 
 def _rhythm_options() -> list[str]:
     """Every option code of every rhythm setting; the domain checks it fits the setting."""
-    from mentoring.scheduling import SETTINGS as RHYTHM_SETTINGS
-    from mentoring.scheduling import option_code
+    from mentoring.rhythm.rules import SETTINGS as RHYTHM_SETTINGS
+    from mentoring.rhythm.rules import option_code
 
     return sorted({option_code(v) for s in RHYTHM_SETTINGS.values() for v in s.options})
 

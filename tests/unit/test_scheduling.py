@@ -11,7 +11,7 @@ from mentoring.access import AccessDenied
 from mentoring.clock import ManualClock
 from mentoring.errors import DomainError
 from mentoring.joining import MemberView, RoleView
-from mentoring.scheduling import change_rhythm, group_rhythm
+from mentoring.rhythm import change_rhythm, group_rhythm
 from mentoring.settings import parse_leave_day, parse_quiet_hours, resolve_timezone
 from storage.models import GroupSchedule, Role
 from tests.support.waves import add_group, add_programme

@@ -1,4 +1,4 @@
-"""A group's weekly rhythm as its mentors set it with /rhythm.
+"""A group's weekly rhythm as its mentors set it with /rhythm: the rules and their storage.
 
 Each setting is changed by choosing one of a few fixed options (buttons), so a
 value outside them is refused. The group's `group_schedules` row is created on
@@ -101,6 +101,9 @@ async def change_rhythm(
             name: getattr(defaults, name) for name in Rhythm.__dataclass_fields__
         })
         session.add(schedule)
+        # Written with the defaults first: an INSERT would take a column's default for None,
+        # so a first change to "Off" would be lost.
+        await session.flush()
     setattr(schedule, setting.column, value)
     await session.flush()
     return await group_rhythm(session, member, group_id)
