@@ -187,6 +187,15 @@ class Sender:
                 await self._dispatch(progress.jobs)
                 if self._stopping:
                     break
+                if self._long_pause() > 0:
+                    # Telegram asked for a long pause and the rows went back: hold nothing, claim
+                    # nothing, until the pause is short enough to wait for with rows in hand.
+                    if ahead is not None:
+                        self._to_release += [job.row_id for job in (await ahead).jobs]
+                        ahead = None
+                    await self._catch_up()
+                    await self.timer.sleep(self._long_pause())
+                    continue
                 if progress.settled or progress.jobs:
                     continue
                 wait = self.config.idle_interval
@@ -361,14 +370,19 @@ class Sender:
             logger.warning("Outbox: row %d is no longer ours; not sending it", job.row_id)
         return bool(started)
 
+    def _long_pause(self) -> float:
+        """How much of a 429 pause lies beyond what is worth waiting for with rows claimed."""
+        return self.limits.paused_until() - self.timer.now() - RELEASE_AFTER_PAUSE
+
     async def _wait_for_slot(self, chat_id: str) -> bool:
         """Sleep until the booked slot; False if stopping or a long 429 pause says give rows back."""
+        if self._stopping or self._long_pause() > 0:
+            return False  # checked before booking: a slot booked now would only push others back
         at = self.limits.reserve(chat_id, self.timer.now())
         while True:
             if self._stopping:
                 return False
-            paused = self.limits.paused_until() - self.timer.now()
-            if paused > RELEASE_AFTER_PAUSE:
+            if self._long_pause() > 0:
                 return False
             wait = max(at, self.limits.paused_until()) - self.timer.now()
             if wait <= 0:
@@ -458,7 +472,9 @@ class Sender:
                 await self._settle_retry(job, attempts, backoff(attempts, self._rng), reason)
         else:
             now = self.clock.now()
-            await self._record(lambda s: outbox.mark_sent(s, job.row_id, attempts, message_id, now))
+            await self._record(lambda s: outbox.mark_sent(
+                s, job.row_id, attempts, message_id, now, job.claimed_at
+            ))
 
     async def _send(self, job: _Job) -> str:
         markup = keyboard(job.buttons)
@@ -483,7 +499,8 @@ class Sender:
                 return str(message.message_id)
             # Remember the first part, so a retry of the text does not repeat the file.
             first = str(message.message_id)
-            await self._write(lambda s: outbox.note_first_part(s, job.row_id, first))
+            # Kept in memory if the database is away, so a retry never sends the file again.
+            await self._record(lambda s: outbox.note_first_part(s, job.row_id, first, job.claimed_at))
             job.attachment_sent = True
             if not await self._wait_for_slot(job.chat_id):
                 raise _Interrupted
@@ -497,17 +514,23 @@ class Sender:
 
     async def _settle_retry(self, job: _Job, attempts: int, after: timedelta, reason: str) -> None:
         at = self.clock.now() + after
-        await self._record(lambda s: outbox.retry_later(s, job.row_id, attempts, at, reason))
+        await self._record(lambda s: outbox.retry_later(
+            s, job.row_id, attempts, at, reason, job.claimed_at
+        ))
 
     async def _settle_failed(self, job: _Job, attempts: int, reason: str) -> None:
         logger.warning("Outbox: row %d failed after %d attempt(s)", job.row_id, attempts)
-        await self._record(lambda s: outbox.mark_failed(s, job.row_id, attempts, reason))
+        await self._record(lambda s: outbox.mark_failed(
+            s, job.row_id, attempts, reason, job.claimed_at
+        ))
 
     async def _settle_forbidden(self, job: _Job, attempts: int, reason: str) -> None:
         now = self.clock.now()
 
         async def unreachable(session: AsyncSession) -> None:
-            await outbox.mark_failed(session, job.row_id, attempts, f"{BLOCKED}: {reason}")
+            await outbox.mark_failed(
+                session, job.row_id, attempts, f"{BLOCKED}: {reason}", job.claimed_at
+            )
             people = await outbox.block_identity(session, TELEGRAM, job.chat_id, now)
             given_up = 0
             for person_id in people:

@@ -52,14 +52,20 @@ async def people_and_identities(
 
 
 async def _move(
-    session: AsyncSession, ids: Iterable[int], from_status: str, values: dict[str, Any]
+    session: AsyncSession,
+    ids: Iterable[int],
+    from_status: str,
+    values: dict[str, Any],
+    claimed_at: datetime | None = None,
 ) -> list[int]:
+    """Move rows still in `from_status` (and, given `claimed_at`, still held by that claim)."""
     ids = list(ids)
     if not ids:
         return []
+    held = () if claimed_at is None else (OutboxMessage.claimed_at == claimed_at,)
     result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == from_status)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == from_status, *held)
         .values(**values)
         .returning(OutboxMessage.id)
     )
@@ -109,7 +115,8 @@ async def close_pending(session: AsyncSession, row_id: int, status: str, reason:
 
 
 async def mark_sent(
-    session: AsyncSession, row_id: int, attempts: int, message_id: str, now: datetime
+    session: AsyncSession, row_id: int, attempts: int, message_id: str, now: datetime,
+    claimed_at: datetime | None = None,
 ) -> None:
     await _move(
         session,
@@ -122,16 +129,20 @@ async def mark_sent(
             "sent_at": now,
             "last_error": None,
         },
+        claimed_at,
     )
 
 
-async def note_first_part(session: AsyncSession, row_id: int, message_id: str) -> None:
+async def note_first_part(
+    session: AsyncSession, row_id: int, message_id: str, claimed_at: datetime | None = None
+) -> None:
     """The attachment of a two-part message went out; only its text is left."""
-    await _move(session, [row_id], "sending", {"sent_message_id": message_id})
+    await _move(session, [row_id], "sending", {"sent_message_id": message_id}, claimed_at)
 
 
 async def retry_later(
-    session: AsyncSession, row_id: int, attempts: int, at: datetime, reason: str
+    session: AsyncSession, row_id: int, attempts: int, at: datetime, reason: str,
+    claimed_at: datetime | None = None,
 ) -> None:
     await _move(
         session,
@@ -145,15 +156,20 @@ async def retry_later(
             "attempt_started_at": None,
             "last_error": reason[:500],
         },
+        claimed_at,
     )
 
 
-async def mark_failed(session: AsyncSession, row_id: int, attempts: int, reason: str) -> None:
+async def mark_failed(
+    session: AsyncSession, row_id: int, attempts: int, reason: str,
+    claimed_at: datetime | None = None,
+) -> None:
     await _move(
         session,
         [row_id],
         "sending",
         {"status": "failed", "attempts": attempts, "last_error": reason[:500]},
+        claimed_at,
     )
 
 

@@ -296,6 +296,43 @@ async def test_429s_do_not_use_up_the_tries_for_real_faults(
     assert api.stats.delivered == [(903, "throttled")]
 
 
+async def test_a_long_429_pause_holds_nothing_and_does_not_spin(
+    api, bot, request_, sessions, clock, monkeypatch
+) -> None:
+    import asyncio
+
+    from storage.repositories import outbox
+
+    releases: list[int] = []
+    real_release = outbox.release
+
+    async def counted(session, ids):  # type: ignore[no-untyped-def]
+        releases.append(len(list(ids)))
+        return await real_release(session, ids)
+
+    monkeypatch.setattr(outbox, "release", counted)
+    for n in range(40):
+        person = await add_person(sessions, clock.now(), 1300 + n)
+        await queue(sessions, clock.now(), f"paused {n}", person_id=person)
+    request_.then("sendMessage", error(429, "Too Many Requests: retry after 120", retry_after=120))
+
+    sender = make_sender(bot, sessions, clock)
+    start = clock.now()
+    task = asyncio.create_task(sender.run())
+    while len(api.stats.delivered) < 40:
+        assert not task.done()
+        clock.set(start + timedelta(seconds=sender.timer.now()))  # wall time follows the timer
+        await asyncio.sleep(0)
+    await sender.stop()
+    await task
+
+    # The rows went back once when the pause came, not on every pass while it lasted.
+    assert len(releases) <= 2, releases
+    assert api.stats.duplicates() == {} and len(api.stats.delivered) == 40
+    # Sending resumed as the pause ended, without slots pushed past it by the waiting.
+    assert sender.timer.now() < 120 + 40 / 25 + 3
+
+
 async def test_a_bad_request_fails_at_once(api, bot, request_, sessions, clock) -> None:
     person = await add_person(sessions, clock.now(), 902)
     await queue(sessions, clock.now(), "bad", person_id=person)
