@@ -39,10 +39,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import InlineKeyboardMarkup, InputFile, Update
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ExtBot
 
 from bot.sender_messages import seconds_of
@@ -92,6 +93,12 @@ def _origin(update: Update) -> str:
     if message is not None:
         return f"m{message.chat_id}.{message.message_id}"
     return "u"
+
+
+def _never_left(error: TimedOut) -> bool:
+    """Whether a timeout came before the request reached Telegram (connecting, or waiting for a
+    connection of our own pool), so sending it again cannot make a second copy."""
+    return isinstance(error.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ConnectError))
 
 
 class NarbotApplication(Application):  # type: ignore[type-arg]
@@ -203,7 +210,15 @@ class ReplyBot(ExtBot[None]):
             error: TelegramError = exc
         except BadRequest:
             raise  # the request itself is wrong: sending it again cannot help
-        except NetworkError as exc:  # a 5xx, a timeout, a connection fault
+        except TimedOut as exc:
+            if not _never_left(exc):
+                # Telegram may well have delivered it before the answer timed out: in doubt, and a
+                # reply is not repeated in doubt (mentoring.delivery.REPEAT_IN_DOUBT).
+                logger.warning("Update %s: reply %d timed out in doubt; not repeated",
+                               handling.update_id, handling.replies)
+                return self._placeholder(handling, reply)
+            due, error = handling.clock.now(), exc
+        except NetworkError as exc:  # a 5xx, a connection fault
             due, error = handling.clock.now(), exc
         if not await self._queue(handling, reply, due, _why(error)):
             raise error

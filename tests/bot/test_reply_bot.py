@@ -13,6 +13,7 @@ import random
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -92,7 +93,15 @@ async def test_a_reply_under_429_is_queued_and_delivered_once_after_retry_after(
     assert row.status == "sent" and row.attempts == 1
 
 
-@pytest.mark.parametrize("fault", [NetworkError("Bad Gateway"), TimedOut()], ids=["502", "timeout"])
+def connect_timeout() -> TimedOut:
+    """A timeout before the request reached Telegram, as PTB's HTTPXRequest raises it."""
+    error = TimedOut()
+    error.__cause__ = httpx.ConnectTimeout("connect timed out")
+    return error
+
+
+@pytest.mark.parametrize("fault", [NetworkError("Bad Gateway"), connect_timeout()],
+                         ids=["502", "connect-timeout"])
 async def test_a_reply_after_a_server_fault_or_a_timeout_goes_out_at_once(
     app_and_api, stranger: ChatUser, app_sessions, clock: ManualClock, caplog, fault: Exception
 ) -> None:
@@ -107,6 +116,21 @@ async def test_a_reply_after_a_server_fault_or_a_timeout_goes_out_at_once(
     assert await sender_for(app, clock).drain() == 1
     [answer] = stranger.texts()
     assert STRANGER_HELP in answer
+
+
+async def test_a_reply_whose_answer_timed_out_is_in_doubt_and_not_repeated(
+    app_and_api, stranger: ChatUser, app_sessions, clock: ManualClock, caplog
+) -> None:
+    _app, api = app_and_api
+    read_timeout = TimedOut()
+    read_timeout.__cause__ = httpx.ReadTimeout("read timed out")  # Telegram may have delivered it
+    api.fail_next["sendMessage"] = read_timeout
+
+    await stranger.send("/help")
+
+    assert await reply_rows(app_sessions) == [], "a reply that may have arrived is not sent twice"
+    assert error_handler_records(caplog) == []
+    assert "timed out in doubt" in caplog.text
 
 
 async def test_a_blocked_chat_is_not_queued(app_and_api, stranger: ChatUser, app_sessions, caplog) -> None:

@@ -1,5 +1,5 @@
-"""Telegram timing out on a reply: what the person did is kept once, the reply is queued and
-delivered once when Telegram answers again (bot/reply_bot.py), and they can go on."""
+"""Telegram timing out on a reply (after the request left: it may have arrived, so it is not sent
+again, bot/reply_bot.py): what the person did is kept once, and they can go on."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from telegram.error import TimedOut
 from mentoring.clock import ManualClock
 from storage.models.reflections import ReflectionAnswer
 from storage.models.todos import Todo
-from tests.bot.test_reply_bot import sender_for
 from tests.support.offline import ChatUser
 from tests.support.reflection import WEEK1_OPEN
 from tests.support.seed import seed_programme
@@ -35,14 +34,10 @@ async def test_a_reflection_answer_is_kept_when_the_next_question_times_out(
 
     user.api.fail_next["sendMessage"] = TimedOut()
     await user.send("Oyun saatinde sırayla konuşmayı denedim.")
-    assert len(user.messages()) == sent, "the next question did not arrive at once"
+    assert len(user.messages()) == sent, "the next question never arrived"
     assert await count(app_sessions, ReflectionAnswer) == 1, "the answer was stored"
 
-    # The outbox delivers the queued question once Telegram answers again.
-    assert await sender_for(user.app, clock).drain() == 1
-    assert "soru 2/7" in user.last_text() and len(user.messages()) == sent + 1
-
-    # The person asks again anyway: Narbot continues at question 2, nothing is asked twice.
+    # The person wonders and asks again: Narbot continues at question 2, nothing is asked twice.
     await user.send("/reflect")
     assert "soru 2/7" in user.last_text()
     await user.send("Çocuklar sıralarını bekledi.")
@@ -61,7 +56,6 @@ async def test_a_todo_is_stored_once_when_replies_and_button_answers_time_out(
     user.api.fail_next["sendMessage"] = TimedOut()
     await user.send("Vaka notlarını düzenle")
     assert await count(app_sessions, Todo) == 1
-    assert await sender_for(user.app, clock).drain() == 1, "the queued confirmation goes out"
 
     await user.send("/todo")
     listing = user.messages()[-1]
