@@ -145,6 +145,16 @@ async def erase_person(session: AsyncSession, person_id: int, now: datetime) -> 
         update(OutboxMessage).where(OutboxMessage.person_id == person_id)
         .values(text="", buttons=null(), attachment=null(), chat_id=None)
     )
+    # Replies queued while Telegram refused them are addressed to the person's chat, not to them.
+    own_chats = select(ChannelIdentity.chat_id).where(ChannelIdentity.person_id == person_id)
+    own_replies = (OutboxMessage.person_id.is_(None), OutboxMessage.chat_id.in_(own_chats))
+    await session.execute(
+        update(OutboxMessage).where(*own_replies, OutboxMessage.status == "pending")
+        .values(status="cancelled")
+    )
+    await session.execute(
+        update(OutboxMessage).where(*own_replies).values(text="", buttons=null(), attachment=null())
+    )
     # Messages to others that name them (a partner notice, a signed announcement, a digest).
     others_messages = await clear_mentions(session, person_id, person.display_name)
     # A roster invite carries the invitee's name.

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Select, delete, exists, insert, null, or_, select, update
+from sqlalchemy import Select, and_, delete, exists, insert, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring.i18n import DEFAULT_LOCALE, N_, translator
-from storage.models import Membership, OutboxMessage, Person
+from storage.models import ChannelIdentity, Membership, OutboxMessage, Person
 from storage.models.outbox_mentions import OutboxMention
 
 REMOVED_TEXT = N_("[This message was removed at the request of a person it named.]")
@@ -64,12 +64,18 @@ async def find_unrecorded(session: AsyncSession, person_id: int, name: str) -> l
     if len(name) < MIN_NAME_LENGTH:
         return []
     programmes = select(Membership.programme_id).where(Membership.person_id == person_id)
-    co_members = select(Membership.person_id).where(Membership.programme_id.in_(programmes))
+    co_members = select(Membership.person_id).where(
+        Membership.programme_id.in_(programmes), Membership.person_id != person_id
+    )
+    # Queued replies are addressed to a chat, not a person (bot/reply_bot.py).
+    co_member_chats = select(ChannelIdentity.chat_id).where(ChannelIdentity.person_id.in_(co_members))
     candidates = await session.execute(
         select(OutboxMessage.id, OutboxMessage.text).where(
             OutboxMessage.kind.in_(NAMING_KINDS),
-            OutboxMessage.person_id.in_(co_members),
-            OutboxMessage.person_id != person_id,
+            or_(
+                OutboxMessage.person_id.in_(co_members),
+                and_(OutboxMessage.person_id.is_(None), OutboxMessage.chat_id.in_(co_member_chats)),
+            ),
             OutboxMessage.text.contains(name, autoescape=True),
             ~exists().where(OutboxMention.outbox_id == OutboxMessage.id),
         )

@@ -13,7 +13,7 @@ from mentoring.clock import ManualClock
 from mentoring.outbox import Outgoing, enqueue
 from mentoring.privacy_mentions import removed_text
 from mentoring.todo_assign import notify_assigned
-from storage.models import OutboxMessage
+from storage.models import ChannelIdentity, OutboxMessage
 from storage.models.outbox_mentions import OutboxMention
 from storage.models.todos import Todo, TodoAssignment
 from tests.support.broadcasting import Cast, seed_cast
@@ -147,11 +147,22 @@ async def test_rows_without_mention_notes_are_found_by_the_name_as_a_word(
     def old(key: str, kind: str, text: str, who: str, **extra: object) -> Outgoing:
         return Outgoing(key, kind, text, now, person_id=people[who], **extra)  # type: ignore[arg-type]
 
+    async def chat_of(who: str) -> str:
+        async with sessions() as session:
+            return (await session.scalars(
+                select(ChannelIdentity.chat_id).where(ChannelIdentity.person_id == people[who])
+            )).first()
+
+    def reply_to(key: str, text: str, chat_id: str) -> Outgoing:
+        # As bot/reply_bot.py queues them: to a chat, with no person.
+        return Outgoing(key, "reply", text, now, chat_id=chat_id)
+
     async with sessions.begin() as session:
         await enqueue(session, [
             old("partner", "peer_pair", "Yeni eş düzey partneriniz: Ayşe Yılmaz.", "Burak"),
             old("announcement", "broadcast", "📣 Duyuru\n\nAyşe Yılmaz'ın sunumu cuma.", "Cem"),
-            old("queued-reply", "reply", "Menti: Ayşe Yılmaz\nYansıtma: ...", "Deniz"),
+            reply_to("queued-reply", "Menti: Ayşe Yılmaz\nYansıtma: ...", await chat_of("Deniz")),
+            reply_to("own-reply", "Verileriniz: Ayşe Yılmaz ...", await chat_of("Ayşe")),
             old("longer-name", "peer_pair", "Yeni eş düzey partneriniz: Ayşe Yılmazer.", "Cem"),
             old("not-naming-kind", "reminder", "Ayşe Yılmaz hatırlatması", "Cem"),
             old("other-programme", "peer_pair", "Yeni eş düzey partneriniz: Ayşe Yılmaz.", "Uzak"),
@@ -166,5 +177,7 @@ async def test_rows_without_mention_notes_are_found_by_the_name_as_a_word(
     assert (rows["partner"].status, rows["partner"].text) == ("sent", REMOVED_EN)
     assert (rows["announcement"].status, rows["announcement"].text) == ("cancelled", REMOVED_TR)
     assert (rows["queued-reply"].status, rows["queued-reply"].text) == ("cancelled", REMOVED_TR)
+    # The person's own queued reply (e.g. their /mydata summary) is emptied with their data.
+    assert (rows["own-reply"].status, rows["own-reply"].text) == ("cancelled", "")
     for untouched in ("longer-name", "not-naming-kind", "other-programme", "noted"):
         assert rows[untouched].status == "pending" and "Ayşe" in rows[untouched].text, untouched
