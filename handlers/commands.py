@@ -1,74 +1,22 @@
-"""The commands each role sees, in /help and in the Telegram command menu.
-
-Every command is listed here once, in menu order. Only commands that have a
-registered handler are shown (see `mark_available`), so /help and the menus
-never offer a command that does not exist.
-"""
+"""The Telegram command menu's entries: the commands themselves are `mentoring.help.commands`
+(re-exported here for the handlers that build menus and status texts)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from telegram import BotCommand
 
-from mentoring.i18n import N_, Translator
-from storage.models import Role
-
-EVERYONE = frozenset(Role)
-MENTEES = frozenset({Role.MENTEE})
-MENTORS = frozenset({Role.MENTOR})
-COORDINATORS = frozenset({Role.COORDINATOR})
-MANAGERS = frozenset({Role.MENTOR, Role.COORDINATOR})
-
-
-@dataclass(frozen=True)
-class CommandSpec:
-    name: str
-    description: str  # a msgid, translated when shown
-    roles: frozenset[Role] = EVERYONE
-
-
-COMMANDS: tuple[CommandSpec, ...] = (
-    CommandSpec("reflect", N_("This week's reflection"), MENTEES),
-    CommandSpec("todo", N_("Your to-do list"), MENTEES),
-    CommandSpec("plan", N_("Your development plan"), MENTEES),
-    CommandSpec("partner", N_("Your peer partner and this week's check-in"), MENTEES),
-    CommandSpec("sessions", N_("Upcoming group sessions"), EVERYONE),
-    CommandSpec("digest", N_("Your group's digest"), MENTORS),
-    CommandSpec("session", N_("Plan a group session"), MENTORS),
-    CommandSpec("agenda", N_("The group's agenda"), MANAGERS),
-    CommandSpec("assign", N_("Give a to-do to a mentee or the group"), MENTORS),
-    CommandSpec("pairs", N_("Peer pairs of a group"), MANAGERS),
-    CommandSpec("rhythm", N_("The group's weekly rhythm"), MENTORS),
-    CommandSpec("broadcast", N_("Send an announcement"), COORDINATORS),
-    CommandSpec("report", N_("Progress and impact reports, the programme at a glance"), MANAGERS),
-    CommandSpec("export", N_("Export the programme's figures as CSV"), COORDINATORS),
-    CommandSpec("settings", N_("Time zone, quiet hours, pause"), EVERYONE),
-    CommandSpec("mydata", N_("See the data Narbot keeps about you"), EVERYONE),
-    CommandSpec("forgetme", N_("Erase your data"), EVERYONE),
-    CommandSpec("language", N_("Change the language")),
-    CommandSpec("help", N_("What Narbot can do for you")),
-    CommandSpec("start", N_("Where you are in the programme")),
+from mentoring.help.commands import (
+    COMMANDS,
+    STRANGER_COMMANDS,
+    CommandSpec,
+    commands_for,
+    mark_available,
 )
+from mentoring.i18n import Translator
 
-_available: set[str] = {"start", "help", "language"}
-
-
-def mark_available(names: Iterable[str]) -> None:
-    """Record which commands have handlers (called when the handlers are registered)."""
-    _available.update(names)
-
-# What a stranger (no role yet) can use.
-STRANGER_COMMANDS = ("start", "help", "language")
-
-
-def commands_for(roles: Iterable[Role]) -> list[CommandSpec]:
-    held = set(roles)
-    shown = [spec for spec in COMMANDS if spec.name in _available]
-    if not held:
-        return [spec for spec in shown if spec.name in STRANGER_COMMANDS]
-    return [spec for spec in shown if spec.roles & held]
+__all__ = ["COMMANDS", "STRANGER_COMMANDS", "CommandSpec", "bot_commands", "commands_for", "mark_available"]
 
 
 def bot_commands(specs: Iterable[CommandSpec], tr: Translator) -> list[BotCommand]:

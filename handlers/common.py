@@ -25,6 +25,8 @@ T = TypeVar("T")
 Action = Callable[[AsyncSession, MemberView, datetime], Awaitable[T]]
 # One conversation step (mentoring/<feature>/screens.py): (session, member, input, now) -> reply.
 Step = Callable[[AsyncSession, MemberView, Input, datetime], Awaitable[Reply]]
+# What a feature tells someone who has not joined, when it is not how to join: (update, context, input).
+Stranger = Callable[[Update, ContextTypes.DEFAULT_TYPE, Input], Awaitable[None]]
 
 
 async def load_member(session: AsyncSession, update: Update) -> MemberView | None:
@@ -51,20 +53,28 @@ async def run_action(
         return member, error
 
 
-async def run_step(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step) -> None:
+async def run_step(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step, stranger: Stranger | None = None
+) -> MemberView | None:
     """A feature's whole Telegram adapter for one update: the update as the step's input, the
     step in one transaction (`run_action`), its reply shown in the member's language.
 
     A refusal (DomainError) changes nothing and is answered with its words from
-    mentoring/refusals.py; a stranger is told how to join.
+    mentoring/refusals.py; a stranger is told how to join, or what `stranger` tells them
+    (/help and /language answer people who have not joined). Returns the member the step
+    ran for, as loaded before it (None for a stranger), for what only the channel does after.
     """
     given = input_of(update)
     member, result = await run_action(update, context, lambda session, member, now: step(session, member, given, now))
     if member is None or result is None:
-        await tell_stranger(update, context)
-        return
+        if stranger is None:
+            await tell_stranger(update, context)
+        else:
+            await stranger(update, context, given)
+        return None
     reply = refused(result) if isinstance(result, DomainError) else result
     await show(update, context, reply, translator(member.locale))
+    return member
 
 
 async def tell_stranger(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,72 +1,58 @@
-"""/help and /language."""
+"""/help and /language on Telegram.
+
+Only the adapter: what they say and offer is `mentoring.help.screens`. Two things
+stay here: people who have not joined get the language buttons (and, once they
+press one, how to join in that language), and a member's command menu follows
+their new language.
+"""
 
 from __future__ import annotations
 
-from babel import Locale
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from dataclasses import replace
+
+from telegram import Update
 from telegram.ext import ContextTypes
 
-from handlers.buttons import pressed
-from handlers.commands import commands_for
+from handlers.buttons import refuse_button
+from handlers.common import run_step
 from handlers.menus import set_person_menu
+from handlers.render import input_of, show
 from handlers.replies import edit_or_reply
-from handlers.services import CHANNEL, services, translator_for, user_key
-from handlers.texts import command_lines, no_code_text
-from mentoring import joining
+from handlers.texts import no_code_text
 from mentoring.button_data import LANGUAGE
-from mentoring.i18n import SUPPORTED_LOCALES, translator
+from mentoring.help import screens
+from mentoring.i18n import translator
+from mentoring.screens import Input, Reply
 
 CALLBACK_PATTERN = rf"^{LANGUAGE.prefix}:"
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List the commands of the person's roles."""
-    assert update.effective_message is not None
-    async with services(context).sessions.begin() as session:
-        member = await joining.member_view(session, CHANNEL, user_key(update))
-    tr = translator_for(update, context, member)
-    if member is None:
-        await update.effective_message.reply_text(no_code_text(tr))
-        return
-    _ = tr.gettext
-    await update.effective_message.reply_text(
-        "\n".join([_("What you can do:"), command_lines(tr, commands_for(member.role_set))])
-    )
+    """The commands of the person's roles (a stranger is told how to join)."""
+    await run_step(update, context, screens.commands)
 
 
 async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Offer the supported languages as buttons."""
-    assert update.effective_message is not None
-    async with services(context).sessions.begin() as session:
-        member = await joining.member_view(session, CHANNEL, user_key(update))
-    tr = translator_for(update, context, member)
-    buttons = [
-        InlineKeyboardButton(Locale.parse(code).display_name.capitalize(), callback_data=LANGUAGE.encode("choose", locale=code))
-        for code in SUPPORTED_LOCALES
-    ]
-    await update.effective_message.reply_text(
-        tr.gettext("Which language should I use?"), reply_markup=InlineKeyboardMarkup([buttons])
-    )
+    await run_step(update, context, screens.languages, stranger=_offer_languages)
 
 
 async def language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Switch a member's language (and their command menu)."""
-    query = update.callback_query
-    button = await pressed(update, context, LANGUAGE)
-    if query is None or button is None:
+    member = await run_step(update, context, screens.choose, stranger=_stranger_chose)
+    locale = screens.chosen_locale(input_of(update))
+    if member is not None and locale is not None and update.effective_chat is not None:
+        await set_person_menu(context.bot, update.effective_chat.id, replace(member, locale=locale))
+
+
+async def _offer_languages(update: Update, context: ContextTypes.DEFAULT_TYPE, given: Input) -> None:
+    """A stranger may choose a language too, asked in their Telegram client's."""
+    await show(update, context, Reply(screens.languages_screen()))
+
+
+async def _stranger_chose(update: Update, context: ContextTypes.DEFAULT_TYPE, given: Input) -> None:
+    """Strangers have nothing stored, so the choice only shapes this answer: how to join."""
+    locale = screens.chosen_locale(given)
+    if locale is None or update.callback_query is None:
+        await refuse_button(update, context)
         return
-    locale = button["locale"]
-    async with services(context).sessions.begin() as session:
-        member = await joining.member_view(session, CHANNEL, user_key(update))
-        if member is not None:
-            await joining.set_locale(session, member.person_id, locale)
-            member = await joining.member_view(session, CHANNEL, user_key(update))
-    await query.answer()
-    tr = translator(locale)
-    if member is None:
-        # Strangers have nothing stored, so the choice only shapes this answer.
-        await edit_or_reply(update, no_code_text(tr))
-        return
-    await edit_or_reply(update, tr.gettext("From now on I will write to you in English."))
-    assert update.effective_chat is not None
-    await set_person_menu(context.bot, update.effective_chat.id, member)
+    await update.callback_query.answer()
+    await edit_or_reply(update, no_code_text(translator(locale)))

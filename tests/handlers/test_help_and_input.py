@@ -96,3 +96,15 @@ async def test_a_failing_handler_apologises_and_logs_without_the_text(
     assert "Üzgünüm, benim tarafımda bir sorun oluştu" in user.last_text()
     assert "Unhandled error" in caplog.text
     assert "gizli bir metin" not in caplog.text
+
+
+async def test_a_stranger_may_choose_a_language_and_is_told_how_to_join_in_it(
+    user: ChatUser, app_sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await user.send("/language")
+    assert user.last_text() == "Hangi dili kullanayım?"
+    await user.press("English")
+    assert "personal invite link" in user.last_text()
+    assert user.api.calls_of("answerCallbackQuery")[-1].get("text") is None
+    async with app_sessions() as session:
+        assert await session.scalar(select(Person)) is None, "a stranger's choice is not stored"
