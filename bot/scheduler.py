@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 PLAN_JOB = "narbot.plan"
 PLAN_RETRY_JOB = "narbot.plan.retry"
+PLAN_FIRST_JOB = "narbot.plan.first"
 HEALTH_KEY = "narbot.planner_health"
 PLAN_EVERY = timedelta(seconds=60)
 
@@ -38,12 +39,16 @@ def start_planning(application: Application) -> Job:
     job_queue = application.job_queue
     if job_queue is None:
         raise RuntimeError("Planning needs PTB's JobQueue: install python-telegram-bot[job-queue]")
-    for old in job_queue.get_jobs_by_name(PLAN_JOB):
+    for old in job_queue.get_jobs_by_name(PLAN_JOB) + job_queue.get_jobs_by_name(PLAN_FIRST_JOB):
         old.schedule_removal()
-    # No misfire grace limit: the first pass is scheduled in post_init, before the
-    # JobQueue starts; APScheduler would otherwise skip it if start-up took over a second.
+    # The repeating job's first pass would come a minute after start-up (APScheduler counts the
+    # interval from a start that has passed by the time the JobQueue runs), so a one-off pass
+    # catches up at once. No misfire grace limit: both are scheduled before the JobQueue starts.
+    job_queue.run_once(
+        plan_job, when=0, name=PLAN_FIRST_JOB, job_kwargs={"misfire_grace_time": None}
+    )
     return job_queue.run_repeating(
-        plan_job, interval=PLAN_EVERY, first=0, name=PLAN_JOB,
+        plan_job, interval=PLAN_EVERY, first=PLAN_EVERY, name=PLAN_JOB,
         job_kwargs={"misfire_grace_time": None, "coalesce": True},
     )
 

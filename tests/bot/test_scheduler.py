@@ -106,3 +106,22 @@ async def test_a_failing_pass_is_reported_retried_and_recovers(
     async with healthy.sessions.begin() as session:
         beat = await session.scalar(select(WorkerHeartbeat).where(WorkerHeartbeat.worker == "planner"))
     assert beat is not None and beat.healthy and beat.last_error is None
+
+
+async def test_the_first_pass_comes_at_start_up_not_a_minute_later(make_app: AppFactory) -> None:
+    from datetime import UTC
+    from datetime import datetime as real_datetime
+
+    from bot.scheduler import PLAN_FIRST_JOB
+
+    app, _ = await make_app()
+    assert app.job_queue is not None
+    [first] = app.job_queue.get_jobs_by_name(PLAN_FIRST_JOB)
+    assert first.callback is plan_job
+    await app.job_queue.start()
+    try:
+        [first] = app.job_queue.get_jobs_by_name(PLAN_FIRST_JOB)
+        assert first.next_t is not None
+        assert first.next_t - real_datetime.now(UTC) < timedelta(seconds=5)
+    finally:
+        await app.job_queue.stop()
