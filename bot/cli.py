@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.logging import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
-from mentoring.errors import DomainError, describe_error
+from mentoring.errors import DomainError
 from mentoring.i18n import Translator, compile_catalogues, translator
+from mentoring.refusals import describe_error
 from storage import migrate
 from storage.db import (
     DatabaseNotWritable,

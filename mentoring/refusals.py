@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from mentoring.errors import DomainError
-from mentoring.i18n import N_
+from mentoring.i18n import N_, Translator
 from mentoring.screens import Notice, Reply, Text
 
 NOT_AVAILABLE = N_("That is not available to you.")
@@ -156,6 +156,13 @@ def refusal(error: DomainError) -> Text:
     }
     values.update(error.values)
     return Text(msgid, **values)
+
+
+def describe_error(tr: Translator, error: DomainError) -> str:
+    """The refusal as one line of text in the reader's language (the command line's words)."""
+    if error.code not in WORDS:
+        return str(error)  # an operator is better served by the code and values than by nothing
+    return refusal(error).render(tr)
 
 
 def refused(error: DomainError) -> Reply:
