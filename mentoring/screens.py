@@ -22,6 +22,7 @@ the keywords `Text` and `Plural:1,2` (besides `_`, `gettext`, `ngettext`, `N_`).
 from __future__ import annotations
 
 import enum
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ from mentoring.i18n import Translator
 
 if TYPE_CHECKING:
     from mentoring import button_data
+
+_logger = logging.getLogger(__name__)
 
 # WhatsApp's reply buttons show at most 20 characters (list rows 24, URL buttons 20).
 SHORT_LABEL_MAX = 20
@@ -359,3 +362,21 @@ class Unsupported:
 
 
 Input = Pressed | Typed | Number | Voice | Photo | Unsupported
+
+
+def button_of(given: Input, feature: button_data.Feature) -> button_data.Pressed:
+    """The press a feature's step was given, read by its table; anything else is a stale button.
+
+    Raises `DomainError("stale_button")` (worded once in mentoring/refusals.py), so forged or
+    stale data changes nothing; the reason is logged, never the data.
+    """
+    from mentoring.button_data import Refused
+    from mentoring.errors import DomainError
+
+    if not isinstance(given, Pressed):
+        raise DomainError("stale_button")
+    try:
+        return given.decode(feature)
+    except Refused as refused:
+        _logger.info("Refused %s button data (%s)", feature.prefix, refused.reason)
+        raise DomainError("stale_button") from None

@@ -22,8 +22,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring.access import mentored_groups, require
-from mentoring.button_data import RHYTHM, Refused
-from mentoring.errors import DomainError
+from mentoring.button_data import RHYTHM
 from mentoring.i18n import N_
 from mentoring.joining import MemberView
 from mentoring.rhythm.rules import SETTINGS, GroupRhythm, change_rhythm, group_rhythm, option_code
@@ -33,12 +32,12 @@ from mentoring.screens import (
     Lines,
     Moment,
     Plural,
-    Pressed,
     Raw,
     Reply,
     Screen,
     Text,
     Words,
+    button_of,
 )
 
 logger = logging.getLogger(__name__)
@@ -170,13 +169,7 @@ async def start(session: AsyncSession, member: MemberView, given: Input, now: da
 
 async def press(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:
     """Show a group's rhythm or a setting's options, or apply an option (and show the rhythm)."""
-    if not isinstance(given, Pressed):
-        raise DomainError("stale_button")
-    try:
-        button = given.decode(RHYTHM)
-    except Refused as refused:
-        logger.info("Refused rhythm button data (%s)", refused.reason)
-        raise DomainError("stale_button") from None
+    button = button_of(given, RHYTHM)
     group_id = button["group"]
     if button.action == "option":
         view = await change_rhythm(session, member, group_id, button["setting"], button["option"])

@@ -22,7 +22,7 @@ from datetime import date, datetime, time
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import button_data, conversation
-from mentoring.button_data import SETTINGS, Refused
+from mentoring.button_data import SETTINGS
 from mentoring.errors import DomainError
 from mentoring.joining import MemberView
 from mentoring.refusals import refusal
@@ -33,13 +33,13 @@ from mentoring.screens import (
     Input,
     Lines,
     Moment,
-    Pressed,
     Raw,
     Reply,
     Screen,
     Text,
     Typed,
     Words,
+    button_of,
 )
 from mentoring.settings.rules import (
     COMMON_ZONES,
@@ -165,13 +165,7 @@ async def start(session: AsyncSession, member: MemberView, given: Input, now: da
 
 async def press(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:
     """A settings button. Data it does not carry is refused as stale and changes nothing."""
-    if not isinstance(given, Pressed):
-        raise DomainError("stale_button")
-    try:
-        button = given.decode(SETTINGS)
-    except Refused as refused:
-        logger.info("Refused settings button data (%s)", refused.reason)
-        raise DomainError("stale_button") from None
+    button = button_of(given, SETTINGS)
     # Any other button ends a typed question that was waiting.
     await conversation.clear(session, member.person_id, FLOW)
     return await _PRESSES[button.action](session, member.person_id, button, now)
