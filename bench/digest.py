@@ -30,10 +30,10 @@ from sqlalchemy import event, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from mentoring.calendar import Rhythm, WindowKind, window
-from mentoring.digest import BATCH, build_digests
-from mentoring.digest_chart import chart_png
-from mentoring.digest_data import Target
-from mentoring.digest_render import render
+from mentoring.digest.chart import chart_png
+from mentoring.digest.data import Target
+from mentoring.digest.render import render
+from mentoring.digest.rules import BATCH, build_digests
 from mentoring.i18n import translator
 from mentoring.reflection.questions import DEFAULT_QUESTIONS, to_json
 from storage import migrate

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, update
 
 from mentoring.clock import SystemClock
-from mentoring.consent import NOTICE_VERSION
+from mentoring.privacy.consent import NOTICE_VERSION
 from mentoring.programmes import ProgrammeSpec, create_group, create_programme
 from storage import migrate
 from storage.db import create_engine, create_sessionmaker

@@ -15,21 +15,21 @@ from bot.settings import Settings, SettingsError
 from mentoring.clock import SystemClock
 from mentoring.demo import seed_demo
 from mentoring.i18n import Translator
-from mentoring.invites import InviteSpec, create_invite, invite_link
-from mentoring.programmes import (
-    ProgrammeSpec,
-    create_group,
-    create_programme,
-    group_named,
-    programme_named,
-)
-from mentoring.roster import (
+from mentoring.joining.invites import InviteSpec, create_invite, invite_link
+from mentoring.joining.roster import (
     RosterError,
     decode_roster,
     describe_problem,
     import_roster,
     parse_roster,
     write_roster,
+)
+from mentoring.programmes import (
+    ProgrammeSpec,
+    create_group,
+    create_programme,
+    group_named,
+    programme_named,
 )
 from storage import migrate
 from storage.models import Role

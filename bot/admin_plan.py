@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
-from mentoring.areas import parse_areas, programme_areas, replace_areas
 from mentoring.errors import DomainError
 from mentoring.i18n import N_, Translator, translator
+from mentoring.plans.areas import parse_areas, programme_areas, replace_areas
 from mentoring.programmes import programme_named
 
 _PROBLEMS = {

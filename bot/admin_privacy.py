@@ -16,7 +16,7 @@ from bot.settings import Settings
 from mentoring import audit
 from mentoring.clock import SystemClock
 from mentoring.i18n import Translator
-from mentoring.retention import apply_retention
+from mentoring.privacy.retention import apply_retention
 
 CLOCK = SystemClock()
 

@@ -19,13 +19,13 @@ from bot.settings import Settings
 from mentoring import audit
 from mentoring.clock import SystemClock
 from mentoring.errors import DomainError
-from mentoring.exports import export_programme
 from mentoring.i18n import SUPPORTED_LOCALES, Translator, translator
-from mentoring.impact import impact_report
 from mentoring.programmes import programme_named
-from mentoring.report_texts import render_impact, render_progress
-from mentoring.report_views import REPORT_ACTION
-from mentoring.reports import due_stage, group_progress
+from mentoring.reports.exports import export_programme
+from mentoring.reports.impact import impact_report
+from mentoring.reports.rules import due_stage, group_progress
+from mentoring.reports.texts import render_impact, render_progress
+from mentoring.reports.views import REPORT_ACTION
 from storage.models import Group, Programme
 
 CLOCK = SystemClock()

@@ -15,7 +15,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes, Job
 
 from handlers.broadcast_texts import progress_view
-from mentoring.broadcast_progress import Progress, changed_progress, record_shown
+from mentoring.broadcasts.progress import Progress, changed_progress, record_shown
 from mentoring.i18n import translator
 from mentoring.runtime import services_in
 

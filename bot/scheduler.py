@@ -20,8 +20,8 @@ from telegram.ext import Application, ContextTypes, Job
 
 from bot.health import WorkerHealth
 from bot.sender_pacing import LoopTimer
-from mentoring.digest import plan_digests
-from mentoring.reports import plan_progress_reports
+from mentoring.digest.rules import plan_digests
+from mentoring.reports.rules import plan_progress_reports
 from mentoring.runtime import services_in
 from mentoring.waves import plan_due
 

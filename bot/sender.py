@@ -49,7 +49,6 @@ from telegram.error import (
 from bot.health import WorkerHealth
 from bot.sender_messages import CAPTION_LIMIT, keyboard, seconds_of, send_file
 from bot.sender_pacing import Limits, LoopTimer, Timer
-from mentoring import consent
 from mentoring.clock import Clock
 from mentoring.delivery import (
     BLOCKED,
@@ -62,6 +61,7 @@ from mentoring.delivery import (
     backoff,
     decide,
 )
+from mentoring.privacy import consent
 from storage.models import OutboxMessage
 from storage.repositories import outbox
 

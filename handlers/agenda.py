@@ -19,14 +19,14 @@ from handlers.inputs import register_input
 from handlers.replies import edit_or_reply
 from handlers.services import translator_for
 from handlers.sessions_texts import Work, ask_for_text, keyboard, run, tell_error, text_of
-from mentoring import agenda
-from mentoring.agenda import AgendaView, TopicView
 from mentoring.button_data import AGENDA
+from mentoring.conversation import Waiting
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.outbox import Button
-from storage.models import ConversationState
+from mentoring.sessions import agenda
+from mentoring.sessions.agenda import AgendaView, TopicView
 
 PATTERN = rf"^{AGENDA.prefix}:"
 
@@ -143,7 +143,7 @@ def _work(action: str, number: int) -> Work[object]:
 
 
 async def add_input(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: ConversationState
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: Waiting
 ) -> None:
     """The title of a new agenda topic."""
     tr = translator_for(update, context, member)

@@ -20,16 +20,16 @@ from handlers.common import load_member, refuse, tell_stranger
 from handlers.inputs import register_input
 from handlers.replies import edit_or_reply
 from handlers.services import services, translator_for
-from mentoring import broadcasts
 from mentoring.access import AccessDenied
-from mentoring.broadcast_audience import programme_groups, programme_provinces
-from mentoring.broadcast_progress import progress_of
-from mentoring.broadcasts import BroadcastGone, DraftView
+from mentoring.broadcasts import rules as broadcasts
+from mentoring.broadcasts.audience import programme_groups, programme_provinces
+from mentoring.broadcasts.progress import progress_of
+from mentoring.broadcasts.rules import BroadcastGone, DraftView
 from mentoring.button_data import BROADCAST, Pressed
+from mentoring.conversation import Waiting
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
-from mentoring.joining import MemberView
-from storage.models import ConversationState
+from mentoring.joining.rules import MemberView
 
 logger = logging.getLogger(__name__)
 
@@ -233,7 +233,7 @@ def error_text(tr: Translator, error: DomainError) -> str:
 
 
 async def broadcast_input(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: ConversationState
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: Waiting
 ) -> None:
     """The announcement's text, or its send time, typed by the coordinator."""
     message = update.effective_message

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from mentoring.broadcast_progress import Counts, Progress, Unreachable
-from mentoring.broadcasts import MAX_TEXT_LENGTH, DraftView, announcement
+from mentoring.broadcasts.progress import Counts, Progress, Unreachable
+from mentoring.broadcasts.rules import MAX_TEXT_LENGTH, DraftView, announcement
 from mentoring.button_data import BROADCAST
 from mentoring.i18n import Translator
 

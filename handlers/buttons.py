@@ -18,8 +18,8 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, TypeHandler
 
 from handlers.services import CHANNEL, services, translator_for, user_key
-from mentoring import joining
 from mentoring.button_data import Feature, Pressed, Refused, decode
+from mentoring.joining import rules as joining
 
 logger = logging.getLogger(__name__)
 

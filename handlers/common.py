@@ -13,10 +13,10 @@ from telegram.ext import ContextTypes
 from handlers.render import input_of, show
 from handlers.services import CHANNEL, services, translator_for, user_key
 from handlers.texts import no_code_text
-from mentoring import joining
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator, translator
-from mentoring.joining import MemberView
+from mentoring.joining import rules as joining
+from mentoring.joining.rules import MemberView
 from mentoring.refusals import refused
 from mentoring.screens import Input, Reply
 

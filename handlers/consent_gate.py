@@ -37,11 +37,12 @@ from handlers.menus import set_person_menu
 from handlers.replies import edit_or_reply
 from handlers.services import CHANNEL, services, translator_for, user_key
 from handlers.texts import status_text
-from mentoring import consent, joining
 from mentoring.button_data import CONSENT
-from mentoring.consent import NOTICE_VERSION, Standing
 from mentoring.gate import Route
 from mentoring.i18n import Translator, translator
+from mentoring.joining import rules as joining
+from mentoring.privacy import consent
+from mentoring.privacy.consent import NOTICE_VERSION, Standing
 
 logger = logging.getLogger(__name__)
 

@@ -17,14 +17,15 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from handlers.buttons import pressed
 from handlers.common import refuse, run_action, tell_stranger
-from mentoring import access, digest
+from mentoring import access
 from mentoring.button_data import DIGEST
-from mentoring.digest_chart import chart_png
-from mentoring.digest_detail import mentee_detail, render_detail
-from mentoring.digest_render import chart_switch, digest_buttons, render
+from mentoring.digest import rules as digest
+from mentoring.digest.chart import chart_png
+from mentoring.digest.detail import mentee_detail, render_detail
+from mentoring.digest.render import chart_switch, digest_buttons, render
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator, translator
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.outbox import Button
 
 CALLBACK_PATTERN = rf"^{DIGEST.prefix}:"

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from handlers.buttons import refuse_button
 from handlers.services import CHANNEL, services, translator_for, user_key
 from handlers.texts import no_code_text
-from mentoring import joining
+from mentoring.joining import rules as joining
 
 
 async def unexpected_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -16,10 +16,10 @@ from handlers import fallback
 from handlers.common import load_member
 from handlers.services import services
 from mentoring import conversation
-from mentoring.joining import MemberView
-from storage.models import ConversationState
+from mentoring.conversation import Waiting
+from mentoring.joining.rules import MemberView
 
-InputHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, MemberView, ConversationState], Awaitable[None]]
+InputHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, MemberView, Waiting], Awaitable[None]]
 
 _INPUT_HANDLERS: dict[str, InputHandler] = {}
 
@@ -35,7 +35,7 @@ async def route_input(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     async with services(context).sessions.begin() as session:
         member = await load_member(session, update)
-        state = await conversation.pending(session, member.person_id) if member else None
+        state = await conversation.waiting(session, member.person_id) if member else None
     if member is None or state is None or state.flow not in _INPUT_HANDLERS:
         await fallback.unexpected_message(update, context)
         return

@@ -20,11 +20,11 @@ from handlers.plan import offer_baseline
 from handlers.replies import edit_or_reply
 from handlers.services import CHANNEL, services, translator_for, user_key
 from handlers.texts import command_lines, invalid_invite_text, no_code_text, role_line, status_text
-from mentoring import joining
 from mentoring.button_data import JOIN
 from mentoring.i18n import SUPPORTED_LOCALES, Translator, translator
-from mentoring.invites import InviteStatus
-from mentoring.joining import AcceptOutcome, MemberView, Newcomer, RoleView, StartOutcome
+from mentoring.joining import rules as joining
+from mentoring.joining.invites import InviteStatus
+from mentoring.joining.rules import AcceptOutcome, MemberView, Newcomer, RoleView, StartOutcome
 from storage.models import Role
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from telegram.error import TelegramError
 
 from handlers.commands import bot_commands, commands_for
 from mentoring.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, translator
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 
 logger = logging.getLogger(__name__)
 

@@ -12,12 +12,12 @@ from handlers import partner_pairs
 from handlers.buttons import pressed
 from handlers.plan_common import markup, perform, show
 from handlers.plan_views import Rows, short
-from mentoring import peers
 from mentoring.access import AccessDenied, mentee_groups
 from mentoring.button_data import CHECKIN
 from mentoring.i18n import Translator
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.outbox import Button
+from mentoring.peers import rules as peers
 from storage.models.peers import PeerCheckin
 
 CALLBACK_PATTERN = rf"^{CHECKIN.prefix}:"

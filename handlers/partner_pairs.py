@@ -11,13 +11,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from handlers.buttons import pressed
 from handlers.plan_common import perform, show
 from handlers.plan_views import Rows
-from mentoring import pairing
 from mentoring.access import AccessDenied
 from mentoring.button_data import PAIRS
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.outbox import Button
+from mentoring.peers import pairing
 from storage.models import Group
 
 CALLBACK_PATTERN = rf"^{PAIRS.prefix}:"

@@ -13,12 +13,13 @@ from handlers.buttons import pressed
 from handlers.plan_common import markup, perform, show
 from handlers.plan_views import areas_view, goal_view, goals_view, overview_view, question_view
 from handlers.services import services, translator_for
-from mentoring import assessment, plans
 from mentoring.access import AccessDenied
-from mentoring.areas import programme_areas
 from mentoring.button_data import PLAN
-from mentoring.joining import MemberView
-from mentoring.plan_view import overview
+from mentoring.joining.rules import MemberView
+from mentoring.plans import assessment
+from mentoring.plans import rules as plans
+from mentoring.plans.areas import programme_areas
+from mentoring.plans.view import overview
 
 CALLBACK_PATTERN = rf"^{PLAN.prefix}:"
 

@@ -16,7 +16,7 @@ from handlers.services import translator_for
 from mentoring.access import AccessDenied
 from mentoring.errors import DomainError
 from mentoring.i18n import N_, Translator
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.outbox import Button
 
 T = TypeVar("T")

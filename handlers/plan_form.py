@@ -15,12 +15,13 @@ from telegram.ext import ContextTypes
 from handlers.inputs import register_input
 from handlers.plan_common import perform, show
 from handlers.plan_views import Rows, due_question, goal_view
-from mentoring import conversation, plans
+from mentoring import conversation
 from mentoring.button_data import PLAN
+from mentoring.conversation import Waiting
 from mentoring.i18n import Translator
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.outbox import Button
-from storage.models import ConversationState
+from mentoring.plans import rules as plans
 from storage.models.plans import PlanGoal
 
 
@@ -45,7 +46,7 @@ async def new_goal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def goal_input(update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView,
-                     state: ConversationState) -> None:
+                     state: Waiting) -> None:
     """A typed answer to the goal form's current step."""
     text = update.effective_message.text if update.effective_message else None
     step = state.step
@@ -97,7 +98,7 @@ async def cancel_form(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def note_input(update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView,
-                     state: ConversationState) -> None:
+                     state: Waiting) -> None:
     """The typed note of a goal."""
     text = update.effective_message.text if update.effective_message else None
     goal_id = int(state.data["goal_id"])

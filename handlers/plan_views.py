@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from mentoring.areas import Area
-from mentoring.assessment import Progress
 from mentoring.button_data import PLAN
 from mentoring.i18n import N_, Translator
 from mentoring.outbox import Button
-from mentoring.plan_view import PlanOverview
-from mentoring.plans import PlanContext
+from mentoring.plans.areas import Area
+from mentoring.plans.assessment import Progress
+from mentoring.plans.rules import PlanContext
+from mentoring.plans.view import PlanOverview
 from storage.models.plans import GOAL_STATUSES, PlanGoal
 
 GOALS_PER_PAGE = 5

@@ -33,9 +33,10 @@ from handlers.privacy_texts import (
 )
 from handlers.replies import edit_or_reply
 from handlers.services import services, translator_for
-from mentoring import consent, privacy
 from mentoring.button_data import PRIVACY
 from mentoring.i18n import Translator
+from mentoring.privacy import consent
+from mentoring.privacy import rules as privacy
 
 logger = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from handlers.texts import role_line
 from mentoring.i18n import N_, Translator
-from mentoring.joining import MemberView
-from mentoring.privacy import MAX_ROWS_PER_TABLE, PersonExport
+from mentoring.joining.rules import MemberView
+from mentoring.privacy.rules import MAX_ROWS_PER_TABLE, PersonExport
 
 # Readable names of the kinds of records, one for every table /mydata can list
 # (tests/unit/test_privacy_labels.py checks them against the schema).

@@ -21,10 +21,10 @@ from handlers.inputs import register_input
 from handlers.replies import edit_or_reply
 from handlers.services import services, translator_for
 from mentoring.button_data import REFLECTION, Pressed
-from mentoring.joining import MemberView
+from mentoring.conversation import Waiting
+from mentoring.joining.rules import MemberView
 from mentoring.reflection import flow as reflections
 from mentoring.reflection.steps import Given, Outcome, Step
-from storage.models import ConversationState
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ async def _dispatch(session: AsyncSession, member: MemberView, button: Pressed, 
 
 
 async def reflection_input(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: ConversationState
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: Waiting
 ) -> None:
     """A message while a reflection question (or the summary) waits."""
     message = update.effective_message

@@ -1,6 +1,6 @@
 """/report and /export: progress and impact reports for mentors, the programme report and CSV export for coordinators.
 
-Buttons carry the page they open (`rpt:…`, see mentoring/report_views.py), so
+Buttons carry the page they open (`rpt:…`, see mentoring/reports/views.py), so
 nothing is kept between presses and a restart changes nothing.
 """
 
@@ -17,12 +17,12 @@ from handlers.common import load_member, refuse, tell_stranger
 from handlers.replies import edit_or_reply
 from handlers.services import services, translator_for
 from handlers.sessions_texts import keyboard
-from mentoring import report_views
 from mentoring.access import AccessDenied
 from mentoring.button_data import REPORTS
-from mentoring.exports import Export
 from mentoring.i18n import Translator
-from mentoring.report_views import ReportPage
+from mentoring.reports import views as report_views
+from mentoring.reports.exports import Export
+from mentoring.reports.views import ReportPage
 
 logger = logging.getLogger(__name__)
 

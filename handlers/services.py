@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from mentoring.i18n import Translator, normalize_locale, translator
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.runtime import SERVICES_KEY, Services, services_in
 
 __all__ = ["CHANNEL", "SERVICES_KEY", "Services", "services", "translator_for", "user_key"]

@@ -22,12 +22,12 @@ from handlers.replies import edit_or_reply
 from handlers.services import translator_for
 from handlers.sessions_prompts import show_prompt
 from handlers.sessions_texts import Work, ask_for_text, run, tell_error, text_of
-from mentoring import session_planning as planning
 from mentoring.button_data import SESSIONS, Pressed
+from mentoring.conversation import Waiting
 from mentoring.errors import DomainError
-from mentoring.joining import MemberView
-from mentoring.session_planning import Prompt
-from storage.models import ConversationState
+from mentoring.joining.rules import MemberView
+from mentoring.sessions import planning
+from mentoring.sessions.planning import Prompt
 
 PLANNING_PATTERN = rf"^{SESSIONS.prefix}:(grp|d|t|tp|stop)(:|$)"
 
@@ -102,7 +102,7 @@ def _button_work(button: Pressed) -> Work[Prompt | None]:
 
 
 async def planning_input(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: ConversationState
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: Waiting
 ) -> None:
     """Typed answers of the planning flow: a date, a time or the place."""
     tr = translator_for(update, context, member)

@@ -20,15 +20,15 @@ from handlers.inputs import register_input
 from handlers.replies import edit_or_reply
 from handlers.services import translator_for
 from handlers.sessions_texts import Work, ask_for_text, keyboard, run, tell_error, text_of
-from mentoring import session_followup as followup
 from mentoring.button_data import SESSIONS
+from mentoring.conversation import Waiting
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.outbox import Button
-from mentoring.session_followup import AttendanceSheet
-from mentoring.session_notices import when_text
-from storage.models import ConversationState
+from mentoring.sessions import followup
+from mentoring.sessions.followup import AttendanceSheet
+from mentoring.sessions.notices import when_text
 
 PATTERN = rf"^{SESSIONS.prefix}:(at|am|ad|mn|ms|fb|fs):"
 
@@ -133,7 +133,7 @@ def _work(action: str, session_id: int, number: int | None) -> Work[object]:
 
 
 async def minutes_input(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: ConversationState
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: Waiting
 ) -> None:
     """The mentor's minutes of a held session."""
     tr = translator_for(update, context, member)
@@ -158,7 +158,7 @@ async def minutes_input(
 
 
 async def takeaway_input(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: ConversationState
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: Waiting
 ) -> None:
     """An attendee's one takeaway from the session."""
     tr = translator_for(update, context, member)

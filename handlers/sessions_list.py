@@ -18,17 +18,17 @@ from handlers.replies import edit_or_reply
 from handlers.services import translator_for
 from handlers.sessions_prompts import show_prompt
 from handlers.sessions_texts import Work, keyboard, run, session_card, tell_error
-from mentoring import access, sessions
-from mentoring import session_followup as followup
-from mentoring import session_planning as planning
+from mentoring import access
 from mentoring.button_data import SESSIONS
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.outbox import Button
-from mentoring.session_notices import RSVP_CODES, SessionFacts, rsvp_buttons, when_text
-from mentoring.session_planning import Prompt
-from mentoring.sessions import SessionView
+from mentoring.sessions import followup, planning
+from mentoring.sessions import rules as sessions
+from mentoring.sessions.notices import RSVP_CODES, SessionFacts, rsvp_buttons, when_text
+from mentoring.sessions.planning import Prompt
+from mentoring.sessions.rules import SessionView
 
 PATTERN = rf"^{SESSIONS.prefix}:(r|mv|x|xc|xn):"
 

@@ -6,12 +6,12 @@ from telegram import Update
 
 from handlers.replies import edit_or_reply
 from handlers.sessions_texts import keyboard, session_card
-from mentoring import session_planning as planning
 from mentoring.button_data import SESSIONS
 from mentoring.i18n import Translator
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.outbox import Button
-from mentoring.session_planning import Prompt
+from mentoring.sessions import planning
+from mentoring.sessions.planning import Prompt
 
 
 def _stop_row(tr: Translator) -> list[Button]:

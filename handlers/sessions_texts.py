@@ -10,8 +10,8 @@ from handlers.common import Action, refuse, run_action
 from mentoring.errors import DomainError
 from mentoring.i18n import N_, Translator
 from mentoring.outbox import Button
-from mentoring.session_notices import details
-from mentoring.sessions import SessionView
+from mentoring.sessions.notices import details
+from mentoring.sessions.rules import SessionView
 
 T = TypeVar("T")
 Work = Action[T]

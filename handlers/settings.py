@@ -15,7 +15,7 @@ from handlers import rhythm
 from handlers.common import run_step
 from handlers.inputs import register_input
 from mentoring.button_data import SETTINGS
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.settings import screens
 
 

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from handlers.commands import CommandSpec, commands_for
 from mentoring.i18n import Translator
-from mentoring.invites import InviteStatus
-from mentoring.joining import MemberView, RoleView
+from mentoring.joining.invites import InviteStatus
+from mentoring.joining.rules import MemberView, RoleView
 from storage.models import Role
 
 

@@ -29,12 +29,13 @@ from handlers.todos_view import (
     run,
     skip_markup,
 )
-from mentoring import todo_views, todos
 from mentoring.button_data import TODOS, Pressed
+from mentoring.conversation import Waiting
 from mentoring.i18n import Translator
-from mentoring.joining import MemberView
-from mentoring.todo_views import DueSet, TodoView
-from storage.models import ConversationState
+from mentoring.joining.rules import MemberView
+from mentoring.todos import rules as todos
+from mentoring.todos import views as todo_views
+from mentoring.todos.views import DueSet, TodoView
 
 CALLBACK_PATTERN = rf"^{TODOS.prefix}:"
 
@@ -261,7 +262,7 @@ _BUTTONS = {
 
 
 async def _text_input(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: ConversationState
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: Waiting
 ) -> None:
     """The text of a new to-do."""
     text = (update.effective_message.text if update.effective_message else None) or ""
@@ -275,7 +276,7 @@ async def _text_input(
 
 
 async def _date_input(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: ConversationState
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: Waiting
 ) -> None:
     """A typed date: the due of a new to-do, or a postponed one's new date."""
     text = (update.effective_message.text if update.effective_message else None) or ""
@@ -288,7 +289,7 @@ async def _date_input(
 
 
 async def _reason_input(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: ConversationState
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: Waiting
 ) -> None:
     """The person's own words for an "other" reason."""
     text = (update.effective_message.text if update.effective_message else None) or ""

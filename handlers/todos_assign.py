@@ -13,12 +13,12 @@ from handlers.buttons import pressed
 from handlers.inputs import register_input
 from handlers.replies import edit_or_reply
 from handlers.todos_view import due_markup, due_question, run
-from mentoring import todo_assign
 from mentoring.button_data import ASSIGN
+from mentoring.conversation import Waiting
 from mentoring.i18n import Translator, translator
-from mentoring.joining import MemberView
-from mentoring.todo_assign import Assigned
-from storage.models import ConversationState
+from mentoring.joining.rules import MemberView
+from mentoring.todos import assign as todo_assign
+from mentoring.todos.assign import Assigned
 
 CALLBACK_PATTERN = rf"^{ASSIGN.prefix}:"
 # Groups have 4-6 mentees and mentors a few groups; the cap keeps any keyboard under Telegram's 100 buttons.
@@ -129,7 +129,7 @@ def _assigned_text(tr: Translator, assigned: Assigned) -> str:
 
 
 async def _assign_input(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: ConversationState
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: Waiting
 ) -> None:
     """The mentor's text (then the due buttons), or the typed due date."""
     message = update.effective_message

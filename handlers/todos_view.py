@@ -19,9 +19,9 @@ from mentoring.access import AccessDenied
 from mentoring.button_data import TODOS
 from mentoring.errors import DomainError
 from mentoring.i18n import N_, Translator, translator
-from mentoring.joining import MemberView
-from mentoring.todo_due import due_label
-from mentoring.todo_views import PAGE_SIZE, TodoPage, TodoView
+from mentoring.joining.rules import MemberView
+from mentoring.todos.due import due_label
+from mentoring.todos.views import PAGE_SIZE, TodoPage, TodoView
 
 T = TypeVar("T")
 LABEL_MAX = 40

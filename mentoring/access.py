@@ -10,7 +10,7 @@ Handlers and exports ask these functions; none decides access on its own.
 from __future__ import annotations
 
 from mentoring.errors import DomainError
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from storage.models import Role
 
 

@@ -432,13 +432,13 @@ ON_OFF = {"0": False, "1": True}
 
 # The words below belong to the domain's rules; tests/unit/test_button_data.py checks that
 # they match the rules' own lists, which cannot be imported here without an import cycle.
-RSVP_WORDS = ("y", "n", "m")  # mentoring.session_notices.RSVP_CODES
+RSVP_WORDS = ("y", "n", "m")  # mentoring.sessions.notices.RSVP_CODES
 REFLECTION_PREFIX = "rf"
 REFLECTION_SKIP = "s"  # mentoring.reflection.steps.SKIP
-PLAN_DUE_KINDS = ("2w", "1m", "end", "date")  # mentoring.plans.DUE_KINDS
-AREA_KEY_SHAPE = r"[a-z][a-z0-9_]{1,31}"  # mentoring.areas._KEY_SHAPE
-NOTICE_VERSION_SHAPE = r"[0-9A-Za-z._-]{1,24}"  # mentoring.consent.NOTICE_VERSION (older ones too)
-TODO_LIST_VERSION_SHAPE = r"[0-9a-f]{1,16}"  # mentoring.todo_views._version
+PLAN_DUE_KINDS = ("2w", "1m", "end", "date")  # mentoring.plans.rules.DUE_KINDS
+AREA_KEY_SHAPE = r"[a-z][a-z0-9_]{1,31}"  # mentoring.plans.areas._KEY_SHAPE
+NOTICE_VERSION_SHAPE = r"[0-9A-Za-z._-]{1,24}"  # mentoring.privacy.consent.NOTICE_VERSION (older ones too)
+TODO_LIST_VERSION_SHAPE = r"[0-9a-f]{1,16}"  # mentoring.todos.views._version
 QUIET_HOURS = {f"{start:%H%M}-{end:%H%M}": (start, end) for start, end in QUIET_PRESETS}
 
 

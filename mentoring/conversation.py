@@ -7,6 +7,7 @@ state already loaded in the session is kept in step with it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +35,21 @@ async def expect(
     if loaded is not None:
         for name, value in values.items():
             set_committed_value(loaded, name, value)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What a person's next free input goes to: a flow, its step and the step's data (read-only)."""
+
+    flow: str
+    step: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+async def waiting(session: AsyncSession, person_id: int) -> Waiting | None:
+    """The wait as adapters see it: a copy, so changing it goes through `expect` and `clear`."""
+    state = await pending(session, person_id)
+    return None if state is None else Waiting(state.flow, state.step, dict(state.data or {}))
 
 
 async def pending(session: AsyncSession, person_id: int) -> ConversationState | None:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring.invites import InviteSpec, create_invite
+from mentoring.joining.invites import InviteSpec, create_invite
 from mentoring.programmes import ProgrammeSpec, create_group, create_programme
 from storage.models import Role
 from storage.repositories import programmes as repo

@@ -26,10 +26,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 
-from mentoring import peers, plans
 from mentoring.calendar import Rhythm, WindowKind, latest_window, week_of, week_start
 from mentoring.i18n import translator
 from mentoring.outbox import Button, Outgoing, enqueue
+from mentoring.peers import rules as peers
+from mentoring.plans import rules as plans
 from mentoring.reflection import flow as reflections
 from mentoring.wave_audience import Recipient, audience, latecomers, partnered
 from storage.models import Group, GroupSchedule, OutboxMessage, Programme

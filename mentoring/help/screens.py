@@ -21,12 +21,12 @@ from datetime import datetime
 from babel import Locale
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring import joining
 from mentoring.button_data import LANGUAGE, Refused
 from mentoring.errors import DomainError
 from mentoring.help.commands import CommandSpec, commands_for
 from mentoring.i18n import N_, SUPPORTED_LOCALES, translator
-from mentoring.joining import MemberView
+from mentoring.joining import rules as joining
+from mentoring.joining.rules import MemberView
 from mentoring.screens import Choice, Input, Lines, Pressed, Raw, Reply, Screen, Text, Words
 
 logger = logging.getLogger(__name__)

@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mentoring import conversation
 from mentoring.access import mentee_groups
 from mentoring.button_data import REFLECTION
+from mentoring.conversation import Waiting
 from mentoring.i18n import Translator
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.outbox import Button
 from mentoring.reflection.questions import Question
 from mentoring.reflection.steps import (
@@ -38,7 +39,6 @@ from mentoring.reflection.steps import (
     save_answer,
 )
 from mentoring.reflection.windows import earliest, group_rhythm
-from storage.models import ConversationState
 from storage.models.reflections import Reflection
 
 # ---- the contract other features use ----
@@ -179,7 +179,7 @@ async def answer_input(
     reflection_id: int,
     given: Given,
     now: datetime,
-    state: ConversationState | None = None,
+    state: Waiting | None = None,
 ) -> Step:
     """A message (text, voice note, photo, or something else) while a question waits.
 

@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import conversation
 from mentoring.access import is_mentee_of, mentee_groups
-from mentoring.joining import MemberView
+from mentoring.conversation import Waiting
+from mentoring.joining.rules import MemberView
 from mentoring.reflection.questions import Question, questions_of, set_id_for_week
 from mentoring.reflection.windows import GroupRhythm
-from storage.models import ConversationState
 from storage.models.reflections import Reflection, ReflectionAnswer
 from storage.upsert import insert_for, upsert_statement
 
@@ -211,14 +211,14 @@ async def awaited_question(
     session: AsyncSession,
     person_id: int,
     view: ReflectionView,
-    state: ConversationState | None = None,
+    state: Waiting | None = None,
 ) -> tuple[int | None, bool]:
     """The question being changed (if any) and whether that is an edit.
 
     `state` is the person's wait as the caller already read it in this update.
     """
     if state is None:
-        state = await conversation.pending(session, person_id)
+        state = await conversation.waiting(session, person_id)
     if state is not None and state.flow == FLOW and state.data.get("reflection_id") == view.id:
         for index, question in enumerate(view.questions):
             if question.key == state.step:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mentoring.access import is_mentor_of, require
 from mentoring.calendar import Rhythm
 from mentoring.errors import DomainError
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from storage.models import Group, GroupSchedule, Programme
 
 WEEKDAYS = tuple(range(7))

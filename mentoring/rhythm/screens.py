@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mentoring.access import mentored_groups, require
 from mentoring.button_data import RHYTHM
 from mentoring.i18n import N_
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.rhythm.rules import SETTINGS, GroupRhythm, change_rhythm, group_rhythm, option_code
 from mentoring.screens import (
     Choice,

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mentoring import button_data, conversation
 from mentoring.button_data import SETTINGS
 from mentoring.errors import DomainError
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.refusals import refusal
 from mentoring.screens import (
     Awaits,

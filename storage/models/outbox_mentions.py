@@ -3,7 +3,7 @@
 A partner notice names the new partners, an announcement quotes its coordinator,
 a digest names the group's mentees. Enqueuers record those people here
 (`mentoring.outbox.Outgoing.mentions`), so erasing a person finds every copy of
-their name and words in other people's messages (mentoring.privacy.erase_person).
+their name and words in other people's messages (mentoring.privacy.rules.erase_person).
 """
 
 from __future__ import annotations

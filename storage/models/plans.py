@@ -1,7 +1,7 @@
 """The development plan ("gelişim planı"): areas, goals and the self-assessment.
 
 A programme's list of priority development areas defaults to the eight outcome
-areas (mentoring/areas.py); coordinators may replace it (`narbot areas load`),
+areas (mentoring/plans/areas.py); coordinators may replace it (`narbot areas load`),
 which stores the list in `plan_areas`. Areas are referred to by a stable `key`
 so choices and scores survive edits of their titles.
 """

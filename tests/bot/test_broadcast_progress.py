@@ -180,7 +180,7 @@ async def test_with_the_real_sender_everyone_reachable_gets_one_copy_and_the_rep
 
 def test_the_report_says_how_many_were_interrupted_and_sent_again() -> None:
     from handlers.broadcast_texts import report_message
-    from mentoring.broadcast_progress import Counts, Progress
+    from mentoring.broadcasts.progress import Counts, Progress
     from mentoring.i18n import translator
 
     def report(locale: str, in_doubt: int) -> str:

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_application, post_init, post_shutdown, post_stop
 from bot.settings import Settings
-from mentoring import pairing
 from mentoring.clock import ManualClock
+from mentoring.peers import pairing
 from storage.models import ChannelIdentity, Role
 from storage.models.peers import PeerCheckin
 from storage.models.reflections import Reflection, ReflectionAnswer

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.services import SERVICES_KEY
 from mentoring.audit import entries
 from mentoring.clock import ManualClock
-from mentoring.digest_detail import DETAIL_ACTION
+from mentoring.digest.detail import DETAIL_ACTION
 from storage.models import Membership
 from storage.models.digests import DigestPreference
 from tests.support.app import AppFactory

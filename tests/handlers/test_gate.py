@@ -26,8 +26,8 @@ from telegram.ext import Application, CallbackQueryHandler, ExtBot
 from handlers import build_handlers, privacy
 from handlers.admission import route_of
 from mentoring.clock import ManualClock
-from mentoring.consent import NOTICE_VERSION
 from mentoring.gate import Route
+from mentoring.privacy.consent import NOTICE_VERSION
 from storage.models import ConsentRecord, Membership
 from tests.conftest import TEST_TOKEN
 from tests.security.conftest import errors_of, watch_errors

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring.clock import ManualClock
-from mentoring.consent import NOTICE_VERSION
+from mentoring.privacy.consent import NOTICE_VERSION
 from storage.models import ChannelIdentity, ConsentRecord, Membership, Person, Role
 from tests.support.offline import ChatUser
 from tests.support.seed import seed_programme, single_invite

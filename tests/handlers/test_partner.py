@@ -8,8 +8,8 @@ from sqlalchemy import select
 from telegram.ext import Application
 
 from handlers.services import SERVICES_KEY
-from mentoring import plans
 from mentoring.clock import ManualClock
+from mentoring.plans import rules as plans
 from storage.models import Person, Role
 from storage.models.peers import PeerCheckin, PeerPair
 from tests.support.app import AppFactory

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from mentoring import audit, conversation
 from mentoring.clock import ManualClock
 from mentoring.outbox import Outgoing, enqueue
-from mentoring.privacy import ERASED_NAME
+from mentoring.privacy.rules import ERASED_NAME
 from storage.models import (
     ChannelIdentity,
     ConsentRecord,

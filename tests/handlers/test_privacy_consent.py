@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring import consent
 from mentoring.clock import ManualClock
-from mentoring.consent import NOTICE_VERSION
 from mentoring.outbox import Outgoing, enqueue
+from mentoring.privacy import consent
+from mentoring.privacy.consent import NOTICE_VERSION
 from storage.models import ConsentRecord, OutboxMessage
 from tests.support.offline import ChatUser
 from tests.support.privacy import join, person_id_of

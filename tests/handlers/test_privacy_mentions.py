@@ -8,8 +8,10 @@ import re
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring import audit, broadcasts, pairing
+from mentoring import audit
+from mentoring.broadcasts import rules as broadcasts
 from mentoring.clock import ManualClock
+from mentoring.peers import pairing
 from storage.models import OutboxMessage
 from storage.models.outbox_mentions import OutboxMention
 from storage.models.plans import PlanAreaChoice

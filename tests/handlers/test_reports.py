@@ -8,9 +8,9 @@ import zipfile
 
 from sqlalchemy import select
 
-from mentoring.exports import EXPORT_ACTION
-from mentoring.report_views import REPORT_ACTION
-from mentoring.reports import plan_progress_reports, stage_moments
+from mentoring.reports.exports import EXPORT_ACTION
+from mentoring.reports.rules import plan_progress_reports, stage_moments
+from mentoring.reports.views import REPORT_ACTION
 from storage.models.privacy import AuditEntry
 from tests.support.offline import ChatUser
 from tests.support.privacy import capture_documents

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import event, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from mentoring import joining
 from mentoring.clock import ManualClock
-from mentoring.consent import NOTICE_VERSION
+from mentoring.joining import rules as joining
+from mentoring.privacy.consent import NOTICE_VERSION
 from storage.db import create_engine, create_sessionmaker
 from storage.models import ConsentRecord, Person
 from storage.models.todos import Todo

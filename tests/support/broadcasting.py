@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring.consent import NOTICE_VERSION
-from mentoring.joining import MemberView, member_view
+from mentoring.joining.rules import MemberView, member_view
+from mentoring.privacy.consent import NOTICE_VERSION
 from mentoring.programmes import ProgrammeSpec, create_group, create_programme
 from storage.models import (
     ChannelIdentity,

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring.consent import NOTICE_VERSION
+from mentoring.privacy.consent import NOTICE_VERSION
 from mentoring.programmes import ProgrammeSpec, create_group, create_programme
 from mentoring.reflection.questions import set_for_week
 from storage.models import ChannelIdentity, ConsentRecord, Membership, Person, Role

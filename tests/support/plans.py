@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application
 
-from mentoring import joining
-from mentoring.consent import NOTICE_VERSION
-from mentoring.joining import MemberView
+from mentoring.joining import rules as joining
+from mentoring.joining.rules import MemberView
+from mentoring.privacy.consent import NOTICE_VERSION
 from storage.models import (
     ChannelIdentity,
     ConsentRecord,

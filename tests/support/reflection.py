@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring import joining
-from mentoring.consent import NOTICE_VERSION
-from mentoring.joining import MemberView
+from mentoring.joining import rules as joining
+from mentoring.joining.rules import MemberView
+from mentoring.privacy.consent import NOTICE_VERSION
 from storage.models import ChannelIdentity, ConsentRecord, Group, Membership, Person, Role
 from tests.support.offline import ChatUser
 

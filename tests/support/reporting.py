@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.programmes import ProgrammeSpec, create_group, create_programme
 from storage.models import ChannelIdentity, Group, Programme, Role
 from storage.models.peers import PeerCheckin, PeerPair, PeerPairMember

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring.invites import InviteSpec, create_invite
+from mentoring.joining.invites import InviteSpec, create_invite
 from mentoring.programmes import ProgrammeSpec, create_group, create_programme
 from storage.models import Group, Programme, Role
 

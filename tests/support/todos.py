@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring import joining
-from mentoring.consent import NOTICE_VERSION
-from mentoring.joining import MemberView
+from mentoring.joining import rules as joining
+from mentoring.joining.rules import MemberView
+from mentoring.privacy.consent import NOTICE_VERSION
 from storage.models import (
     ChannelIdentity,
     ConsentRecord,

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring.consent import NOTICE_VERSION
+from mentoring.privacy.consent import NOTICE_VERSION
 from storage.models import (
     ChannelIdentity,
     ConsentRecord,

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application
 
-from mentoring.invites import InviteSpec, create_invite
+from mentoring.joining.invites import InviteSpec, create_invite
 from mentoring.programmes import ProgrammeSpec, create_group, create_programme
 from storage.models import Group, Programme, Role
 from tests.support.offline import ChatUser, OfflineBotApi

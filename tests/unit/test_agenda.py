@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring import agenda
 from mentoring.access import AccessDenied
 from mentoring.clock import ManualClock
 from mentoring.errors import DomainError
+from mentoring.sessions import agenda
 from tests.support.sessions import cast
 
 

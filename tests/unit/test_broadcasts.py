@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring import broadcasts, conversation
+from mentoring import conversation
 from mentoring.access import AccessDenied
-from mentoring.broadcasts import MAX_TEXT_LENGTH, BroadcastGone, parse_send_time
+from mentoring.broadcasts import rules as broadcasts
+from mentoring.broadcasts.rules import MAX_TEXT_LENGTH, BroadcastGone, parse_send_time
 from mentoring.clock import ManualClock
 from mentoring.errors import DomainError
 from storage.models import Province

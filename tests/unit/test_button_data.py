@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentoring import areas, consent, plans, session_notices
 from mentoring.button_data import (
     BUTTONS,
     ID_MAX,
@@ -31,7 +30,11 @@ from mentoring.button_data import (
     decode,
 )
 from mentoring.i18n import SUPPORTED_LOCALES
+from mentoring.plans import areas
+from mentoring.plans import rules as plans
+from mentoring.privacy import consent
 from mentoring.reflection import steps as reflection_steps
+from mentoring.sessions import notices as session_notices
 
 # One well-formed value for each free-form shape the tables use.
 WORD_SAMPLES = {

@@ -146,7 +146,7 @@ async def test_unreachable_people_have_no_usable_telegram_identity(
 async def test_nothing_is_sent_after_consent_is_withdrawn(
     sessions: async_sessionmaker[AsyncSession], clock: ManualClock
 ) -> None:
-    from mentoring import consent
+    from mentoring.privacy import consent
     from storage.models import ConsentRecord
 
     async with sessions.begin() as session:

@@ -12,15 +12,16 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring import digest, joining
 from mentoring.access import AccessDenied
 from mentoring.audit import entries
 from mentoring.clock import ManualClock
-from mentoring.digest_chart import HEIGHT, WIDTH, chart_png
-from mentoring.digest_detail import DETAIL_ACTION, mentee_detail, render_detail
-from mentoring.digest_model import FlagKind, GroupDigest
-from mentoring.digest_render import render
+from mentoring.digest import rules as digest
+from mentoring.digest.chart import HEIGHT, WIDTH, chart_png
+from mentoring.digest.detail import DETAIL_ACTION, mentee_detail, render_detail
+from mentoring.digest.model import FlagKind, GroupDigest
+from mentoring.digest.render import render
 from mentoring.i18n import translator
+from mentoring.joining import rules as joining
 from storage.models import OutboxMessage
 from tests.support.digest import (
     EN_MORNING,

@@ -8,8 +8,8 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.digest import seed
-from mentoring.digest import build_digests
-from mentoring.digest_data import Target
+from mentoring.digest.data import Target
+from mentoring.digest.rules import build_digests
 from storage.db import create_sessionmaker
 
 

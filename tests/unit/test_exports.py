@@ -7,7 +7,7 @@ import io
 import zipfile
 
 from mentoring.audit import entries
-from mentoring.exports import EXPORT_ACTION, TABLES, export_programme
+from mentoring.reports.exports import EXPORT_ACTION, TABLES, export_programme
 from storage.models import Base
 from tests.support.reporting import SECRET, USER_IDS, seed_reporting
 
@@ -31,7 +31,7 @@ async def test_no_personal_column_in_any_file(sessions, clock):
         assert SECRET not in content.decode("utf-8-sig"), name
         for user_id in USER_IDS.values():
             assert str(user_id) not in content.decode("utf-8-sig"), f"a Telegram id in {name}"
-    # The guard in mentoring/exports.py looks at the table columns themselves, too.
+    # The guard in mentoring/reports/exports.py looks at the table columns themselves, too.
     for table in TABLES:
         for _, element in table.columns:
             assert not any(getattr(c, "info", {}).get("personal") for c in element.base_columns)
@@ -85,7 +85,7 @@ async def test_another_programme_exports_nothing_of_this_one(sessions, clock):
 
 
 def test_cells_that_look_like_formulas_stay_text() -> None:
-    from mentoring.exports import _cell
+    from mentoring.reports.exports import _cell
 
     assert _cell('=HYPERLINK("http://x","y")') == '\'=HYPERLINK("http://x","y")'
     assert _cell("@SUM(A1)") == "'@SUM(A1)"

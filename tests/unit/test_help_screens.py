@@ -11,7 +11,7 @@ from mentoring.errors import DomainError
 from mentoring.help import commands as help_commands
 from mentoring.help import screens
 from mentoring.i18n import SUPPORTED_LOCALES, translator
-from mentoring.joining import MemberView, RoleView
+from mentoring.joining.rules import MemberView, RoleView
 from mentoring.refusals import refusal
 from mentoring.screens import Input, Pressed, Reply, Screen, Typed, short_labels_too_long
 from storage.models import Person, Role

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mentoring.i18n import translator
-from mentoring.impact import impact_report
-from mentoring.report_texts import render_impact
+from mentoring.reports.impact import impact_report
+from mentoring.reports.texts import render_impact
 from tests.support.reporting import seed_reporting
 
 

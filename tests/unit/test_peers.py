@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring import pairing, peers, plans
 from mentoring.access import AccessDenied
 from mentoring.clock import ManualClock
 from mentoring.errors import DomainError
 from mentoring.i18n import translator
+from mentoring.peers import pairing
+from mentoring.peers import rules as peers
+from mentoring.plans import rules as plans
 from storage.models import OutboxMessage, Role
 from storage.models.peers import PeerCheckin, PeerPair
 from tests.support.plans import add_member, set_dates

@@ -7,12 +7,14 @@ from datetime import date
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring import assessment, conversation, plans
+from mentoring import conversation
 from mentoring.access import AccessDenied
-from mentoring.areas import DEFAULT_AREAS, parse_areas, programme_areas, replace_areas
 from mentoring.clock import ManualClock
 from mentoring.errors import DomainError
 from mentoring.i18n import translator
+from mentoring.plans import assessment
+from mentoring.plans import rules as plans
+from mentoring.plans.areas import DEFAULT_AREAS, parse_areas, programme_areas, replace_areas
 from storage.models import Role
 from tests.support.plans import add_member, goals_of, set_dates
 from tests.support.seed import seed_programme

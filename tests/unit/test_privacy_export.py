@@ -7,9 +7,9 @@ import json
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring import privacy
 from mentoring.clock import ManualClock
 from mentoring.outbox import Outgoing, enqueue
+from mentoring.privacy import rules as privacy
 from storage.models import Person
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from handlers.privacy_texts import KIND_LABELS, record_lines
 from mentoring.i18n import SUPPORTED_LOCALES, translator
-from mentoring.personal_data import owned_tables
+from mentoring.privacy.personal_data import owned_tables
 from storage.models.privacy import AuditEntry
 
 TABLE_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")

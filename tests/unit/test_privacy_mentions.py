@@ -8,11 +8,12 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring import digest, privacy
 from mentoring.clock import ManualClock
+from mentoring.digest import rules as digest
 from mentoring.outbox import Outgoing, enqueue
-from mentoring.privacy_mentions import removed_text
-from mentoring.todo_assign import notify_assigned
+from mentoring.privacy import rules as privacy
+from mentoring.privacy.mentions import removed_text
+from mentoring.todos.assign import notify_assigned
 from storage.models import ChannelIdentity, OutboxMessage
 from storage.models.outbox_mentions import OutboxMention
 from storage.models.todos import Todo, TodoAssignment

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from mentoring import audit
 from mentoring.clock import ManualClock
+from mentoring.privacy.retention import apply_retention
 from mentoring.programmes import ProgrammeSpec, create_group, create_programme
-from mentoring.retention import apply_retention
 from storage.models import Membership, Person, Role
 from storage.models.privacy import AuditEntry
 from tests.support import privacy_schema as schema

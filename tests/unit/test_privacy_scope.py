@@ -1,4 +1,4 @@
-"""Finding and clearing a person's data from the schema itself (mentoring.personal_data)."""
+"""Finding and clearing a person's data from the schema itself (mentoring.privacy.personal_data)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from mentoring.clock import ManualClock
-from mentoring.personal_data import (
+from mentoring.privacy.personal_data import (
     clear_personal,
     erased_value,
     owned_tables,

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from mentoring.i18n import translator
-from mentoring.report_texts import render_overview, render_progress
-from mentoring.reports import due_stage, group_progress, plan_progress_reports, stage_moments
-from mentoring.reports_overview import programme_overview
+from mentoring.reports.overview import programme_overview
+from mentoring.reports.rules import due_stage, group_progress, plan_progress_reports, stage_moments
+from mentoring.reports.texts import render_overview, render_progress
 from storage.models import OutboxMessage
 from tests.support.reporting import SECRET, seed_reporting
 

@@ -16,7 +16,7 @@ from mentoring.button_data import RHYTHM, decode
 from mentoring.clock import ManualClock
 from mentoring.errors import DomainError
 from mentoring.i18n import SUPPORTED_LOCALES, translator
-from mentoring.joining import MemberView, RoleView
+from mentoring.joining.rules import MemberView, RoleView
 from mentoring.refusals import refusal, refused
 from mentoring.rhythm import SETTINGS, screens
 from mentoring.screens import Input, Pressed, Reply, Screen, Typed, short_labels_too_long

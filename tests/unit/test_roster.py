@@ -8,14 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring.clock import ManualClock
 from mentoring.i18n import translator
-from mentoring.programmes import ProgrammeSpec, create_programme
-from mentoring.roster import (
+from mentoring.joining.roster import (
     RosterError,
     decode_roster,
     describe_problem,
     import_roster,
     parse_roster,
 )
+from mentoring.programmes import ProgrammeSpec, create_programme
 from storage.models import Group, Invite, Role
 
 SHEET = """name,role,group,province

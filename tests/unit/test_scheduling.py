@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from mentoring.access import AccessDenied
 from mentoring.clock import ManualClock
 from mentoring.errors import DomainError
-from mentoring.joining import MemberView, RoleView
+from mentoring.joining.rules import MemberView, RoleView
 from mentoring.rhythm import change_rhythm, group_rhythm
 from mentoring.settings import parse_leave_day, parse_quiet_hours, resolve_timezone
 from storage.models import GroupSchedule, Role

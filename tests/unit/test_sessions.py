@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring import session_followup as followup
-from mentoring import sessions as domain
 from mentoring.access import AccessDenied
 from mentoring.clock import ManualClock
 from mentoring.errors import DomainError
-from mentoring.session_planning import parse_date, parse_time
+from mentoring.sessions import followup
+from mentoring.sessions import rules as domain
+from mentoring.sessions.planning import parse_date, parse_time
 from storage.models import Membership, OutboxMessage
 from storage.models.sessions import GroupSession
 from tests.support.sessions import Cast, cast, plan_session, rows

@@ -17,7 +17,7 @@ from mentoring.button_data import SETTINGS, TODOS
 from mentoring.clock import ManualClock
 from mentoring.errors import DomainError
 from mentoring.i18n import SUPPORTED_LOCALES, translator
-from mentoring.joining import MemberView
+from mentoring.joining.rules import MemberView
 from mentoring.refusals import refusal
 from mentoring.screens import (
     Awaits,

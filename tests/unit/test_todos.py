@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import event, insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from mentoring import conversation, todo_views, todos
+from mentoring import conversation
 from mentoring.access import AccessDenied
 from mentoring.clock import ManualClock
 from mentoring.errors import DomainError
-from mentoring.todo_due import parse_day
+from mentoring.todos import rules as todos
+from mentoring.todos import views as todo_views
+from mentoring.todos.due import parse_day
 from storage.models import Role
 from storage.models.plans import PlanGoal
 from tests.support.seed import seed_programme

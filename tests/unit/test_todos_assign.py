@@ -6,10 +6,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring import conversation, todo_assign, todos
+from mentoring import conversation
 from mentoring.access import AccessDenied
 from mentoring.clock import ManualClock
 from mentoring.errors import DomainError
+from mentoring.todos import assign as todo_assign
+from mentoring.todos import rules as todos
 from storage.models import OutboxMessage, Role
 from storage.models.todos import Todo
 from tests.support.seed import seed_programme

@@ -1,0 +1,356 @@
+"""Coordinator broadcasts: compose a draft, preview it, confirm, cancel.
+
+Every step is written to the draft's `broadcasts` row (and, while Narbot waits
+for the text or a send time, to `conversation_states`), so a restart in the
+middle of the flow continues where the coordinator was. Confirming queues one
+outbox row per recipient in the same transaction as the status change; the
+sender delivers them and records each result.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mentoring import conversation
+from mentoring.access import AccessDenied, may_compose_broadcast, may_coordinate, require
+from mentoring.broadcasts.audience import (
+    AudienceSize,
+    audience_size,
+    group_in_programme,
+    group_names,
+    province_has_groups,
+    recipients,
+)
+from mentoring.broadcasts.progress import Counts
+from mentoring.errors import DomainError
+from mentoring.i18n import translator
+from mentoring.joining.rules import MemberView
+from mentoring.outbox import Outgoing, enqueue
+from storage.models import OutboxMessage, Person, Programme, Province, Role
+from storage.models.broadcasts import AUDIENCE_ROLES, Broadcast
+from storage.models.outbox import PRIORITY_BULK
+
+FLOW = "broadcast"
+# Telegram allows 4096 characters; the rest is room for the translated header.
+MAX_TEXT_LENGTH = 3500
+_TYPED_TIME = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2})[:.](\d{2})\s*$")
+
+
+class BroadcastGone(DomainError):
+    """The draft was sent, discarded or replaced: its buttons no longer apply."""
+
+    def __init__(self) -> None:
+        super().__init__("broadcast_gone")
+
+
+@dataclass(frozen=True)
+class DraftView:
+    broadcast_id: int
+    programme_id: int
+    programme_name: str
+    author_name: str
+    scope: str | None
+    province_name: str | None
+    group_ids: tuple[int, ...]
+    group_names: tuple[str, ...]
+    audience_role: str | None
+    text: str | None
+    send_at: datetime | None
+    size: AudienceSize | None = None  # only computed for the preview
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    broadcast_id: int
+    queued: int
+    send_at: datetime
+    already: bool = False  # a second tap: nothing new was queued
+
+
+def text_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units, so an emoji counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def announcement(locale: str, author_name: str, text: str) -> str:
+    """The message as a reader receives it: a header in their language, then the coordinator's words."""
+    header = translator(locale).gettext("Announcement from the coordinator {name}").format(name=author_name)
+    return f"📣 {header}\n\n{text}"
+
+
+def programmes_to_coordinate(member: MemberView) -> list[tuple[int, str]]:
+    seen: dict[int, str] = {}
+    for view in member.roles:
+        if view.role is Role.COORDINATOR:
+            seen.setdefault(view.programme_id, view.programme_name)
+    return list(seen.items())
+
+
+async def _view(session: AsyncSession, broadcast: Broadcast, *, with_size: bool = False) -> DraftView:
+    programme = await session.get(Programme, broadcast.programme_id)
+    author = await session.get(Person, broadcast.person_id)
+    province = await session.get(Province, broadcast.province_id) if broadcast.province_id else None
+    assert programme is not None and author is not None
+    names = await group_names(session, broadcast.programme_id, broadcast.group_ids or [])
+    return DraftView(
+        broadcast_id=broadcast.id,
+        programme_id=programme.id,
+        programme_name=programme.name,
+        author_name=author.display_name,
+        scope=broadcast.scope,
+        province_name=province.name if province else None,
+        group_ids=tuple(broadcast.group_ids or ()),
+        group_names=tuple(names),
+        audience_role=broadcast.audience_role,
+        text=broadcast.text,
+        send_at=broadcast.send_at,
+        size=await audience_size(session, broadcast) if with_size else None,
+    )
+
+
+async def _draft(session: AsyncSession, member: MemberView, broadcast_id: int) -> Broadcast:
+    """The member's own draft; someone else's is refused, a finished one is stale."""
+    broadcast = await session.get(Broadcast, broadcast_id)
+    if broadcast is None:
+        raise BroadcastGone()
+    require(may_compose_broadcast(member, broadcast.person_id, broadcast.programme_id), "broadcast")
+    if broadcast.status != "draft":
+        raise BroadcastGone()
+    return broadcast
+
+
+async def start_draft(session: AsyncSession, member: MemberView, programme_id: int, now: datetime) -> DraftView:
+    """A fresh draft for the programme; an unfinished earlier draft of the member is dropped."""
+    require(may_coordinate(member, programme_id), "broadcast")
+    await _drop_drafts(session, member.person_id)
+    broadcast = Broadcast(
+        programme_id=programme_id, person_id=member.person_id, status="draft", group_ids=[], created_at=now
+    )
+    session.add(broadcast)
+    await session.flush()
+    return await _view(session, broadcast)
+
+
+async def _drop_drafts(session: AsyncSession, person_id: int) -> None:
+    old = await session.scalars(
+        select(Broadcast).where(Broadcast.person_id == person_id, Broadcast.status == "draft")
+    )
+    for unfinished in old.all():
+        await session.delete(unfinished)
+    await conversation.clear(session, person_id, flow=FLOW)
+    await session.flush()
+
+
+async def stop_waiting(session: AsyncSession, person_id: int) -> None:
+    """Forget a wait for text whose draft is gone."""
+    await conversation.clear(session, person_id, flow=FLOW)
+
+
+async def draft(session: AsyncSession, member: MemberView, broadcast_id: int) -> DraftView:
+    return await _view(session, await _draft(session, member, broadcast_id))
+
+
+async def choose_scope(session: AsyncSession, member: MemberView, broadcast_id: int, scope: str) -> DraftView:
+    """The whole programme, or start choosing groups (a province is chosen with `choose_province`)."""
+    broadcast = await _draft(session, member, broadcast_id)
+    if scope not in ("programme", "groups") or (scope == "groups" and not broadcast.group_ids):
+        raise BroadcastGone()
+    broadcast.scope = scope
+    if scope == "programme":
+        broadcast.province_id, broadcast.group_ids = None, []
+    await session.flush()
+    return await _view(session, broadcast)
+
+
+async def choose_province(
+    session: AsyncSession, member: MemberView, broadcast_id: int, province_id: int
+) -> DraftView:
+    broadcast = await _draft(session, member, broadcast_id)
+    # A province without groups in this programme is not on offer (or the data was forged).
+    require(await province_has_groups(session, broadcast.programme_id, province_id), "broadcast")
+    broadcast.scope, broadcast.province_id, broadcast.group_ids = "province", province_id, []
+    await session.flush()
+    return await _view(session, broadcast)
+
+
+async def toggle_group(session: AsyncSession, member: MemberView, broadcast_id: int, group_id: int) -> DraftView:
+    broadcast = await _draft(session, member, broadcast_id)
+    require(await group_in_programme(session, broadcast.programme_id, group_id), "broadcast")
+    chosen = list(broadcast.group_ids or [])
+    # A new list (not an in-place change) so the JSON column is written.
+    broadcast.group_ids = [g for g in chosen if g != group_id] if group_id in chosen else [*chosen, group_id]
+    broadcast.scope, broadcast.province_id = "groups", None
+    await session.flush()
+    return await _view(session, broadcast)
+
+
+async def choose_role(
+    session: AsyncSession, member: MemberView, broadcast_id: int, role: str, now: datetime
+) -> DraftView:
+    """Set the role filter; wait for the text unless the draft already has one."""
+    broadcast = await _draft(session, member, broadcast_id)
+    if role not in AUDIENCE_ROLES or broadcast.scope is None:
+        raise BroadcastGone()
+    if broadcast.scope == "groups" and not broadcast.group_ids:
+        raise BroadcastGone()
+    broadcast.audience_role = role
+    if broadcast.text is None:
+        await conversation.expect(session, member.person_id, FLOW, "text", now, {"broadcast_id": broadcast.id})
+    await session.flush()
+    return await _view(session, broadcast, with_size=broadcast.text is not None)
+
+
+async def ask_text(session: AsyncSession, member: MemberView, broadcast_id: int, now: datetime) -> DraftView:
+    broadcast = await _draft(session, member, broadcast_id)
+    await conversation.expect(session, member.person_id, FLOW, "text", now, {"broadcast_id": broadcast.id})
+    return await _view(session, broadcast)
+
+
+async def set_text(
+    session: AsyncSession, member: MemberView, broadcast_id: int, text: str, now: datetime
+) -> DraftView:
+    """Keep the announcement's text and show the preview; too long a text is refused and kept waiting."""
+    broadcast = await _draft(session, member, broadcast_id)
+    text = text.strip()
+    if not text:
+        raise DomainError("broadcast_empty")
+    if text_length(text) > MAX_TEXT_LENGTH:
+        raise DomainError("broadcast_too_long", length=text_length(text), limit=MAX_TEXT_LENGTH)
+    broadcast.text = text
+    await conversation.clear(session, member.person_id, flow=FLOW)
+    await session.flush()
+    return await _view(session, broadcast, with_size=True)
+
+
+async def ask_send_time(session: AsyncSession, member: MemberView, broadcast_id: int, now: datetime) -> DraftView:
+    broadcast = await _draft(session, member, broadcast_id)
+    await conversation.expect(session, member.person_id, FLOW, "time", now, {"broadcast_id": broadcast.id})
+    return await _view(session, broadcast)
+
+
+def parse_send_time(typed: str, zone: str, now: datetime) -> datetime:
+    """A typed local "DD.MM.YYYY HH:MM" as a UTC moment in the future."""
+    match = _TYPED_TIME.match(typed)
+    if match is None:
+        raise DomainError("broadcast_bad_time")
+    day, month, year, hour, minute = (int(part) for part in match.groups())
+    try:
+        local = datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(zone))
+    except ValueError:
+        raise DomainError("broadcast_bad_time") from None
+    moment = local.astimezone(UTC)
+    if moment <= now:
+        raise DomainError("broadcast_time_passed")
+    return moment
+
+
+async def set_send_time(
+    session: AsyncSession, member: MemberView, broadcast_id: int, typed: str, now: datetime
+) -> DraftView:
+    broadcast = await _draft(session, member, broadcast_id)
+    broadcast.send_at = parse_send_time(typed, member.timezone, now)
+    await conversation.clear(session, member.person_id, flow=FLOW)
+    await session.flush()
+    return await _view(session, broadcast, with_size=True)
+
+
+async def send_now_instead(session: AsyncSession, member: MemberView, broadcast_id: int) -> DraftView:
+    broadcast = await _draft(session, member, broadcast_id)
+    broadcast.send_at = None
+    await conversation.clear(session, member.person_id, flow=FLOW)
+    await session.flush()
+    return await _view(session, broadcast, with_size=True)
+
+
+async def preview(session: AsyncSession, member: MemberView, broadcast_id: int) -> DraftView:
+    return await _view(session, await _draft(session, member, broadcast_id), with_size=True)
+
+
+async def discard(session: AsyncSession, member: MemberView, broadcast_id: int) -> None:
+    await _draft(session, member, broadcast_id)
+    await _drop_drafts(session, member.person_id)
+
+
+async def confirm(
+    session: AsyncSession, member: MemberView, broadcast_id: int, now: datetime,
+    *, progress_chat_id: str, progress_message_id: int,
+) -> Confirmed:
+    """Queue one message per recipient and mark the broadcast "sending", in one transaction.
+
+    A second tap finds it already sending and queues nothing (the outbox keys
+    would refuse a second copy anyway).
+    """
+    broadcast = await session.get(Broadcast, broadcast_id)
+    if broadcast is None:
+        raise BroadcastGone()
+    require(may_compose_broadcast(member, broadcast.person_id, broadcast.programme_id), "broadcast")
+    if broadcast.status != "draft":
+        return Confirmed(broadcast.id, 0, broadcast.send_at or now, already=True)
+    if broadcast.text is None or broadcast.scope is None or broadcast.audience_role is None:
+        raise BroadcastGone()
+    people = await recipients(session, broadcast)
+    if not people:
+        raise DomainError("broadcast_nobody")
+    send_at = max(broadcast.send_at or now, now)
+    # Conditional, so two taps racing in two transactions confirm once.
+    taken = await session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast.id, Broadcast.status == "draft")
+        .values(
+            status="sending", confirmed_at=now, send_at=send_at,
+            progress_chat_id=progress_chat_id, progress_message_id=progress_message_id,
+            shown_counts=Counts(waiting=len(people)).as_dict(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        return Confirmed(broadcast.id, 0, send_at, already=True)
+    author = await session.get(Person, broadcast.person_id)
+    assert author is not None
+    batch = f"broadcast:{broadcast.id}"
+    queued = await enqueue(session, [
+        Outgoing(
+            idempotency_key=f"{batch}:{person.person_id}",
+            kind="broadcast",
+            text=announcement(person.locale, author.display_name, broadcast.text),
+            not_before=send_at,
+            person_id=person.person_id,
+            priority=PRIORITY_BULK,
+            respect_quiet_hours=True,
+            batch_key=batch,
+            mentions=(author.id,),  # signed with their name, and their words
+        )
+        for person in people
+    ], now)
+    await conversation.clear(session, member.person_id, flow=FLOW)
+    return Confirmed(broadcast.id, queued, send_at)
+
+
+async def cancel(session: AsyncSession, member: MemberView, broadcast_id: int, now: datetime) -> int:
+    """Stop what has not gone out yet; returns how many messages were cancelled.
+
+    Any coordinator of the broadcast's programme may cancel it. Messages the
+    sender has already sent (or is sending this moment) are not recalled.
+    """
+    broadcast = await session.get(Broadcast, broadcast_id)
+    if broadcast is None:
+        raise BroadcastGone()
+    if not may_coordinate(member, broadcast.programme_id):
+        raise AccessDenied("broadcast_cancel")
+    if broadcast.status != "sending" or broadcast.cancelled_at is not None:
+        raise BroadcastGone()
+    stopped = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.batch_key == f"broadcast:{broadcast.id}", OutboxMessage.status == "pending")
+        .values(status="cancelled")
+        .execution_options(synchronize_session=False)
+    )
+    broadcast.cancelled_at = now
+    await session.flush()
+    return stopped.rowcount or 0

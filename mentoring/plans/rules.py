@@ -1,0 +1,233 @@
+"""The development plan ("gelişim planı"): chosen priority areas and SMART goals.
+
+Only the mentee changes their own plan; a partner sees the goals marked as
+shared (`shared_goals`). The goal form's draft lives in the person's
+conversation state (flow "plan_goal"), so a restart continues the form.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mentoring import conversation
+from mentoring.access import AccessDenied, may_change_goal, mentee_groups, require
+from mentoring.button_data import PLAN
+from mentoring.errors import DomainError
+from mentoring.i18n import Translator
+from mentoring.joining.rules import MemberView
+from mentoring.outbox import Button
+from mentoring.plans.areas import Area, programme_areas
+from storage.models import Programme, Role
+from storage.models.plans import GOAL_STATUSES, PlanAreaChoice, PlanGoal
+
+GOAL_FLOW = "plan_goal"
+NOTE_FLOW = "plan_note"
+MAX_TEXT = 500  # what / how they will know / note: short enough for a phone, and a page of goals
+MAX_GOALS = 30
+DUE_KINDS = ("2w", "1m", "end", "date")
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """The plan a mentee works on: theirs, in their programme."""
+
+    member: MemberView
+    programme_id: int
+    tz: ZoneInfo
+    ends_on: date | None
+
+    @property
+    def person_id(self) -> int:
+        return self.member.person_id
+
+
+async def plan_context(session: AsyncSession, member: MemberView) -> PlanContext:
+    """The mentee's plan context; only mentees have a development plan."""
+    programme_id = next((v.programme_id for v in member.roles if v.role is Role.MENTEE), None)
+    if programme_id is None or not mentee_groups(member):
+        raise AccessDenied("plan")
+    programme = await session.get(Programme, programme_id)
+    assert programme is not None
+    return PlanContext(member, programme_id, ZoneInfo(member.timezone), programme.ends_on)
+
+
+# --- priority areas -------------------------------------------------------------------
+
+async def chosen_area_keys(session: AsyncSession, ctx: PlanContext) -> set[str]:
+    return set((await session.scalars(select(PlanAreaChoice.area_key).where(
+        PlanAreaChoice.person_id == ctx.person_id, PlanAreaChoice.programme_id == ctx.programme_id,
+    ))).all())
+
+
+async def toggle_area(session: AsyncSession, ctx: PlanContext, key: str, now: datetime) -> tuple[Area, ...]:
+    """Choose or un-choose a priority area of the programme's list; returns the list."""
+    areas = await programme_areas(session, ctx.programme_id)
+    if key not in {area.key for area in areas}:
+        raise DomainError("stale")
+    if key in await chosen_area_keys(session, ctx):
+        await session.execute(delete(PlanAreaChoice).where(
+            PlanAreaChoice.person_id == ctx.person_id, PlanAreaChoice.programme_id == ctx.programme_id,
+            PlanAreaChoice.area_key == key,
+        ))
+    else:
+        session.add(PlanAreaChoice(person_id=ctx.person_id, programme_id=ctx.programme_id,
+                                   area_key=key, chosen_at=now))
+    await session.flush()
+    return areas
+
+
+# --- goals ----------------------------------------------------------------------------
+
+def check_text(text: str | None) -> str:
+    """A goal text as typed: not empty, not over the limit (DomainError says which)."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise DomainError("text_expected")
+    if len(cleaned) > MAX_TEXT:
+        raise DomainError("text_too_long", most=MAX_TEXT, length=len(cleaned))
+    return cleaned
+
+
+async def start_goal(session: AsyncSession, ctx: PlanContext, now: datetime) -> None:
+    if await session.scalar(select(func.count()).select_from(PlanGoal).where(
+            PlanGoal.person_id == ctx.person_id, PlanGoal.programme_id == ctx.programme_id)) >= MAX_GOALS:
+        raise DomainError("too_many_goals", most=MAX_GOALS)
+    await conversation.expect(session, ctx.person_id, GOAL_FLOW, "what", now)
+
+
+async def goal_text(session: AsyncSession, ctx: PlanContext, step: str, text: str | None, now: datetime) -> str:
+    """Take the typed answer of the form's step; returns the next step ("measure" or "due")."""
+    state = await conversation.pending(session, ctx.person_id)
+    if state is None or state.flow != GOAL_FLOW or state.step != step or step not in ("what", "measure"):
+        raise DomainError("stale")
+    cleaned = check_text(text)
+    data = dict(state.data)
+    if step == "what":
+        data["what"] = cleaned
+        await conversation.expect(session, ctx.person_id, GOAL_FLOW, "measure", now, data)
+        return "measure"
+    data["measure"] = cleaned
+    await conversation.expect(session, ctx.person_id, GOAL_FLOW, "due", now, data)
+    return "due"
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def parse_day(text: str | None) -> date:
+    """A date typed as DD.MM.YYYY (also with / or -)."""
+    parts = (text or "").strip().replace("/", ".").replace("-", ".").split(".")
+    try:
+        day, month, year = (int(part) for part in parts)
+        return date(year, month, day)
+    except ValueError:
+        raise DomainError("bad_date") from None
+
+
+async def choose_due(session: AsyncSession, ctx: PlanContext, kind: str, typed: str | None,
+                     now: datetime) -> PlanGoal | None:
+    """Finish the form with a due date; `kind` "date" without a typed date waits for one (None)."""
+    state = await conversation.pending(session, ctx.person_id)
+    # A typed date is taken at the buttons as well as after "type a date".
+    waiting = ("due", "date") if typed is not None else ("due",)
+    if state is None or state.flow != GOAL_FLOW or state.step not in waiting or kind not in DUE_KINDS:
+        raise DomainError("stale")
+    today = now.astimezone(ctx.tz).date()
+    if kind == "date" and typed is None:
+        await conversation.expect(session, ctx.person_id, GOAL_FLOW, "date", now, state.data)
+        return None
+    if kind == "end" and ctx.ends_on is None:
+        raise DomainError("stale")
+    due = {"2w": lambda: today + timedelta(days=14), "1m": lambda: add_months(today, 1),
+           "end": lambda: ctx.ends_on, "date": lambda: parse_day(typed)}[kind]()
+    if due < today:
+        raise DomainError("date_past")
+    if due > today + timedelta(days=3 * 366):
+        raise DomainError("date_far")
+    goal = PlanGoal(person_id=ctx.person_id, programme_id=ctx.programme_id, what=state.data["what"],
+                    measure=state.data["measure"], due_kind=kind, due_on=due, status="not_started",
+                    shared=False, created_at=now, updated_at=now)
+    session.add(goal)
+    await conversation.clear(session, ctx.person_id, GOAL_FLOW)
+    await session.flush()
+    return goal
+
+
+async def goals(session: AsyncSession, ctx: PlanContext) -> list[PlanGoal]:
+    return list((await session.scalars(select(PlanGoal).where(
+        PlanGoal.person_id == ctx.person_id, PlanGoal.programme_id == ctx.programme_id,
+    ).order_by(PlanGoal.id))).all())
+
+
+async def own_goal(session: AsyncSession, ctx: PlanContext, goal_id: int) -> PlanGoal:
+    """One of the person's own goals; anyone else's (or a missing one) is refused."""
+    goal = await session.get(PlanGoal, goal_id)
+    require(goal is not None and may_change_goal(ctx.member, goal.person_id), "goal")
+    assert goal is not None
+    return goal
+
+
+async def set_status(session: AsyncSession, ctx: PlanContext, goal_id: int, status: str,
+                     now: datetime) -> PlanGoal:
+    if status not in GOAL_STATUSES:
+        raise DomainError("stale")
+    goal = await own_goal(session, ctx, goal_id)
+    goal.status, goal.updated_at = status, now
+    goal.done_at = now if status == "done" else None
+    await session.flush()
+    return goal
+
+
+async def set_shared(session: AsyncSession, ctx: PlanContext, goal_id: int, shared: bool,
+                     now: datetime) -> PlanGoal:
+    goal = await own_goal(session, ctx, goal_id)
+    goal.shared, goal.updated_at = shared, now
+    await session.flush()
+    return goal
+
+
+async def start_note(session: AsyncSession, ctx: PlanContext, goal_id: int, now: datetime) -> PlanGoal:
+    goal = await own_goal(session, ctx, goal_id)
+    await conversation.expect(session, ctx.person_id, NOTE_FLOW, "note", now, {"goal_id": goal.id})
+    return goal
+
+
+async def save_note(session: AsyncSession, ctx: PlanContext, goal_id: int, text: str | None,
+                    now: datetime) -> PlanGoal:
+    goal = await own_goal(session, ctx, goal_id)
+    goal.note, goal.updated_at = check_text(text), now
+    await conversation.clear(session, ctx.person_id, NOTE_FLOW)
+    await session.flush()
+    return goal
+
+
+async def shared_goals(session: AsyncSession, person_id: int) -> list[PlanGoal]:
+    """The goals a person marked as shared with their partner (what /partner shows)."""
+    return list((await session.scalars(select(PlanGoal).where(
+        PlanGoal.person_id == person_id, PlanGoal.shared.is_(True),
+    ).order_by(PlanGoal.id))).all())
+
+
+def self_assessment_prompt(tr: Translator, stage: str) -> tuple[str, list[list[Button]]]:
+    """The offer of a self-assessment (stage "baseline" or "end") with its start button."""
+    _ = tr.gettext
+    if stage == "baseline":
+        text = _("Before you start: a short self-assessment. For each area of the programme, rate "
+                 "yourself from 1 (just starting) to 5 (very confident). It takes about a minute; "
+                 "at the end of the programme you will see how far you have come.")
+    elif stage == "end":
+        text = _("The programme is ending: please rate yourself once more, from 1 (just starting) "
+                 "to 5 (very confident), in each area. Comparing with your first answers shows "
+                 "how far you have come.")
+    else:
+        raise ValueError(stage)
+    return text, [[Button(_("Start the self-assessment"), PLAN.encode("sa_go", stage=stage))]]

@@ -1,0 +1,133 @@
+"""The coordinators' report: a programme at a glance, in total and per province.
+
+Groups, people (mentees, mentors, and how many the bot cannot reach), weekly
+participation (reflections submitted against mentees) over the last weeks, and
+sessions held with their attendance. Counts only, in a fixed number of grouped
+queries whatever the size of the programme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mentoring.delivery import unreachable_people
+from mentoring.todos.due import programme_week
+from storage.models import Group, Membership, Programme, Province, Role
+from storage.models.reflections import Reflection
+from storage.models.sessions import GroupSession, SessionAttendance
+
+WEEKS_SHOWN = 4
+NO_PROVINCE = 0
+
+
+@dataclass
+class Figures:
+    """The figures of a set of groups (a province, or the programme)."""
+
+    province_id: int
+    name: str
+    groups: int = 0
+    mentees: int = 0
+    mentors: int = 0
+    unreachable: int = 0
+    submitted: dict[int, int] = field(default_factory=dict)  # week -> reflections submitted
+    sessions_held: int = 0
+    attended: int = 0  # mentee attendances at held sessions
+    expected: int = 0  # held sessions x the group's mentees
+
+    def add(self, other: Figures) -> None:
+        self.groups += other.groups
+        self.mentees += other.mentees
+        self.mentors += other.mentors
+        self.unreachable += other.unreachable
+        for week, count in other.submitted.items():
+            self.submitted[week] = self.submitted.get(week, 0) + count
+        self.sessions_held += other.sessions_held
+        self.attended += other.attended
+        self.expected += other.expected
+
+
+@dataclass
+class Overview:
+    programme_id: int
+    programme_name: str
+    week: int
+    weeks: list[int]
+    total: Figures
+    provinces: list[Figures]
+
+    def province(self, province_id: int) -> Figures | None:
+        return next((p for p in self.provinces if p.province_id == province_id), None)
+
+
+async def programme_overview(session: AsyncSession, programme_id: int, now: datetime) -> Overview | None:
+    programme = await session.get(Programme, programme_id)
+    if programme is None:
+        return None
+    week = programme_week(programme, now)
+    weeks = list(range(max(1, week - WEEKS_SHOWN + 1), week + 1))
+    groups = (await session.execute(
+        select(Group.id, Group.province_id, Province.name)
+        .outerjoin(Province, Province.id == Group.province_id)
+        .where(Group.programme_id == programme_id)
+    )).all()
+    by_group = {gid: Figures(pid or NO_PROVINCE, name or "", groups=1) for gid, pid, name in groups}
+    members = (await session.execute(
+        select(Membership.group_id, Membership.person_id, Membership.role)
+        .where(Membership.programme_id == programme_id, Membership.group_id.is_not(None),
+               Membership.left_at.is_(None))
+    )).all()
+    unreachable = await unreachable_people(session, {pid for _, pid, _ in members})
+    mentee_count: dict[int, int] = {}
+    for gid, pid, role in members:
+        figures = by_group[gid]
+        if role == Role.MENTEE.value:
+            figures.mentees += 1
+            mentee_count[gid] = mentee_count.get(gid, 0) + 1
+        else:
+            figures.mentors += 1
+        figures.unreachable += pid in unreachable
+    for gid, wk, count in await session.execute(
+        select(Reflection.group_id, Reflection.week, func.count())
+        .join(Group, Group.id == Reflection.group_id)
+        .where(Group.programme_id == programme_id, Reflection.week.in_(weeks),
+               Reflection.submitted_at.is_not(None))
+        .group_by(Reflection.group_id, Reflection.week)
+    ):
+        by_group[gid].submitted[wk] = count
+    await _sessions(session, programme_id, now, by_group, mentee_count)
+    provinces: dict[int, Figures] = {}
+    total = Figures(NO_PROVINCE, programme.name)
+    for figures in by_group.values():
+        provinces.setdefault(figures.province_id, Figures(figures.province_id, figures.name)).add(figures)
+        total.add(figures)
+    ordered = sorted(provinces.values(), key=lambda f: (f.province_id == NO_PROVINCE, f.name))
+    return Overview(programme.id, programme.name, week, weeks, total, ordered)
+
+
+async def _sessions(session: AsyncSession, programme_id: int, now: datetime,
+                    by_group: dict[int, Figures], mentee_count: dict[int, int]) -> None:
+    """Sessions held (planned, started before now) and the mentees marked present."""
+    held = (
+        GroupSession.status == "planned", GroupSession.starts_at <= now, Group.programme_id == programme_id,
+    )
+    for gid, count in await session.execute(
+        select(GroupSession.group_id, func.count()).join(Group, Group.id == GroupSession.group_id)
+        .where(*held).group_by(GroupSession.group_id)
+    ):
+        by_group[gid].sessions_held = count
+        by_group[gid].expected = count * mentee_count.get(gid, 0)
+    for gid, count in await session.execute(
+        select(GroupSession.group_id, func.count())
+        .join(Group, Group.id == GroupSession.group_id)
+        .join(SessionAttendance, SessionAttendance.session_id == GroupSession.id)
+        .join(Membership, and_(Membership.person_id == SessionAttendance.person_id,
+                               Membership.group_id == GroupSession.group_id,
+                               Membership.role == Role.MENTEE.value))
+        .where(*held).group_by(GroupSession.group_id)
+    ):
+        by_group[gid].attended = count

@@ -1,0 +1,9 @@
+"""The mentee's to-do list ("yapılacaklar listesi", standard E.5.1-E.5.5).
+
+- `rules`: add, due, done, not done, postpone, delete;
+- `assign`: mentors give to-dos to one mentee or the whole group (/assign);
+- `due`: when a to-do is due (this week, a typed date, before the next session, never);
+- `views`: what the list holds as the conversation shows it (pages, one to-do, goals).
+
+Import the modules themselves (`from mentoring.todos import rules`); this file re-exports nothing.
+"""
