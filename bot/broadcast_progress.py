@@ -3,8 +3,10 @@
 One repeating job serves every broadcast that is going out: it reads their
 counts from the outbox (one aggregate query), edits each progress message whose
 counts changed, and closes a broadcast with its delivery report once none of
-its messages waits any more. All state is in the database, so after a restart
-the job simply finds the broadcasts still "sending" and carries on.
+its messages waits any more. What the message says is the domain's screen
+(`mentoring.broadcasts.progress_screens`), edited in by bot/screen_messages.py. All
+state is in the database, so after a restart the job simply finds the
+broadcasts still "sending" and carries on.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import logging
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes, Job
 
-from handlers.broadcast_texts import progress_view
+from bot.screen_messages import edit_message
 from mentoring.broadcasts.progress import Progress, changed_progress, record_shown
+from mentoring.broadcasts.progress_screens import progress_screen
 from mentoring.i18n import translator
 from mentoring.runtime import services_in
 
@@ -61,10 +64,10 @@ async def _show(context: ContextTypes.DEFAULT_TYPE, progress: Progress) -> bool:
     """Edit the message; False when it should be tried again on the next run."""
     if progress.chat_id is None or progress.message_id is None:
         return True
-    text, markup = progress_view(translator(progress.locale), progress)
     try:
-        await context.bot.edit_message_text(
-            text, chat_id=progress.chat_id, message_id=progress.message_id, reply_markup=markup
+        await edit_message(
+            context.bot, progress.chat_id, progress.message_id, progress_screen(progress),
+            translator(progress.locale),
         )
     except BadRequest as exc:
         # "Not modified" means it already shows this; a deleted message cannot be fixed by retrying.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -24,6 +25,34 @@ Narbot needs a Telegram bot token.
        TELEGRAM_BOT_TOKEN=123456789:AAH...
      (copy .env.example to .env for the other settings).
 """
+
+
+WHATSAPP_HELP = """\
+WhatsApp needs four values from Meta's developer console (developers.facebook.com,
+your app -> WhatsApp -> API Setup / Configuration); put them in .env:
+  WHATSAPP_PHONE_NUMBER_ID=...   the number's id (not the number itself)
+  WHATSAPP_ACCESS_TOKEN=...      a permanent system-user token
+  WHATSAPP_APP_SECRET=...        App settings -> Basic -> App secret (signs webhooks)
+  WHATSAPP_VERIFY_TOKEN=...      any secret you choose; type the same in the webhook setup
+See docs/whatsapp.md.
+"""
+
+_WHATSAPP_REQUIRED = ("whatsapp_phone_number_id", "whatsapp_access_token", "whatsapp_app_secret",
+                      "whatsapp_verify_token")
+
+
+@dataclass(frozen=True)
+class WhatsAppSettings:
+    """Everything the WhatsApp channel needs, present together (`Settings.whatsapp`)."""
+
+    phone_number_id: str
+    access_token: str = field(repr=False)
+    app_secret: str = field(repr=False)
+    verify_token: str = field(repr=False)
+    api_base_url: str
+    webhook_listen: str
+    webhook_port: int
+    display_number: str | None
 
 
 class SettingsError(Exception):
@@ -60,6 +89,20 @@ class Settings(BaseSettings):
         description="How long a row may stay claimed before a crashed sender's claim is settled.",
     )
     retention_days_after_programme: int = Field(default=180, ge=0)
+    whatsapp_phone_number_id: str | None = Field(default=None, pattern=r"^[0-9]{5,20}$")
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_base_url: str = Field(
+        default="https://graph.facebook.com",
+        description="The Graph API root; the API version and the phone number id follow it.",
+    )
+    whatsapp_webhook_listen: str = "127.0.0.1"
+    whatsapp_webhook_port: int = Field(default=8444, ge=0, le=65_535)
+    whatsapp_display_number: str | None = Field(
+        default=None, pattern=r"^[0-9]{8,15}$",
+        description="The business number in international form without + (for wa.me links).",
+    )
     poll_interval_seconds: float = Field(
         default=0.02, ge=0, le=5,
         description="Pause between getUpdates calls in polling mode: a busy bot fetches batches.",
@@ -89,12 +132,18 @@ class Settings(BaseSettings):
             raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return value
 
-    @field_validator("telegram_api_base_url", "webhook_url", "telegram_bot_username")
+    @field_validator(
+        "telegram_api_base_url", "webhook_url", "telegram_bot_username", "whatsapp_phone_number_id",
+        "whatsapp_display_number", mode="before",
+    )
     @classmethod
-    def _blank_is_unset(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
+    def _blank_is_unset(cls, value: object) -> object:
+        return value.strip() or None if isinstance(value, str) else value
 
-    @field_validator("webhook_secret", "telegram_bot_token", mode="before")
+    @field_validator(
+        "webhook_secret", "telegram_bot_token", "whatsapp_access_token", "whatsapp_app_secret",
+        "whatsapp_verify_token", mode="before",
+    )
     @classmethod
     def _blank_secret_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -109,6 +158,40 @@ class Settings(BaseSettings):
                 "TELEGRAM_BOT_TOKEN does not look like a bot token.\n\n" + TOKEN_HELP
             )
         return token
+
+    @property
+    def whatsapp(self) -> WhatsAppSettings | None:
+        """The WhatsApp channel's settings, None when it is not configured.
+
+        Raises SettingsError when only some of the four required values are set:
+        a half-configured channel would fail at the first webhook, not at start.
+        """
+        given = {name: getattr(self, name) for name in _WHATSAPP_REQUIRED}
+        missing = [name.upper() for name, value in given.items() if value is None]
+        if len(missing) == len(given):
+            return None
+        if missing:
+            raise SettingsError(f"WhatsApp is half configured: {', '.join(missing)} not set.\n\n" + WHATSAPP_HELP)
+        assert self.whatsapp_phone_number_id is not None
+        secrets = [getattr(self, name).get_secret_value().strip() for name in _WHATSAPP_REQUIRED[1:]]
+        return WhatsAppSettings(
+            self.whatsapp_phone_number_id, *secrets,
+            api_base_url=self.whatsapp_api_base_url.rstrip("/"),
+            webhook_listen=self.whatsapp_webhook_listen,
+            webhook_port=self.whatsapp_webhook_port,
+            display_number=self.whatsapp_display_number,
+        )
+
+    def require_channel(self) -> None:
+        """At least one channel configured (a valid Telegram token, or all of WhatsApp's values)."""
+        whatsapp = self.whatsapp
+        if self.telegram_bot_token is None and whatsapp is None:
+            raise SettingsError(
+                "No channel is configured: Narbot needs Telegram, WhatsApp or both.\n\n"
+                + TOKEN_HELP + "\nor\n\n" + WHATSAPP_HELP
+            )
+        if self.telegram_bot_token is not None:
+            self.require_token()
 
     @cached_property
     def timezone(self) -> zoneinfo.ZoneInfo:

@@ -4,7 +4,7 @@
 asks `mentoring.gate.admit` what to do with it. Two places apply that one
 answer, so they cannot disagree:
 
-- the gate (`handlers.consent_gate.gate`, handler group -1) answers or drops
+- the gate (`handlers.privacy.gate`, handler group -1) answers or drops
   every update not routed to the features and stops it there;
 - `features_only` makes each feature handler (`handlers.build_handlers`) refuse,
   in its own `check_update`, every update not routed to the features, so no

@@ -1,4 +1,7 @@
-"""Answers for what no feature handles: stray text, stickers, voice notes, old buttons."""
+"""Answers for what no feature handles: stray text, stickers, voice notes, old buttons, group chats.
+
+Only the adapter: the words are `mentoring.joining.words`.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +9,16 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from handlers.buttons import refuse_button
-from handlers.services import CHANNEL, services, translator_for, user_key
-from handlers.texts import no_code_text
-from mentoring.joining import rules as joining
+from handlers.common import run_step
+from handlers.services import translator_for
+from mentoring.joining import screens, words
 
 
 async def unexpected_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Say what Narbot understands instead of staying silent."""
-    message = update.effective_message
-    if message is None or update.effective_user is None:
+    """Say what Narbot understands instead of staying silent (a stranger: how to join)."""
+    if update.effective_message is None or update.effective_user is None:
         return
-    async with services(context).sessions.begin() as session:
-        member = await joining.member_view(session, CHANNEL, user_key(update))
-    tr = translator_for(update, context, member)
-    if member is None:
-        await message.reply_text(no_code_text(tr))
-        return
-    await message.reply_text(
-        tr.gettext("I did not understand that. Send /help to see what I can do.")
-    )
+    await run_step(update, context, screens.unexpected)
 
 
 async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -37,10 +31,6 @@ async def group_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     if message is None:
         return
-    tr = translator_for(update, context, None)
-    username = context.bot.username
-    await message.reply_text(
-        tr.gettext("I work in private chats only. Please write to me directly: {link}").format(
-            link=f"https://t.me/{username}"
-        )
-    )
+    pointer = words.private_chats_only(f"https://t.me/{context.bot.username}")
+    # A reply, so in the group it quotes the command it answers.
+    await message.reply_text(pointer.render(translator_for(update, context, None)))

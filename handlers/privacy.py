@@ -1,178 +1,107 @@
-"""/mydata (everything stored about a person), /forgetme (erasure) and withdrawing consent.
+"""/mydata, /forgetme, withdrawing consent and the consent gate, on Telegram.
 
-Confirmation buttons carry the moment they were offered (`privacy:forget:<unix time>`),
-so an old confirmation expires after CONFIRMATION_TTL by the clock, with nothing
-kept in memory.
+Only the adapter: what they say and offer is `mentoring.privacy.screens`; which
+updates a member without current consent may still send is
+`mentoring.gate.consent_holds`.
+
+The gate runs in handler group -1 and sees every update first. It first applies
+the one decision of which updates Narbot handles at all (`handlers.admission`,
+the rule in `mentoring.gate.admit`): a command for this bot in a group chat gets
+the pointer to the private chat, a button pressed outside a private chat is
+answered with a neutral note, and everything else that is not a new message or
+a button press in a private chat (edits, channel posts, other kinds) is dropped;
+none of those reach a feature. Then a member whose consent is withdrawn or older
+than the current notice is answered only with the notice (accept / decline) or
+how to erase. Raising ApplicationHandlerStop keeps the update from the features.
+As it sees every member's update first, it also notes that a member who had
+blocked the bot writes again, so the outbox reaches them again.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from telegram import (
-    BotCommandScopeChat,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    Update,
+from telegram import Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    TypeHandler,
+    filters,
 )
-from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from handlers import consent_gate
-from handlers.buttons import pressed
-from handlers.common import load_member, tell_stranger
-from handlers.privacy_texts import (
-    erased_text,
-    expired_text,
-    forget_question,
-    summary_text,
-    withdraw_question,
-)
-from handlers.replies import edit_or_reply
-from handlers.services import services, translator_for
-from mentoring.button_data import PRIVACY
-from mentoring.i18n import Translator
-from mentoring.privacy import consent
-from mentoring.privacy import rules as privacy
+from handlers import fallback
+from handlers.admission import route_of
+from handlers.common import run_step
+from handlers.joining import run_outcome
+from handlers.render import input_of, show
+from handlers.services import CHANNEL, services, user_key
+from mentoring import gate as gates
+from mentoring.button_data import CONSENT, PRIVACY
+from mentoring.gate import Route
+from mentoring.i18n import translator
+from mentoring.joining import rules as joining
+from mentoring.joining import words as joining_words
+from mentoring.privacy import screens
+from mentoring.screens import Notice, Reply
 
 logger = logging.getLogger(__name__)
 
 CALLBACK_PATTERN = rf"^{PRIVACY.prefix}:"
-CONFIRMATION_TTL = timedelta(minutes=10)
-# A clock a little ahead on another server must not make a fresh button look forged.
-CLOCK_SKEW = timedelta(minutes=1)
-
-
-def _rights_buttons(tr: Translator) -> InlineKeyboardMarkup:
-    _ = tr.gettext
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(_("Withdraw my consent"), callback_data=PRIVACY.encode("withdraw"))],
-        [InlineKeyboardButton(_("Erase my data"), callback_data=PRIVACY.encode("forget"))],
-    ])
-
-
-def _confirm_buttons(tr: Translator, action: str, yes: str, now: datetime) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(yes, callback_data=PRIVACY.encode(f"{action}_confirmed", offered=now))],
-        [InlineKeyboardButton(tr.gettext("No, keep everything as it is"), callback_data=PRIVACY.encode("keep"))],
-    ])
-
-
-def _forget_buttons(tr: Translator, now: datetime) -> InlineKeyboardMarkup:
-    return _confirm_buttons(tr, "forget", tr.gettext("Yes, erase my data"), now)
-
-
-def _withdraw_buttons(tr: Translator, now: datetime) -> InlineKeyboardMarkup:
-    return _confirm_buttons(tr, "withdraw", tr.gettext("Yes, withdraw my consent"), now)
-
-
-def _fresh(offered: datetime, now: datetime) -> bool:
-    """Whether a confirmation offered at this moment may still be used."""
-    return now - CONFIRMATION_TTL <= offered <= now + CLOCK_SKEW
+CONSENT_PATTERN = rf"^{CONSENT.prefix}:"
 
 
 async def mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the person everything stored about them: a summary and a JSON file."""
-    svc = services(context)
-    now = svc.clock.now()
-    async with svc.sessions.begin() as session:
-        member = await load_member(session, update)
-        export = await privacy.export_person(session, member.person_id, now) if member else None
-    if member is None or export is None:
-        await tell_stranger(update, context)
-        return
-    tr = translator_for(update, context, member)
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(summary_text(tr, member, export), reply_markup=_rights_buttons(tr))
-    day = now.astimezone(ZoneInfo(member.timezone)).date().isoformat()
-    filename = f"narbot-mydata-{day}.json"
-    await chat.send_document(InputFile(export.content, filename=filename), filename=filename)
-    logger.info("Sent person %s their data (%d records)", member.person_id, sum(export.counts.values()))
+    await run_step(update, context, screens.mydata)
 
 
 async def forgetme(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask whether to erase the person's data (the first of two steps)."""
-    async with services(context).sessions.begin() as session:
-        member = await load_member(session, update)
-    if member is None:
-        await tell_stranger(update, context)
-        return
-    tr = translator_for(update, context, member)
-    chat = update.effective_chat
-    assert chat is not None
-    buttons = _forget_buttons(tr, services(context).clock.now())
-    await chat.send_message(forget_question(tr), reply_markup=buttons)
+    await run_step(update, context, screens.forgetme)
 
 
 async def privacy_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The buttons of /mydata and /forgetme: ask, confirm (while fresh) or keep."""
-    query = update.callback_query
-    button = await pressed(update, context, PRIVACY)
-    if query is None or button is None:
-        return
-    # "forget" / "withdraw" ask; "forget_confirmed" / "withdraw_confirmed" carry when they were offered.
-    action, offered = button.action.removesuffix("_confirmed"), button.values.get("offered")
-    svc = services(context)
-    now = svc.clock.now()
-    async with svc.sessions.begin() as session:
-        member = await load_member(session, update)
-    if member is None:
-        await tell_stranger(update, context)
-        return
-    tr = translator_for(update, context, member)
-    if action == "keep":
-        await query.answer()
-        await edit_or_reply(update, tr.gettext("Nothing was changed."))
-    elif offered is None:
-        # Asked from under the /mydata summary: a new message, so the summary stays readable.
-        await query.answer()
-        question, buttons = (
-            (forget_question(tr), _forget_buttons(tr, now)) if action == "forget"
-            else (withdraw_question(tr), _withdraw_buttons(tr, now))
-        )
-        assert update.effective_chat is not None
-        await update.effective_chat.send_message(question, reply_markup=buttons)
-    elif not _fresh(offered, now):
-        await query.answer(expired_text(tr), show_alert=True)
-        await edit_or_reply(update, expired_text(tr))
-    elif action == "forget":
-        await _erase(update, context, member.person_id, tr)
-    else:
-        await _withdraw(update, context, member.person_id, tr)
+    await run_outcome(update, context, screens.press)
 
 
-async def _erase(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person_id: int, tr: Translator
-) -> None:
-    svc = services(context)
-    async with svc.sessions.begin() as session:
-        cleared = await privacy.erase_person(session, person_id, svc.clock.now())
-    assert update.callback_query is not None and update.effective_chat is not None
-    await update.callback_query.answer()
-    await edit_or_reply(update, erased_text(tr))
-    logger.info("Erased person %s (%d personal values)", person_id, sum((cleared or {}).values()))
-    try:
-        await context.bot.delete_my_commands(scope=BotCommandScopeChat(update.effective_chat.id))
-    except TelegramError:
-        logger.warning("Could not reset the command menu of erased person %s", person_id, exc_info=True)
+async def consent_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the notice again, or take a member's answer to it."""
+    await run_outcome(update, context, screens.consent_press)
 
 
-async def _withdraw(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person_id: int, tr: Translator
-) -> None:
-    svc = services(context)
-    async with svc.sessions.begin() as session:
-        await consent.withdraw(session, person_id, svc.clock.now())
-        member = await load_member(session, update)  # read around the cache: just written
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Let only what Narbot handles through, and that only once a member's consent covers the notice."""
+    route = route_of(update)
+    if route is not Route.FEATURES:
+        await _outside_features(update, context, route)
+        raise ApplicationHandlerStop
+    # A new message or a button press in a private chat, from a person.
+    key, sessions = user_key(update), services(context).sessions
+    # A cached member costs no query and no session (storage/reference_cache.py).
+    member = await joining.known_member(sessions, CHANNEL, key)
+    if member is not None and member.blocked:
+        async with sessions.begin() as session:
+            if await joining.reachable_again(session, CHANNEL, key):
+                logger.info("Person %s unblocked the bot and wrote again", member.person_id)
     standing = member.consent if member is not None else None
-    assert update.callback_query is not None and standing is not None
-    await update.callback_query.answer()
-    await edit_or_reply(update, consent_gate.withdrawn_text(tr, standing))
-    logger.info("Person %s withdrew consent", person_id)
+    if standing is None or not gates.consent_holds(standing, input_of(update)):
+        return
+    await show(update, context, Reply(screens.held(standing)), translator(standing.locale))
+    logger.info("Held an update of person %s until consent (withdrawn=%s)", standing.person_id,
+                standing.withdrawn)
+    raise ApplicationHandlerStop
+
+
+async def _outside_features(update: Update, context: ContextTypes.DEFAULT_TYPE, route: Route) -> None:
+    """What is not for the features gets a fixed, impersonal answer or none; nothing is read or written."""
+    if route is Route.GROUP_POINTER:
+        await fallback.group_chat(update, context)
+    elif route is Route.BUTTON_ELSEWHERE:
+        await show(update, context, Reply(notice=Notice(joining_words.button_elsewhere())))
 
 
 def handlers() -> list[BaseHandler]:
@@ -182,10 +111,10 @@ def handlers() -> list[BaseHandler]:
         CommandHandler("mydata", mydata, filters=private),
         CommandHandler("forgetme", forgetme, filters=private),
         CallbackQueryHandler(privacy_button, pattern=CALLBACK_PATTERN),
-        *consent_gate.handlers(),
+        CallbackQueryHandler(consent_button, pattern=CONSENT_PATTERN),
     ]
 
 
 def gate_handlers() -> list[BaseHandler]:
     """The consent gate, for a handler group before every feature."""
-    return consent_gate.gate_handlers()
+    return [TypeHandler(Update, gate)]

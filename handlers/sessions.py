@@ -1,141 +1,70 @@
-"""/session: a mentor plans (or moves) a group session step by step.
+"""Group sessions and their agenda on Telegram: /session, /sessions, /agenda and their buttons.
 
-Callback data: `ses:grp:<group>`, `ses:d:<yyyymmdd>`, `ses:t:<hhmm>`,
-`ses:tp:<topic or 0>`, `ses:stop`. The step the mentor is at lives in the
-database (flow "session_plan"), so typed answers and a restart continue it.
+Only the adapter: the conversations (words, buttons, screen order, the typed
+answers they wait for, refusals) are `mentoring.sessions.screens` (/sessions and
+every session button), `planning_screens` (/session), `followup_screens`
+(attendance, minutes, feedback) and `agenda_screens` (/agenda); each update goes
+in as an input and the step's reply comes out as messages (handlers/render.py).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from handlers import agenda as agenda_handlers
-from handlers import sessions_followup, sessions_list
-from handlers.buttons import pressed
-from handlers.common import tell_stranger
-from handlers.inputs import register_input
-from handlers.replies import edit_or_reply
-from handlers.services import translator_for
-from handlers.sessions_prompts import show_prompt
-from handlers.sessions_texts import Work, ask_for_text, run, tell_error, text_of
-from mentoring.button_data import SESSIONS, Pressed
+from handlers.common import Step, run_step
+from handlers.inputs import InputHandler, register_input
+from mentoring.button_data import AGENDA, SESSIONS
 from mentoring.conversation import Waiting
-from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
-from mentoring.sessions import planning
-from mentoring.sessions.planning import Prompt
-
-PLANNING_PATTERN = rf"^{SESSIONS.prefix}:(grp|d|t|tp|stop)(:|$)"
-
-
-async def _answer(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    member: MemberView | None,
-    result: Prompt | DomainError | None,
-) -> None:
-    if member is None:
-        await tell_stranger(update, context)
-        return
-    tr = translator_for(update, context, member)
-    if isinstance(result, DomainError):
-        await tell_error(update, tr, result)
-        return
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    if result is not None:
-        await show_prompt(update, tr, member, result)
+from mentoring.sessions import (
+    agenda,
+    agenda_screens,
+    followup,
+    followup_screens,
+    planning,
+    planning_screens,
+    screens,
+)
 
 
 async def session_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Start planning a group session (mentors)."""
-    member, result = await run(update, context, planning.begin)
-    await _answer(update, context, member, result)
+    await run_step(update, context, planning_screens.start)
 
 
-async def planning_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The group, day, time and topic buttons of the planning flow."""
-    query = update.callback_query
-    button = await pressed(update, context, SESSIONS)
-    if query is None or button is None:
-        return
-    action = button.action
-    member, result = await run(update, context, _button_work(button))
-    if action == "stop" and member is not None and not isinstance(result, DomainError):
-        await query.answer()
-        await edit_or_reply(
-            update, translator_for(update, context, member).gettext("Planning stopped.")
-        )
-        return
-    await _answer(update, context, member, result)
+async def sessions_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Upcoming sessions of my groups, with my answer and buttons to change it."""
+    await run_step(update, context, screens.start)
 
 
-async def _forged(*_args: object) -> Prompt | None:
-    """Callback data no button of ours carries: refuse, change nothing."""
-    raise DomainError("access_denied")
+async def agenda_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The agenda of the member's group (or which group's)."""
+    await run_step(update, context, agenda_screens.start)
 
 
-async def _stop(session: AsyncSession, member: MemberView, _now: datetime) -> None:
-    await planning.stop(session, member)
+async def session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Planning, answering, moving, cancelling, attendance, minutes and feedback buttons."""
+    await run_step(update, context, screens.press)
 
 
-def _button_work(button: Pressed) -> Work[Prompt | None]:
-    if button.action == "grp":
-        group_id = button["group"]
-        return lambda s, m, now: planning.begin(s, m, now, group_id)
-    if button.action == "d":
-        day = button["day"]
-        return lambda s, m, now: planning.give_date(s, m, day, now)
-    if button.action == "t":
-        at = button["at"]
-        return lambda s, m, now: planning.give_time(s, m, at, now)
-    if button.action == "tp":
-        topic_id = button["topic"] or None
-        return lambda s, m, now: planning.give_topic(s, m, topic_id, now)
-    if button.action == "stop":
-        return _stop
-    return _forged  # another part of /sessions; the pattern does not send those here
+async def agenda_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await run_step(update, context, agenda_screens.press)
 
 
-async def planning_input(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: Waiting
-) -> None:
-    """Typed answers of the planning flow: a date, a time or the place."""
-    tr = translator_for(update, context, member)
-    text = text_of(update)
-    if text is None:
-        await ask_for_text(update, tr)
-        return
-    if state.step == "topic":
-        assert update.effective_message is not None
-        await update.effective_message.reply_text(
-            tr.gettext("Please choose a topic with the buttons above.")
-        )
-        return
-    try:
-        work = _typed_work(state.step, text)
-    except DomainError as error:
-        await tell_error(update, tr, error)
-        return
-    member_now, result = await run(update, context, work)
-    await _answer(update, context, member_now, result)
+def _typed(step: Step) -> InputHandler:
+    """Free input while one of these flows waits (the step reads the wait itself)."""
+
+    async def typed(update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: Waiting) -> None:
+        await run_step(update, context, step)
+
+    return typed
 
 
-def _typed_work(step: str, text: str) -> Work[Prompt | None]:
-    if step == "date":
-        day: date = planning.parse_date(text)
-        return lambda s, m, now: planning.give_date(s, m, day, now)
-    if step == "time":
-        at = planning.parse_time(text)
-        return lambda s, m, now: planning.give_time(s, m, at, now)
-    return lambda s, m, now: planning.give_place(s, m, text, now)
-
-
-register_input(planning.FLOW, planning_input)
+register_input(planning.FLOW, _typed(planning_screens.answer))
+register_input(followup.MINUTES_FLOW, _typed(followup_screens.minutes))
+register_input(followup.TAKEAWAY_FLOW, _typed(followup_screens.takeaway))
+register_input(agenda.ADD_FLOW, _typed(agenda_screens.title))
 
 
 def handlers() -> list[BaseHandler]:
@@ -143,10 +72,8 @@ def handlers() -> list[BaseHandler]:
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler("session", session_command, filters=private),
-        CommandHandler("sessions", sessions_list.sessions_command, filters=private),
-        CommandHandler("agenda", agenda_handlers.agenda_command, filters=private),
-        CallbackQueryHandler(planning_button, pattern=PLANNING_PATTERN),
-        CallbackQueryHandler(sessions_list.session_button, pattern=sessions_list.PATTERN),
-        CallbackQueryHandler(sessions_followup.followup_button, pattern=sessions_followup.PATTERN),
-        CallbackQueryHandler(agenda_handlers.agenda_button, pattern=agenda_handlers.PATTERN),
+        CommandHandler("sessions", sessions_command, filters=private),
+        CommandHandler("agenda", agenda_command, filters=private),
+        CallbackQueryHandler(session_button, pattern=rf"^{SESSIONS.prefix}:"),
+        CallbackQueryHandler(agenda_button, pattern=rf"^{AGENDA.prefix}:"),
     ]

@@ -17,12 +17,24 @@ it happened, whether a group message is a command meant for this bot) and asks
   commands addressed to another bot, group chatter, and every other kind of
   update (chat member changes, reactions, polls, inline queries, business and
   payment updates...).
+
+What is routed to the features then meets the consent gate: `consent_holds`
+decides whether a member whose consent is withdrawn or older than the current
+notice is held (only the notice's answer and their data rights go through);
+what a held member is shown is `mentoring.privacy.screens.held`.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mentoring.button_data import CONSENT, PRIVACY
+from mentoring.screens import Input, Pressed, Typed
+
+if TYPE_CHECKING:
+    from mentoring.privacy.consent import Standing
 
 
 class Kind(enum.Enum):
@@ -77,3 +89,31 @@ def addressed_to(command_word: str, bot_username: str) -> bool:
     """Whether a command word (`/todo`, `/todo@somebot`) is meant for the bot called `bot_username`."""
     _name, at, target = command_word.partition("@")
     return not at or target.lower() == bot_username.lower()
+
+
+# What a member may still do without current consent: answer the notice, see or erase their data.
+ALLOWED_PRESSES = (f"{CONSENT.prefix}:", f"{PRIVACY.prefix}:")
+ALLOWED_COMMANDS = ("/mydata", "/forgetme")
+
+
+def consent_holds(standing: Standing | None, given: Input) -> bool:
+    """Whether the consent gate keeps this input of an admitted update from the features.
+
+    A member whose consent is withdrawn or older than the current notice is held,
+    except for answering the notice and seeing or erasing their data (the buttons
+    of `CONSENT` and `PRIVACY`, /mydata and /forgetme). Someone who has not joined
+    (`standing` None) is not held: joining is how they give consent. What a held
+    member is shown is `mentoring.privacy.screens.held`.
+    """
+    if standing is None or standing.is_current:
+        return False
+    return not allowed_without_consent(given)
+
+
+def allowed_without_consent(given: Input) -> bool:
+    if isinstance(given, Pressed):
+        return given.data.startswith(ALLOWED_PRESSES)
+    if isinstance(given, Typed) and given.text.split():
+        command = given.text.split(maxsplit=1)[0].split("@", 1)[0].lower()
+        return command in ALLOWED_COMMANDS
+    return False

@@ -52,6 +52,7 @@ WORDS: dict[str, str] = {
     "bad_quiet_hours": N_("I could not read those hours. Write them like 22:00-08:00 "
                           "(start and end must differ)."),
     # Sessions and their agenda.
+    "send_as_text": N_("Please send this as a text message."),
     "empty_place": N_("Please write the place or the online link."),
     "empty_topic": PLEASE_WRITE,
     "place_too_long": TOO_LONG,
@@ -77,8 +78,20 @@ WORDS: dict[str, str] = {
     "todo_too_long": N_(
         "This can be at most {limit} characters long; yours has {length}. Please shorten it and send it again."
     ),
+    # The weekly reflection.
+    "reflection_not_mentee": N_("Weekly reflections are written by mentees; they are not part of your role."),
+    "reflection_stale_week": N_("This invitation was for week {week}, which is no longer open. "
+                                "Send /reflect for the current reflection."),
+    "reflection_closed": N_("The reflection for week {week} has closed, so nothing was changed. "
+                            "Your answers are kept."),
+    "reflection_submitted": N_("You have already sent your reflection for week {week}. Thank you! "
+                               "Nothing was changed."),
+    "reflection_answered": N_("This question is already answered. You can change answers on the summary."),
     # Development plan and peer partners.
     "too_many_goals": N_("Your plan already has {most} goals; mark some as done or keep working on them."),
+    "goal_too_long": N_("That is {length} characters; please keep it to at most {most}."),
+    "goal_bad_date": N_("Please write the date as DD.MM.YYYY, for example 31.01.2027."),
+    "goal_date_far": N_("That date is too far away; please choose one within three years."),
     "no_partner": N_("You do not have a peer partner yet; your mentors will pair you."),
     "checkin_closed": N_("This check-in is closed; nothing was changed. The next one will come next week."),
     "checkin_answered": N_("You have already answered this week's check-in. Thank you!"),
@@ -95,6 +108,7 @@ WORDS: dict[str, str] = {
     ),
     "broadcast_time_passed": N_("That moment has already passed. Please type a time in the future."),
     "broadcast_nobody": N_("Nobody is in this audience. Please choose another audience."),
+    "not_a_coordinator": N_("Only the coordinators of a programme can send announcements."),
     # Programmes, groups and invites (the command line and roster imports).
     "empty_name": N_("The name is empty."),
     "ends_before_start": N_("The end date is before the start date."),

@@ -29,6 +29,7 @@ from sqlalchemy.sql import Executable
 from mentoring.calendar import Rhythm, WindowKind, latest_window, week_of, week_start
 from mentoring.i18n import translator
 from mentoring.outbox import Button, Outgoing, enqueue
+from mentoring.peers import prompts as peer_prompts
 from mentoring.peers import rules as peers
 from mentoring.plans import rules as plans
 from mentoring.reflection import flow as reflections
@@ -246,7 +247,7 @@ async def _reminders(session: AsyncSession, stage: Stage, members: list[Recipien
         render = reflections.reflection_reminder
     else:
         answered = await peers.checkin_responders(session, stage.group.id, stage.week)
-        render = peers.checkin_reminder
+        render = peer_prompts.checkin_reminder
     messages = []
     for member in members:
         if member.person_id in answered:
@@ -271,7 +272,7 @@ def _prompts(stage: Stage, members: Iterable[Recipient]) -> list[Outgoing]:
             batch = f"wave:self-assessment:{stage.group.id}"
             kind = "self_assessment_prompt"
         else:
-            render = reflections.reflection_prompt if stage.kind == REFLECTION else peers.checkin_prompt
+            render = reflections.reflection_prompt if stage.kind == REFLECTION else peer_prompts.checkin_prompt
             text, buttons = render(tr, stage.week, stage.closes_at, _zone(member.timezone, stage.group.tz))
             key = f"{stage.kind}-prompt:{stage.group.id}:{stage.week}:{member.person_id}"
             batch = f"wave:{stage.kind}:{stage.group.id}:{stage.week}"

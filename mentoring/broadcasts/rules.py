@@ -32,6 +32,7 @@ from mentoring.errors import DomainError
 from mentoring.i18n import translator
 from mentoring.joining.rules import MemberView
 from mentoring.outbox import Outgoing, enqueue
+from mentoring.screens import Lines, Raw, Text, Words
 from storage.models import OutboxMessage, Person, Programme, Province, Role
 from storage.models.broadcasts import AUDIENCE_ROLES, Broadcast
 from storage.models.outbox import PRIORITY_BULK
@@ -78,10 +79,15 @@ def text_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def announcement(locale: str, author_name: str, text: str) -> str:
+def announcement_words(author_name: str, text: str) -> Words:
     """The message as a reader receives it: a header in their language, then the coordinator's words."""
-    header = translator(locale).gettext("Announcement from the coordinator {name}").format(name=author_name)
-    return f"📣 {header}\n\n{text}"
+    header = Lines(Raw("📣"), Text("Announcement from the coordinator {name}", name=author_name), sep=" ")
+    return Lines(header, Raw(""), Raw(text))
+
+
+def announcement(locale: str, author_name: str, text: str) -> str:
+    """The announcement rendered for a reader of `locale` (each copy is queued already worded)."""
+    return announcement_words(author_name, text).render(translator(locale))
 
 
 def programmes_to_coordinate(member: MemberView) -> list[tuple[int, str]]:
@@ -279,7 +285,7 @@ async def discard(session: AsyncSession, member: MemberView, broadcast_id: int) 
 
 async def confirm(
     session: AsyncSession, member: MemberView, broadcast_id: int, now: datetime,
-    *, progress_chat_id: str, progress_message_id: int,
+    *, progress_chat_id: str | None, progress_message_id: int | None,
 ) -> Confirmed:
     """Queue one message per recipient and mark the broadcast "sending", in one transaction.
 

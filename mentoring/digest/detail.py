@@ -20,6 +20,7 @@ from mentoring.i18n import Translator
 from mentoring.joining.rules import MemberView
 from mentoring.reflection.questions import from_json
 from mentoring.reports.texts import GOAL_STATUSES
+from mentoring.screens import Lines, Raw, Text, Words
 from storage.models import Membership, Person, Role
 from storage.models.plans import PlanGoal
 from storage.models.reflections import Reflection, ReflectionAnswer, ReflectionQuestionSet
@@ -117,24 +118,42 @@ async def _answers(session: AsyncSession, reflection: Reflection, questions: lis
 
 
 def render_detail(detail: MenteeDetail, tr: Translator) -> str:
-    _ = tr.gettext
-    parts = [_("👤 {name}").format(name=detail.name)]
+    """The detail as one text in the reader's language, cut to `TEXT_LIMIT`."""
+    return fitted(detail_words(detail), tr)
+
+
+def fitted(words: Words, tr: Translator) -> str:
+    text = words.render(tr)
+    return text if len(text) <= TEXT_LIMIT else cut(text)
+
+
+def cut(text: str) -> str:
+    """A detail too long for one message, cut to `TEXT_LIMIT` with an ellipsis."""
+    return text[:TEXT_LIMIT - 1] + "…"
+
+
+def detail_words(detail: MenteeDetail) -> Words:
+    """The detail as message ids and values (the answers are already in the reader's language)."""
+    parts: list[Words] = [Text("👤 {name}", name=detail.name)]
     if detail.week is None:
-        parts.append(_("No reflection sent yet."))
+        parts.append(Text("No reflection sent yet."))
     else:
-        head = _("Latest reflection (week {week}):").format(week=detail.week)
-        if detail.numbers_only:
-            head += "\n" + _("The mentee shares the numbers only.")
-        parts.append(head + "\n" + "\n".join(f"• {q}\n  {a}" for q, a in detail.answers))
+        head = Lines(Text("Latest reflection (week {week}):", week=detail.week),
+                     Text("The mentee shares the numbers only.") if detail.numbers_only else None)
+        parts.append(Lines(head, Lines(*(Raw(f"• {q}\n  {a}") for q, a in detail.answers))))
     if detail.goals:
-        parts.append(_("Development plan goals:") + "\n" + "\n".join(
-            f"• {what} ({_(GOAL_STATUSES.get(status, status))})" for what, status in detail.goals))
+        parts.append(Lines(Text("Development plan goals:"), *(
+            Lines(Raw(f"• {what} ("), _status(status), Raw(")"), sep="") for what, status in detail.goals)))
     if detail.todos:
         marks = {"open": "○", "done": "✅", "not_done": "❌"}
-        parts.append(_("To-do list:") + "\n" + "\n".join(
-            f"{marks.get(status, '•')} {text or _('(text erased)')}" for text, status in detail.todos))
+        parts.append(Lines(Text("To-do list:"), *(
+            Lines(Raw(marks.get(status, "•") + " "), Raw(text) if text else Text("(text erased)"), sep="")
+            for text, status in detail.todos)))
     if detail.confidence:
-        parts.append(_("Confidence by week: {trend}").format(
-            trend=", ".join(f"{week}: {value}" for week, value in detail.confidence)))
-    text = "\n\n".join(parts)
-    return text if len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT - 1] + "…"
+        parts.append(Text("Confidence by week: {trend}",
+                          trend=", ".join(f"{week}: {value}" for week, value in detail.confidence)))
+    return Lines(*parts, sep="\n\n")
+
+
+def _status(status: str) -> Words:
+    return Text(GOAL_STATUSES[status]) if status in GOAL_STATUSES else Raw(status)

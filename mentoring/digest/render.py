@@ -1,6 +1,8 @@
 """A `GroupDigest` in words for one reader: their language and time zone, short enough for a phone.
 
-Lives in the domain because queued digests are rendered without a Telegram update.
+`words` says it as message ids and values (`mentoring.screens`), rendered at the
+channel's edge; `render` is the same in one string, for the queued digest the
+outbox sends without any update. `digest_choices` are its buttons.
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ from mentoring.i18n import N_, Translator
 from mentoring.outbox import Button
 from mentoring.plans.areas import DEFAULT_AREAS
 from mentoring.reports.texts import REASONS
+from mentoring.screens import SHORT_LABEL_MAX, Choice, Lines, Moment, Raw, Text, Words
+
+NAME_LIMIT = 30  # a mentee's name on their detail button
+PER_ROW = 2
 
 FLAG_TEXTS = {
     FlagKind.NO_REFLECTION_TWICE: N_("{name}: no reflection two weeks running"),
@@ -24,92 +30,111 @@ FLAG_TEXTS = {
 
 
 def render(digest: GroupDigest, tr: Translator, zone: ZoneInfo) -> str:
-    _ = tr.gettext
-    parts = [_header(digest, tr), _response(digest, tr), "\n".join(_line(line, tr) for line in digest.lines)]
+    """The digest as one text in the reader's language (the queued digest; /digest shows `words`)."""
+    return words(digest, zone, tr.locale).render(tr)
+
+
+def words(digest: GroupDigest, zone: ZoneInfo, locale: str) -> Words:
+    """The digest as message ids and values; `locale` picks a programme's own area titles."""
+    parts: list[Words] = [_header(digest), _response(digest), Lines(*(_line(line) for line in digest.lines))]
     if digest.flags:
-        parts.append(_("⚠️ Needs attention:") + "\n" + "\n".join("• " + flag_text(f, digest, tr) for f in digest.flags))
+        parts.append(Lines(Text("⚠️ Needs attention:"),
+                           *(Lines(Raw("• "), flag_words(flag, digest), sep="") for flag in digest.flags)))
     if digest.top_reasons:
-        reasons = ", ".join(f"{_(REASONS.get(code, code))} ({count})" for code, count in digest.top_reasons)
-        parts.append(_("Why to-dos were not done: {reasons}").format(reasons=reasons))
+        reasons = Lines(*(Lines(reason_words(code), Raw(f" ({count})"), sep="") for code, count in digest.top_reasons),
+                        sep=", ")
+        parts.append(Text("Why to-dos were not done: {reasons}", reasons=reasons))
     if digest.top_areas:
-        areas = ", ".join(f"{area_title(digest, key, tr)} ({count})" for key, count in digest.top_areas)
-        parts.append(_("Development areas: {areas}").format(areas=areas))
+        areas = Lines(*(Lines(area_words(digest, key, locale), Raw(f" ({count})"), sep="")
+                        for key, count in digest.top_areas), sep=", ")
+        parts.append(Text("Development areas: {areas}", areas=areas))
     if digest.quotes:
-        parts.append(_("💬 From the reflections:") + "\n" + "\n".join(
-            f"“{q.text}” — {q.name}" for q in digest.quotes))
-    parts.append(_next_session(digest, tr, zone))
-    return "\n\n".join(parts)
+        parts.append(Lines(Text("💬 From the reflections:"), *(Raw(f"“{q.text}” — {q.name}") for q in digest.quotes)))
+    parts.append(_next_session(digest, zone))
+    return Lines(*parts, sep="\n\n")
 
 
-def _header(digest: GroupDigest, tr: Translator) -> str:
-    _ = tr.gettext
+def _header(digest: GroupDigest) -> Words:
     if digest.weeks_total:
-        week = _("week {week} of {total}").format(week=digest.week, total=digest.weeks_total)
+        week = Text("week {week} of {total}", week=digest.week, total=digest.weeks_total)
     else:
-        week = _("week {week}").format(week=digest.week)
-    return _("📋 Weekly digest: {group}, {week}").format(group=digest.group_name, week=week)
+        week = Text("week {week}", week=digest.week)
+    return Text("📋 Weekly digest: {group}, {week}", group=digest.group_name, week=week)
 
 
-def _response(digest: GroupDigest, tr: Translator) -> str:
-    _ = tr.gettext
-    lines = [
-        _("Reflections: {done} of {all}").format(done=digest.reflections, all=digest.mentees),
-        _("Peer partner check-ins: {met} of {pairs} pairs met").format(met=digest.pairs_met, pairs=digest.pairs),
-    ]
-    if digest.next_session is not None:
-        lines.append(_("Session answers: {answered} of {members}").format(
-            answered=digest.rsvp_answered, members=digest.members))
-    return "\n".join(lines)
+def _response(digest: GroupDigest) -> Words:
+    return Lines(
+        Text("Reflections: {done} of {all}", done=digest.reflections, all=digest.mentees),
+        Text("Peer partner check-ins: {met} of {pairs} pairs met", met=digest.pairs_met, pairs=digest.pairs),
+        Text("Session answers: {answered} of {members}", answered=digest.rsvp_answered, members=digest.members)
+        if digest.next_session is not None else None,
+    )
 
 
-def _line(line: MenteeLine, tr: Translator) -> str:
-    _ = tr.gettext
+def _line(line: MenteeLine) -> Words:
     mark = "✅" if line.reflected else "⭕"
     confidence = "–" if line.confidence is None else str(line.confidence)
     if line.confidence_change:
         confidence += f" ({line.confidence_change:+d})"
-    return _("{mark} {name}: confidence {confidence}; to-dos {done} done, {open} open, {overdue} overdue").format(
-        mark=mark, name=line.name, confidence=confidence,
-        done=line.todos_done, open=line.todos_open, overdue=line.todos_overdue,
-    )
+    return Text("{mark} {name}: confidence {confidence}; to-dos {done} done, {open} open, {overdue} overdue",
+                mark=mark, name=line.name, confidence=confidence,
+                done=line.todos_done, open=line.todos_open, overdue=line.todos_overdue)
 
 
-def flag_text(flag: Flag, digest: GroupDigest, tr: Translator) -> str:
+def reason_words(code: str) -> Words:
+    """Why a to-do was not done, by its reason code (an unknown code as it is)."""
+    return Text(REASONS[code]) if code in REASONS else Raw(code)
+
+
+def flag_words(flag: Flag, digest: GroupDigest) -> Words:
     names = " & ".join(digest.name_of(pid) for pid in flag.person_ids)
-    reason = tr.gettext(REASONS.get(str(flag.detail), str(flag.detail))) if flag.detail else ""
-    return tr.gettext(FLAG_TEXTS[flag.kind]).format(name=names, points=flag.detail, reason=reason)
+    reason = reason_words(str(flag.detail)) if flag.detail else Raw("")
+    return Text(FLAG_TEXTS[flag.kind], name=names, points=flag.detail, reason=reason)
 
 
-def area_title(digest: GroupDigest, key: str, tr: Translator) -> str:
+def area_words(digest: GroupDigest, key: str, locale: str) -> Words:
+    """A development area's title: the programme's own in the reader's language, or a default area's."""
     own = digest.area_titles.get(key)
     if own is not None:
         title_en, title_tr = own
-        return title_tr if tr.locale == "tr" and title_tr else title_en
+        return Raw(title_tr if locale == "tr" and title_tr else title_en)
     default = next((a for a in DEFAULT_AREAS if a.key == key), None)
-    return default.title(tr) if default else key
+    return Text(default.title_en) if default else Raw(key)
 
 
-def _next_session(digest: GroupDigest, tr: Translator, zone: ZoneInfo) -> str:
-    _ = tr.gettext
+def _next_session(digest: GroupDigest, zone: ZoneInfo) -> Words:
     found = digest.next_session
     if found is None:
-        return _("📅 No group mentoring session is planned yet.")
-    text = _("📅 Next group mentoring session: {when}, {place}").format(
-        when=tr.datetime(found.starts_at, zone, "short"), place=found.place)
-    if found.topic:
-        text += "\n" + _("Topic: {topic}").format(topic=found.topic)
-    return text + "\n" + _("Coming {yes}, not coming {no}, not sure {maybe}, no answer {none}").format(
-        yes=found.coming, no=found.not_coming, maybe=found.maybe, none=found.no_answer)
+        return Text("📅 No group mentoring session is planned yet.")
+    return Lines(
+        Text("📅 Next group mentoring session: {when}, {place}",
+             when=Moment(found.starts_at, zone.key, style="short"), place=found.place),
+        Text("Topic: {topic}", topic=found.topic) if found.topic else None,
+        Text("Coming {yes}, not coming {no}, not sure {maybe}, no answer {none}",
+             yes=found.coming, no=found.not_coming, maybe=found.maybe, none=found.no_answer),
+    )
+
+
+def digest_choices(digest: GroupDigest, chart_on: bool) -> list[list[Choice]]:
+    """One button per mentee (their detail), two a row, then the chart switch."""
+    people = [_named(DIGEST.encode("m", group=digest.group_id, person=line.person_id), line.name)
+              for line in digest.lines]
+    return [*(people[i:i + PER_ROW] for i in range(0, len(people), PER_ROW)), [chart_choice(chart_on)]]
+
+
+def chart_choice(chart_on: bool) -> Choice:
+    """The button that turns the chart off (when it is on) or on again."""
+    if chart_on:
+        return Choice(DIGEST.encode("c", on=False), Text("Turn the chart off"))
+    return Choice(DIGEST.encode("c", on=True), Text("Turn the chart on"))
+
+
+def _named(data: str, name: str) -> Choice:
+    long = name[:NAME_LIMIT]
+    return Choice(data, Raw(long), short=Raw(long[:SHORT_LABEL_MAX]) if len(long) > SHORT_LABEL_MAX else None)
 
 
 def digest_buttons(tr: Translator, digest: GroupDigest, chart_on: bool) -> list[list[Button]]:
-    """One button per mentee (their detail), two a row, then the chart switch."""
-    people = [Button(line.name[:30], DIGEST.encode("m", group=digest.group_id, person=line.person_id)) for line in digest.lines]
-    rows = [people[i:i + 2] for i in range(0, len(people), 2)]
-    return [*rows, [chart_switch(tr, chart_on)]]
-
-
-def chart_switch(tr: Translator, chart_on: bool) -> Button:
-    if chart_on:
-        return Button(tr.gettext("Turn the chart off"), DIGEST.encode("c", on=False))
-    return Button(tr.gettext("Turn the chart on"), DIGEST.encode("c", on=True))
+    """The same choices as the queued digest's buttons, in the reader's language."""
+    return [[Button(choice.label.render(tr), choice.data) for choice in row]
+            for row in digest_choices(digest, chart_on)]

@@ -317,3 +317,9 @@ async def set_locale(session: AsyncSession, person_id: int, locale: str) -> None
     if person is not None:
         person.locale = locale
         await session.flush()
+
+
+async def view_of_person(session: AsyncSession, person_id: int) -> MemberView | None:
+    """The member as this session sees them now, around the cache (for a step that has just written)."""
+    person = await session.get(Person, person_id)
+    return await _view_of(session, person) if person is not None else None

@@ -15,11 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring.button_data import CHECKIN
 from mentoring.calendar import Rhythm, Window, WindowKind, current_window
 from mentoring.errors import DomainError
-from mentoring.i18n import Translator
-from mentoring.outbox import Button
 from mentoring.plans.rules import shared_goals
 from storage.models import Group, GroupSchedule, Person, Programme
 from storage.models.peers import CHECKIN_TALKED, PeerCheckin, PeerPair, PeerPairMember
@@ -146,28 +143,6 @@ async def checkin_responders(session: AsyncSession, group_id: int, week: int) ->
     """Who answered that week's check-in in that group (at least the first question)."""
     return set((await session.scalars(select(PeerCheckin.person_id).where(
         PeerCheckin.group_id == group_id, PeerCheckin.week == week))).all())
-
-
-def talked_buttons(tr: Translator, week: int) -> list[list[Button]]:
-    _ = tr.gettext
-    return [[Button(_("Yes"), CHECKIN.encode("t", week=week, talked="yes")),
-             Button(_("No"), CHECKIN.encode("t", week=week, talked="no"))],
-            [Button(_("I could not reach them"), CHECKIN.encode("t", week=week, talked="unreachable"))]]
-
-
-def checkin_prompt(tr: Translator, week: int, closes_at: datetime, tz: ZoneInfo) -> tuple[str, list[list[Button]]]:
-    """The weekly question to each partner, with its three answers."""
-    text = tr.gettext("Peer partner check-in, week {week}: did you talk with your peer partner this week? "
-                      "You can answer until {closes}.").format(week=week, closes=tr.datetime(closes_at, tz, "short"))
-    return text, talked_buttons(tr, week)
-
-
-def checkin_reminder(tr: Translator, week: int, closes_at: datetime,
-                     tz: ZoneInfo) -> tuple[str, list[list[Button]]]:
-    """A reminder for someone who has not answered yet."""
-    text = tr.gettext("A reminder: this week's check-in with your peer partner is still open until {closes}. "
-                      "Did you talk this week?").format(closes=tr.datetime(closes_at, tz, "short"))
-    return text, talked_buttons(tr, week)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,9 @@ class Area:
     title_en: str
     # None for the default areas: their English title is a msgid, translated when shown.
     title_tr: str | None = None
+    # A default area's name for small buttons (at most 18 characters in every language, so a
+    # check mark still fits WhatsApp's 20); a programme's own titles are clipped instead.
+    short_en: str | None = None
 
     def title(self, tr: Translator) -> str:
         if self.title_tr is None:
@@ -37,14 +40,14 @@ class Area:
 
 
 DEFAULT_AREAS: tuple[Area, ...] = (
-    Area("development", N_("Children's development stages and needs")),
-    Area("techniques", N_("Techniques and skills to meet their needs")),
-    Area("planning", N_("Planning my own development")),
-    Area("peers", N_("Support and feedback with peers")),
-    Area("resources", N_("Training, certificates and resources")),
-    Area("network", N_("A professional network for learning")),
-    Area("reflection", N_("Growing through reflection and feedback")),
-    Area("confidence", N_("Self-confidence and motivation in my role")),
+    Area("development", N_("Children's development stages and needs"), short_en=N_("Child development")),
+    Area("techniques", N_("Techniques and skills to meet their needs"), short_en=N_("Skills for needs")),
+    Area("planning", N_("Planning my own development"), short_en=N_("My own development")),
+    Area("peers", N_("Support and feedback with peers"), short_en=N_("Peer support")),
+    Area("resources", N_("Training, certificates and resources"), short_en=N_("Courses, resources")),
+    Area("network", N_("A professional network for learning"), short_en=N_("Learning network")),
+    Area("reflection", N_("Growing through reflection and feedback"), short_en=N_("Reflective growth")),
+    Area("confidence", N_("Self-confidence and motivation in my role"), short_en=N_("Role confidence")),
 )
 
 

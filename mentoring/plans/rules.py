@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import conversation
 from mentoring.access import AccessDenied, may_change_goal, mentee_groups, require
-from mentoring.button_data import PLAN
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
 from mentoring.joining.rules import MemberView
@@ -90,7 +89,7 @@ def check_text(text: str | None) -> str:
     if not cleaned:
         raise DomainError("text_expected")
     if len(cleaned) > MAX_TEXT:
-        raise DomainError("text_too_long", most=MAX_TEXT, length=len(cleaned))
+        raise DomainError("goal_too_long", most=MAX_TEXT, length=len(cleaned))
     return cleaned
 
 
@@ -130,7 +129,7 @@ def parse_day(text: str | None) -> date:
         day, month, year = (int(part) for part in parts)
         return date(year, month, day)
     except ValueError:
-        raise DomainError("bad_date") from None
+        raise DomainError("goal_bad_date") from None
 
 
 async def choose_due(session: AsyncSession, ctx: PlanContext, kind: str, typed: str | None,
@@ -152,7 +151,7 @@ async def choose_due(session: AsyncSession, ctx: PlanContext, kind: str, typed: 
     if due < today:
         raise DomainError("date_past")
     if due > today + timedelta(days=3 * 366):
-        raise DomainError("date_far")
+        raise DomainError("goal_date_far")
     goal = PlanGoal(person_id=ctx.person_id, programme_id=ctx.programme_id, what=state.data["what"],
                     measure=state.data["measure"], due_kind=kind, due_on=due, status="not_started",
                     shared=False, created_at=now, updated_at=now)
@@ -218,16 +217,13 @@ async def shared_goals(session: AsyncSession, person_id: int) -> list[PlanGoal]:
 
 
 def self_assessment_prompt(tr: Translator, stage: str) -> tuple[str, list[list[Button]]]:
-    """The offer of a self-assessment (stage "baseline" or "end") with its start button."""
-    _ = tr.gettext
-    if stage == "baseline":
-        text = _("Before you start: a short self-assessment. For each area of the programme, rate "
-                 "yourself from 1 (just starting) to 5 (very confident). It takes about a minute; "
-                 "at the end of the programme you will see how far you have come.")
-    elif stage == "end":
-        text = _("The programme is ending: please rate yourself once more, from 1 (just starting) "
-                 "to 5 (very confident), in each area. Comparing with your first answers shows "
-                 "how far you have come.")
-    else:
-        raise ValueError(stage)
-    return text, [[Button(_("Start the self-assessment"), PLAN.encode("sa_go", stage=stage))]]
+    """The offer of a self-assessment (stage "baseline" or "end") as an outbox message: its text and button.
+
+    The words are the offer's screen (`mentoring.plans.screens.assessment_offer`), rendered for the outbox.
+    """
+    # Imported here: the screens build on this module.
+    from mentoring.plans.screens import assessment_offer
+
+    screen = assessment_offer(stage)
+    return screen.text.render(tr), [[Button(choice.label.render(tr), choice.data) for choice in row]
+                                    for row in screen.choices]

@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import conversation
 from mentoring.access import mentee_groups
-from mentoring.button_data import REFLECTION
 from mentoring.conversation import Waiting
 from mentoring.i18n import Translator
 from mentoring.joining.rules import MemberView
 from mentoring.outbox import Button
+from mentoring.reflection import prompts
 from mentoring.reflection.questions import Question
 from mentoring.reflection.steps import (
     FLOW,
@@ -44,13 +44,6 @@ from storage.models.reflections import Reflection
 # ---- the contract other features use ----
 
 
-def local_moment(tr: Translator, moment: datetime, tz: ZoneInfo) -> str:
-    """A moment as the reader says it, e.g. "27 Kasım 2026 Cuma saat 10:00"."""
-    return tr.gettext("{day} at {time}").format(
-        day=tr.date(moment.astimezone(tz).date(), "full"), time=tr.time(moment, tz)
-    )
-
-
 async def reflection_responders(session: AsyncSession, group_id: int, week: int) -> set[int]:
     """Person ids of the mentees who submitted that week's reflection in that group."""
     rows = await session.scalars(
@@ -67,25 +60,14 @@ def reflection_prompt(
     tr: Translator, week: int, closes_at: datetime, tz: ZoneInfo
 ) -> tuple[str, list[list[Button]]]:
     """The weekly invitation, with a start button that names the week (old ones are recognised)."""
-    _ = tr.gettext
-    text = _(
-        "Time for this week's reflection (week {week}).\n\n"
-        "A few short questions about what you tried with the children. You can answer in "
-        "writing, with a voice note or a photo. It is open until {closes}."
-    ).format(week=week, closes=local_moment(tr, closes_at, tz))
-    return text, [[Button(_("Start my reflection"), REFLECTION.encode("go", week=week))]]
+    return prompts.queued(prompts.prompt(week, closes_at, tz.key), tr)
 
 
 def reflection_reminder(
     tr: Translator, week: int, closes_at: datetime, tz: ZoneInfo
 ) -> tuple[str, list[list[Button]]]:
     """A gentle reminder to those who have not sent this week's reflection."""
-    _ = tr.gettext
-    text = _(
-        "A gentle reminder: your reflection for week {week} is still waiting. "
-        "It takes a few minutes and is open until {closes}."
-    ).format(week=week, closes=local_moment(tr, closes_at, tz))
-    return text, [[Button(_("Continue my reflection"), REFLECTION.encode("go", week=week))]]
+    return prompts.queued(prompts.reminder(week, closes_at, tz.key), tr)
 
 
 # ---- starting or continuing ----

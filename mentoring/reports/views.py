@@ -1,5 +1,8 @@
 """Which report a member may open, as pages with buttons (what /report and its buttons show).
 
+A page's words are paged in the reader's language (mentoring/reports/texts.py),
+its buttons are `mentoring.screens.Choice`s; mentoring/reports/screens.py shows them.
+
 Access is decided by mentoring.access; every view a coordinator opens is
 written to the audit log in the same transaction. Buttons carry what they open:
 `rpt:o:<programme>` overview, `rpt:pv:<programme>:<province>` one province,
@@ -27,12 +30,12 @@ from mentoring.access import (
 from mentoring.button_data import REPORTS, Pressed
 from mentoring.i18n import Translator
 from mentoring.joining.rules import MemberView
-from mentoring.outbox import Button
 from mentoring.reports.exports import Export, export_programme
 from mentoring.reports.impact import impact_report
 from mentoring.reports.overview import programme_overview
 from mentoring.reports.rules import due_stage, group_progress
-from mentoring.reports.texts import no_province, render_impact, render_overview, render_progress
+from mentoring.reports.texts import render_impact, render_overview, render_progress
+from mentoring.screens import SHORT_LABEL_MAX, Choice, Lines, Raw, Text, Words
 from storage.models import Group, Programme
 
 REPORT_ACTION = "programme.report"
@@ -41,17 +44,33 @@ PREFIX = REPORTS.prefix
 
 @dataclass(frozen=True)
 class ReportPage:
-    text: str
-    buttons: list[list[Button]]
+    """One page of a report: its words (paged in the reader's language) and its buttons."""
+
+    text: Words
+    buttons: list[list[Choice]]
 
 
-def _pager(tr: Translator, action: str, ids: dict[str, int], page: int, pages: int) -> list[Button]:
+def _back(label: Words) -> Words:
+    return Lines(Raw("‹"), label, sep=" ")
+
+
+def named(data: str, name: str) -> Choice:
+    """A button labelled with a name (a programme, a group, a province), cut for small buttons."""
+    return Choice(data, Raw(name), short=Raw(name[:SHORT_LABEL_MAX]) if len(name) > SHORT_LABEL_MAX else None)
+
+
+def _pager(action: str, ids: dict[str, int], page: int, pages: int) -> list[Choice]:
     row = []
     if page > 0:
-        row.append(Button("‹ " + tr.gettext("Previous"), REPORTS.encode(action, page=page - 1, **ids)))
+        row.append(Choice(REPORTS.encode(action, page=page - 1, **ids), _back(Text("Previous"))))
     if page < pages - 1:
-        row.append(Button(tr.gettext("Next") + " ›", REPORTS.encode(action, page=page + 1, **ids)))
+        row.append(Choice(REPORTS.encode(action, page=page + 1, **ids), Lines(Text("Next"), Raw("›"), sep=" ")))
     return row
+
+
+def _whole_programme(programme_id: int) -> Choice:
+    return Choice(REPORTS.encode("o", programme=programme_id), _back(Text("The whole programme")),
+                  short=_back(Text("Programme")))
 
 
 def _page_of(pages: list[str], page: int) -> tuple[str, int]:
@@ -66,14 +85,16 @@ async def open_report(session: AsyncSession, member: MemberView, tr: Translator,
     if programmes:
         page = await overview(session, member, tr, programmes[0], now)
         others = await _names(session, Programme, programmes[1:])
-        extra = [[Button(name, REPORTS.encode("o", programme=pid))] for pid, name in others]
-        extra += [[Button(name, REPORTS.encode("g", group=gid, page=0))] for gid, name in await _names(session, Group, groups)]
+        extra = [[named(REPORTS.encode("o", programme=pid), name)] for pid, name in others]
+        extra += [[named(REPORTS.encode("g", group=gid, page=0), name)]
+                  for gid, name in await _names(session, Group, groups)]
         return ReportPage(page.text, page.buttons + extra)
     if len(groups) == 1:
         return await progress(session, member, tr, groups[0], 0, now)
     if groups:
-        choices = [[Button(name, REPORTS.encode("g", group=gid, page=0))] for gid, name in await _names(session, Group, groups)]
-        return ReportPage(tr.gettext("Which group's progress report?"), choices)
+        choices = [[named(REPORTS.encode("g", group=gid, page=0), name)]
+                   for gid, name in await _names(session, Group, groups)]
+        return ReportPage(Text("Which group's progress report?"), choices)
     raise AccessDenied("report")
 
 
@@ -93,23 +114,23 @@ async def overview(session: AsyncSession, member: MemberView, tr: Translator, pr
     await audit.record(session, member.person_id, REPORT_ACTION, details={
         "programme": programme_id, "view": "overview" if province_id is None else "province",
         "province": province_id}, now=now)
-    base = REPORTS.encode("o", programme=programme_id)
-    buttons: list[list[Button]] = []
+    buttons: list[list[Choice]] = []
     if province_id is None and len(figures.provinces) > 1:
-        row: list[Button] = []
+        row: list[Choice] = []
         for prov in figures.provinces:
-            row.append(Button(prov.name or no_province(tr), REPORTS.encode("pv", programme=programme_id, province=prov.province_id)))
+            data = REPORTS.encode("pv", programme=programme_id, province=prov.province_id)
+            row.append(named(data, prov.name) if prov.name else Choice(data, Text("No province")))
             if len(row) == 2:
                 buttons.append(row)
                 row = []
         if row:
             buttons.append(row)
     elif province_id is not None:
-        buttons.append([Button("‹ " + tr.gettext("The whole programme"), base)])
+        buttons.append([_whole_programme(programme_id)])
     text = render_overview(tr, figures, province_id)
-    buttons.append([Button(tr.gettext("Impact report"), REPORTS.encode("i", programme=programme_id, page=0)),
-                    Button(tr.gettext("Export CSV"), REPORTS.encode("x", programme=programme_id))])
-    return ReportPage(text, buttons)
+    buttons.append([Choice(REPORTS.encode("i", programme=programme_id, page=0), Text("Impact report")),
+                    Choice(REPORTS.encode("x", programme=programme_id), Text("Export CSV"), short=Text("Export"))])
+    return ReportPage(Raw(text), buttons)
 
 
 async def programme_impact(session: AsyncSession, member: MemberView, tr: Translator, programme_id: int,
@@ -123,8 +144,8 @@ async def programme_impact(session: AsyncSession, member: MemberView, tr: Transl
                        details={"programme": programme_id, "view": "impact"}, now=now)
     pages = render_impact(tr, report, programme.name)
     text, page = _page_of(pages, page)
-    return ReportPage(text, [_pager(tr, "i", {"programme": programme_id}, page, len(pages)),
-                             [Button("‹ " + tr.gettext("The whole programme"), REPORTS.encode("o", programme=programme_id))]])
+    return ReportPage(Raw(text), [_pager("i", {"programme": programme_id}, page, len(pages)),
+                                  [_whole_programme(programme_id)]])
 
 
 async def _group(session: AsyncSession, member: MemberView, group_id: int) -> Group:
@@ -145,8 +166,8 @@ async def progress(session: AsyncSession, member: MemberView, tr: Translator, gr
                            details={"programme": programme.id, "view": "progress", "group": group_id}, now=now)
     pages = render_progress(tr, report, due_stage(programme, now))
     text, page = _page_of(pages, page)
-    return ReportPage(text, [_pager(tr, "g", {"group": group_id}, page, len(pages)),
-                             [Button(tr.gettext("Impact report"), REPORTS.encode("gi", group=group_id, page=0))]])
+    return ReportPage(Raw(text), [_pager("g", {"group": group_id}, page, len(pages)),
+                                  [Choice(REPORTS.encode("gi", group=group_id, page=0), Text("Impact report"))]])
 
 
 async def group_impact(session: AsyncSession, member: MemberView, tr: Translator, group_id: int, page: int,
@@ -160,8 +181,8 @@ async def group_impact(session: AsyncSession, member: MemberView, tr: Translator
                            details={"programme": programme.id, "view": "impact", "group": group_id}, now=now)
     pages = render_impact(tr, report, programme.name)
     text, page = _page_of(pages, page)
-    return ReportPage(text, [_pager(tr, "gi", {"group": group_id}, page, len(pages)),
-                             [Button("‹ " + tr.gettext("Progress report"), REPORTS.encode("g", group=group_id, page=0))]])
+    return ReportPage(Raw(text), [_pager("gi", {"group": group_id}, page, len(pages)),
+                                  [Choice(REPORTS.encode("g", group=group_id, page=0), _back(Text("Progress report")))]])
 
 
 async def pressed(session: AsyncSession, member: MemberView, tr: Translator, button: Pressed,

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from mentoring.button_data import SESSIONS
 from mentoring.i18n import Translator, translator
 from mentoring.outbox import Button, Outgoing
+from mentoring.screens import Choice, Lines, Moment, Raw, Text, Words
 from storage.models import Person
 
 RSVP_CODES = {"y": "yes", "n": "no", "m": "maybe"}
@@ -34,37 +35,44 @@ class SessionFacts:
     topic: str | None
 
 
-def when_text(tr: Translator, moment: datetime, reader_zone: str, group_zone: str) -> str:
+def when(moment: datetime, reader_zone: str, group_zone: str) -> Words:
     """A session's start as the reader reads it; names the zone when it is not the group's."""
-    zone = ZoneInfo(reader_zone)
-    text = tr.gettext("{date}, {time}").format(
-        date=tr.date(moment.astimezone(zone).date(), "full"),
-        time=tr.time(moment, zone),
+    text = Text("{date}, {time}", date=Moment(moment, reader_zone, show="date", style="full"),
+                time=Moment(moment, reader_zone, show="time"))
+    return text if reader_zone == group_zone else Lines(text, Raw(f"({reader_zone})"), sep=" ")
+
+
+def when_text(tr: Translator, moment: datetime, reader_zone: str, group_zone: str) -> str:
+    return when(moment, reader_zone, group_zone).render(tr)
+
+
+def facts_words(facts: SessionFacts, reader_zone: str) -> Words:
+    """The session's group, time, place and topic, one a line."""
+    return Lines(
+        Text("Group: {group}", group=facts.group_name),
+        Text("When: {when}", when=when(facts.starts_at, reader_zone, facts.zone)),
+        Text("Where: {place}", place=facts.place),
+        Text("Topic: {topic}", topic=facts.topic) if facts.topic else None,
     )
-    return text if reader_zone == group_zone else f"{text} ({reader_zone})"
 
 
 def details(tr: Translator, facts: SessionFacts, reader_zone: str) -> str:
-    _ = tr.gettext
-    lines = [
-        _("Group: {group}").format(group=facts.group_name),
-        _("When: {when}").format(when=when_text(tr, facts.starts_at, reader_zone, facts.zone)),
-        _("Where: {place}").format(place=facts.place),
+    return facts_words(facts, reader_zone).render(tr)
+
+
+def rsvp_choices(session_id: int) -> list[list[Choice]]:
+    """I'm coming / Not coming / Not sure, for one session."""
+    return [
+        [
+            Choice(SESSIONS.encode("r", session=session_id, answer="y"), Text("I'm coming")),
+            Choice(SESSIONS.encode("r", session=session_id, answer="n"), Text("Not coming")),
+            Choice(SESSIONS.encode("r", session=session_id, answer="m"), Text("Not sure")),
+        ]
     ]
-    if facts.topic:
-        lines.append(_("Topic: {topic}").format(topic=facts.topic))
-    return "\n".join(lines)
 
 
 def rsvp_buttons(tr: Translator, session_id: int) -> list[list[Button]]:
-    _ = tr.gettext
-    return [
-        [
-            Button(_("I'm coming"), SESSIONS.encode("r", session=session_id, answer="y")),
-            Button(_("Not coming"), SESSIONS.encode("r", session=session_id, answer="n")),
-            Button(_("Not sure"), SESSIONS.encode("r", session=session_id, answer="m")),
-        ]
-    ]
+    return [[Button(c.label.render(tr), c.data) for c in row] for row in rsvp_choices(session_id)]
 
 
 def _notice(

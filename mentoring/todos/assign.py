@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import access, conversation
+from mentoring.button_data import TODOS
 from mentoring.errors import DomainError
 from mentoring.i18n import translator
 from mentoring.joining.rules import MemberView
@@ -232,7 +233,7 @@ async def notify_assigned(session: AsyncSession, todo_ids: list[int], now: datet
                 text=text,
                 not_before=now,
                 person_id=todo.person_id,
-                buttons=[[Button(_("Open the to-do"), f"todo:v:{todo.id}:0")]],
+                buttons=[[Button(_("Open the to-do"), TODOS.encode("v", todo=todo.id, page=0))]],
                 mentions=(mentor_id,) if mentor_id is not None else (),
             )
         )

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from mentoring.calendar import week_of, week_start
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
+from mentoring.screens import Moment, Text, Words
 from storage.models import Programme
 
 _DAY = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$")
@@ -83,14 +84,18 @@ def parse_day(text: str, today: date) -> date:
     return day
 
 
-def due_label(tr: Translator, due: Due) -> str:
-    """The due as the reader says it."""
-    _ = tr.gettext
+def due_words(due: Due) -> Words:
+    """The due as the reader says it ("by the end of the week, Nov 29, 2026"), rendered at the edge."""
     if due.kind == "session":
-        return _("before the next session")
+        return Text("before the next session")
     if due.on is None:
-        return _("no date")
-    day = tr.date(due.on, "medium")
+        return Text("no date")
+    day = Moment(due.on, style="medium")
     if due.kind == "week":
-        return _("by the end of the week, {day}").format(day=day)
+        return Text("by the end of the week, {day}", day=day)
     return day
+
+
+def due_label(tr: Translator, due: Due) -> str:
+    """The due as the reader says it, rendered now (for texts a domain still writes whole)."""
+    return due_words(due).render(tr)

@@ -179,14 +179,14 @@ async def test_with_the_real_sender_everyone_reachable_gets_one_copy_and_the_rep
 
 
 def test_the_report_says_how_many_were_interrupted_and_sent_again() -> None:
-    from handlers.broadcast_texts import report_message
     from mentoring.broadcasts.progress import Counts, Progress
+    from mentoring.broadcasts.progress_screens import report as report_words
     from mentoring.i18n import translator
 
     def report(locale: str, in_doubt: int) -> str:
         progress = Progress(1, None, None, locale, "Europe/Istanbul", None,
                             Counts(sent=40, failed=1, in_doubt=in_doubt), cancelled=False)
-        return report_message(translator(locale), progress)
+        return report_words(progress).render(translator(locale))
 
     assert "Interrupted by a restart" not in report("en", 0)
     assert ("Interrupted by a restart while being sent: 3 messages (sent again, so some may have "

@@ -86,12 +86,12 @@ async def test_group_chats_get_a_pointer_to_the_private_chat(
 async def test_a_failing_handler_apologises_and_logs_without_the_text(
     user: ChatUser, app_sessions: async_sessionmaker[AsyncSession], caplog, monkeypatch
 ) -> None:
-    from handlers import fallback
+    from mentoring.joining import rules as joining
 
     async def broken(*_: object) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(fallback.joining, "member_view", broken)
+    monkeypatch.setattr(joining, "member_view", broken)
     await user.send("gizli bir metin")
     assert "Üzgünüm, benim tarafımda bir sorun oluştu" in user.last_text()
     assert "Unhandled error" in caplog.text

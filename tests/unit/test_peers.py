@@ -13,7 +13,7 @@ from mentoring.access import AccessDenied
 from mentoring.clock import ManualClock
 from mentoring.errors import DomainError
 from mentoring.i18n import translator
-from mentoring.peers import pairing
+from mentoring.peers import pairing, prompts
 from mentoring.peers import rules as peers
 from mentoring.plans import rules as plans
 from storage.models import OutboxMessage, Role
@@ -167,11 +167,11 @@ async def test_no_partner_no_check_in(sessions: async_sessionmaker[AsyncSession]
 def test_prompt_and_reminder_carry_the_week(locale: str) -> None:
     tr, tz = translator(locale), ZoneInfo("Europe/Istanbul")
     closes = OPEN + timedelta(hours=47)
-    for render in (peers.checkin_prompt, peers.checkin_reminder):
+    for render in (prompts.checkin_prompt, prompts.checkin_reminder):
         text, rows = render(tr, 12, closes, tz)
         data = [b.data for row in rows for b in row]
         assert data == ["pc:t:12:yes", "pc:t:12:no", "pc:t:12:unreachable"]
         assert all(len(d.encode()) <= 64 for d in data)
         assert "10:00" in text  # 27.11 07:00 UTC is 10:00 in Istanbul
-    assert "12" in peers.checkin_prompt(tr, 12, closes, tz)[0]
+    assert "12" in prompts.checkin_prompt(tr, 12, closes, tz)[0]
 

@@ -119,7 +119,7 @@ async def test_goal_texts_and_dates_are_checked(sessions: async_sessionmaker[Asy
     async with sessions.begin() as session:
         ctx = await plans.plan_context(session, ayse)
         await plans.start_goal(session, ctx, now)
-        for text, code in ((None, "text_expected"), ("   ", "text_expected"), ("x" * 501, "text_too_long")):
+        for text, code in ((None, "text_expected"), ("   ", "text_expected"), ("x" * 501, "goal_too_long")):
             with pytest.raises(DomainError) as caught:
                 await plans.goal_text(session, ctx, "what", text, now)
             assert caught.value.code == code
@@ -128,7 +128,7 @@ async def test_goal_texts_and_dates_are_checked(sessions: async_sessionmaker[Asy
         with pytest.raises(DomainError):  # no programme end date: that button is not offered
             await plans.choose_due(session, ctx, "end", None, now)
         assert await plans.choose_due(session, ctx, "date", None, now) is None
-        for typed, code in (("01.01.2020", "date_past"), ("01.01.2035", "date_far"), ("yarın", "bad_date")):
+        for typed, code in (("01.01.2020", "date_past"), ("01.01.2035", "goal_date_far"), ("yarın", "goal_bad_date")):
             with pytest.raises(DomainError) as caught:
                 await plans.choose_due(session, ctx, "date", typed, now)
             assert caught.value.code == code

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def clean_env(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "WEBHOOK_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "WEBHOOK_", "WHATSAPP_"))}
     env["PYTHONPATH"] = str(ROOT)
     env.update(values)
     return env
@@ -76,3 +76,49 @@ def test_polling_pauses_briefly_between_fetches_unless_told_otherwise(monkeypatc
     monkeypatch.setenv("POLL_INTERVAL_SECONDS", "-1")
     with pytest.raises(ValueError, match="poll_interval_seconds"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+WHATSAPP = {
+    "whatsapp_phone_number_id": "106540352242922",
+    "whatsapp_access_token": "EAAG-standin",
+    "whatsapp_app_secret": "app-secret",
+    "whatsapp_verify_token": "verify-me",
+}
+
+
+def test_whatsapp_is_configured_by_its_four_values_together() -> None:
+    assert Settings(_env_file=None).whatsapp is None  # type: ignore[call-arg]
+    whatsapp = Settings(_env_file=None, **WHATSAPP).whatsapp  # type: ignore[call-arg]
+    assert whatsapp is not None
+    assert (whatsapp.phone_number_id, whatsapp.access_token, whatsapp.app_secret, whatsapp.verify_token) == (
+        "106540352242922", "EAAG-standin", "app-secret", "verify-me"
+    )
+    assert whatsapp.api_base_url == "https://graph.facebook.com" and whatsapp.webhook_port == 8444
+    # Secrets never show in a repr (logs, tracebacks).
+    assert "EAAG-standin" not in repr(whatsapp) and "app-secret" not in repr(whatsapp)
+
+
+def test_a_half_configured_whatsapp_names_what_is_missing() -> None:
+    settings = Settings(_env_file=None, **{**WHATSAPP, "whatsapp_app_secret": " "})  # type: ignore[call-arg]
+    with pytest.raises(SettingsError) as error:
+        assert settings.whatsapp is None
+    first_line = str(error.value).splitlines()[0]
+    assert first_line == "WhatsApp is half configured: WHATSAPP_APP_SECRET not set."
+    assert "developers.facebook.com" in str(error.value)
+
+
+def test_some_channel_must_be_configured() -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings(_env_file=None).require_channel()  # type: ignore[call-arg]
+    assert "TELEGRAM_BOT_TOKEN" in str(error.value) and "WHATSAPP_PHONE_NUMBER_ID" in str(error.value)
+    Settings(_env_file=None, **WHATSAPP).require_channel()  # type: ignore[call-arg]  # WhatsApp alone will do
+    Settings(_env_file=None, telegram_bot_token=TEST_TOKEN).require_channel()  # type: ignore[call-arg]
+    with pytest.raises(SettingsError, match="does not look like a bot token"):
+        Settings(_env_file=None, **WHATSAPP, telegram_bot_token="nonsense").require_channel()  # type: ignore[call-arg]
+
+
+def test_whatsapp_numbers_are_checked() -> None:
+    with pytest.raises(SettingsError, match="WHATSAPP_PHONE_NUMBER_ID"):
+        load_settings(_env_file=None, **{**WHATSAPP, "whatsapp_phone_number_id": "+90 532"})
+    with pytest.raises(SettingsError, match="WHATSAPP_DISPLAY_NUMBER"):
+        load_settings(_env_file=None, **WHATSAPP, whatsapp_display_number="+905320000000")

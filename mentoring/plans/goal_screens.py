@@ -1,0 +1,138 @@
+"""The goal screens of /plan: the pages of goals, one goal, and the questions of the goal form.
+
+What each screen says and offers; the steps that show them are in
+`mentoring.plans.screens`. A goal's own words (what, how they will know, the
+note) are the person's, shown as typed (`Raw`).
+"""
+
+from __future__ import annotations
+
+from mentoring.button_data import PLAN
+from mentoring.i18n import N_
+from mentoring.plans import rules as plans
+from mentoring.screens import Awaits, Choice, Expect, Lines, Moment, Raw, Screen, Text, Words
+from storage.models.plans import GOAL_STATUSES, PlanGoal
+
+GOALS_PER_PAGE = 5
+STATUS_ICONS = {"not_started": "○", "in_progress": "◐", "done": "●"}
+STATUS_NAMES = {"not_started": N_("Not started"), "in_progress": N_("In progress"), "done": N_("Completed")}
+# The goal form and the note wait for typed text (the wait is the person's conversation row).
+AWAITS_GOAL = Awaits(Expect.TEXT, plans.GOAL_FLOW)
+AWAITS_NOTE = Awaits(Expect.TEXT, plans.NOTE_FLOW)
+
+
+def clip(text: str | None, most: int) -> str:
+    """The text on one line, cut to at most `most` characters (an ellipsis says so)."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
+def due_words(goal: PlanGoal) -> Words:
+    return Moment(goal.due_on, style="medium") if goal.due_on else Raw("—")
+
+
+def cancel() -> Choice:
+    return Choice(PLAN.encode("cancel"), Text("Cancel"))
+
+
+def new_goal() -> Choice:
+    return Choice(PLAN.encode("new"), Text("New goal"))
+
+
+def goals_page(goals: list[PlanGoal], page: int) -> Screen:
+    """One page of the person's goals (five to a page), a button per goal, and paging."""
+    if not goals:
+        return Screen(Text("Your plan has no goals yet. Add your first one!"),
+                      [[new_goal()], [Choice(PLAN.encode("menu"), Text("Back"))]], replace=True)
+    pages = -(-len(goals) // GOALS_PER_PAGE)
+    page = min(max(page, 0), pages - 1)
+    first = page * GOALS_PER_PAGE + 1
+    shown = list(enumerate(goals[first - 1:first - 1 + GOALS_PER_PAGE], start=first))
+    lines = [Text("{number}. {icon} {what} (by {due})", number=number, icon=STATUS_ICONS[goal.status],
+                  what=Raw(clip(goal.what, 200)), due=due_words(goal))
+             for number, goal in shown]
+    nav = []
+    if page > 0:
+        nav.append(Choice(PLAN.encode("l", page=page - 1), Raw("◀")))
+    if page < pages - 1:
+        nav.append(Choice(PLAN.encode("l", page=page + 1), Raw("▶")))
+    return Screen(
+        Lines(Text("Your goals (page {page} of {pages}):", page=page + 1, pages=pages), Raw(""), *lines),
+        [[Choice(PLAN.encode("g", goal=goal.id), Raw(str(number))) for number, goal in shown],
+         nav,
+         [new_goal(), Choice(PLAN.encode("menu"), Text("Back"))]],
+        replace=True,
+    )
+
+
+def goal_card(goal: PlanGoal, note: Words | None = None) -> Screen:
+    """One goal: its words, status and sharing, with buttons to change them (`note` above, if given)."""
+    card = Lines(
+        Text("Goal: {what}", what=Raw(goal.what or "—")),
+        Text("How you will know: {measure}", measure=Raw(goal.measure or "—")),
+        Text("By: {due}", due=due_words(goal)),
+        Text("Status: {status}", status=Text(STATUS_NAMES[goal.status])),
+        Text("Note: {note}", note=Raw(goal.note)) if goal.note else None,
+        Text("Shared with your peer partner.") if goal.shared else Text("Only you can see this goal."),
+    )
+    statuses = [
+        Choice(PLAN.encode("st", goal=goal.id, status=status),
+               Lines(Raw("•"), Text(STATUS_NAMES[status]), sep=" ") if goal.status == status
+               else Text(STATUS_NAMES[status]))
+        for status in GOAL_STATUSES
+    ]
+    if goal.shared:
+        sharing = Choice(PLAN.encode("sh", goal=goal.id, shared=False), Text("Stop sharing with my partner"),
+                         short=Text("Stop sharing goal"))
+    else:
+        sharing = Choice(PLAN.encode("sh", goal=goal.id, shared=True), Text("Share with my partner"),
+                         short=Text("Share with partner"))
+    return Screen(
+        Lines(note, Raw(""), card) if note is not None else card,
+        [statuses,
+         [Choice(PLAN.encode("n", goal=goal.id), Text("Change the note") if goal.note else Text("Add a note"))],
+         [sharing],
+         [Choice(PLAN.encode("l", page=0), Text("Back to my goals"))]],
+        replace=True,
+    )
+
+
+def goal_saved(goal: PlanGoal) -> Screen:
+    return goal_card(goal, Text("Your goal is saved."))
+
+
+def form_question(step: str) -> Screen:
+    """The goal form's typed question: what ("what"), how they will know ("measure"), a date ("date")."""
+    if step == "what":
+        words = Text("New goal, step 1 of 3: what do you want to achieve? Write it in a sentence or two "
+                     "(at most {most} characters).", most=plans.MAX_TEXT)
+    elif step == "measure":
+        words = Text("Step 2 of 3: how will you know you have achieved it?")
+    else:
+        words = Text("Type the date as DD.MM.YYYY, for example 31.01.2027.")
+    return Screen(words, [[cancel()]], awaits=AWAITS_GOAL, replace=True)
+
+
+def due_question(ctx: plans.PlanContext) -> Screen:
+    """The form's last step: a due date from a button (the programme's end, if it has one), or typed."""
+    return Screen(
+        Text("Step 3 of 3: by when?"),
+        [[Choice(PLAN.encode("due", kind="2w"), Text("In 2 weeks")),
+          Choice(PLAN.encode("due", kind="1m"), Text("In a month"))],
+         [Choice(PLAN.encode("due", kind="end"), Text("By the end of the programme"),
+                 short=Text("Programme end"))] if ctx.ends_on is not None else [],
+         [Choice(PLAN.encode("due", kind="date"), Text("Type a date"))],
+         [cancel()]],
+        # A typed date is welcome at the buttons too.
+        awaits=AWAITS_GOAL,
+        replace=True,
+    )
+
+
+def note_question() -> Screen:
+    return Screen(Text("Write your note on this goal (at most {most} characters).", most=plans.MAX_TEXT),
+                  awaits=AWAITS_NOTE, replace=True)
+
+
+def cancelled() -> Screen:
+    return Screen(Text("Nothing was saved."), replace=True)

@@ -1,0 +1,307 @@
+"""A person's KVKK rights as a conversation any channel can hold: /mydata, /forgetme, withdrawing
+consent, and the consent gate's words.
+
+Every step takes `(session, member, given, now)`. `mydata` sends the summary and
+the JSON file, `forgetme` asks whether to erase, `press` answers the buttons of
+both ("privacy:...", `mentoring.button_data.PRIVACY`) and `consent_press` a
+member's answer to the notice ("consent:...", `CONSENT`). `held(standing)` is
+what the consent gate shows a member it holds (its decision is
+`mentoring.gate.consent_holds`).
+
+Confirmations carry the moment they were offered (`privacy:forget:<unix time>`),
+so an old confirmation expires after CONFIRMATION_TTL by the clock, with nothing
+kept in memory. `press` and `consent_press` return a `mentoring.joining.screens.Outcome`:
+after an erasure the channel drops the person's command menu, after consent
+it sets it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mentoring.button_data import CONSENT, PRIVACY
+from mentoring.errors import DomainError
+from mentoring.i18n import N_, translator
+from mentoring.joining import rules as joining
+from mentoring.joining.rules import MemberView
+from mentoring.joining.screens import Outcome
+from mentoring.joining.words import agree_choices, notice, role_bullets, status
+from mentoring.privacy import consent
+from mentoring.privacy import rules as privacy
+from mentoring.privacy.consent import NOTICE_VERSION, Standing
+from mentoring.privacy.rules import MAX_ROWS_PER_TABLE, PersonExport
+from mentoring.screens import (
+    Choice,
+    Input,
+    Lines,
+    Media,
+    Moment,
+    Notice,
+    Raw,
+    Reply,
+    Screen,
+    Text,
+    Words,
+    button_of,
+)
+
+logger = logging.getLogger(__name__)
+
+CONFIRMATION_TTL = timedelta(minutes=10)
+# A clock a little ahead on another server must not make a fresh button look forged.
+CLOCK_SKEW = timedelta(minutes=1)
+
+Step = Callable[[AsyncSession, MemberView, Input, datetime], Awaitable[Reply]]
+
+# Readable names of the kinds of records, one for every table /mydata can list
+# (tests/unit/test_privacy_labels.py checks them against the schema).
+KIND_LABELS = {
+    "channel_identities": N_("Telegram accounts"),
+    "memberships": N_("Roles in the programme"),
+    "consent_records": N_("Consent decisions"),
+    "invite_redemptions": N_("Invites used"),
+    "conversation_states": N_("Unfinished conversations"),
+    "outbox_messages": N_("Messages Narbot sent or will send you"),
+    "audit_log": N_("Times your data was viewed, exported or changed"),
+    "reflections": N_("Reflections"),
+    "reflection_answers": N_("Reflection answers"),
+    "todos": N_("To-dos"),
+    "todo_reasons": N_("Reasons for to-dos not done"),
+    "plan_goals": N_("Development plan goals"),
+    "peer_checkins": N_("Check-ins with your peer partner"),
+    "session_rsvps": N_("Replies to session invitations"),
+    "session_feedback": N_("Session feedback"),
+    "session_attendance": N_("Group mentoring sessions you attended"),
+    "peer_pair_members": N_("Your peer partnerships"),
+    "plan_area_choices": N_("Development areas you chose"),
+    "plan_self_assessments": N_("Your self-assessments"),
+    "broadcasts": N_("Announcements you wrote"),
+    "digest_preferences": N_("Your weekly digest settings"),
+    "outbox_mentions": N_("Messages to other people that name you"),
+}
+# A table without a label above (none today) is counted here rather than shown by its name.
+OTHER_RECORDS = N_("Other records")
+
+
+# ----------------------------------------------------------------------------- words
+
+
+def record_lines(counts: dict[str, int], locale: str) -> list[Words]:
+    """One "• label: count" line per kind of record, alphabetically in the reader's language."""
+    totals: dict[str, int] = {}
+    for kind, count in counts.items():
+        label = KIND_LABELS.get(kind, OTHER_RECORDS)
+        totals[label] = totals.get(label, 0) + count
+    tr = translator(locale)
+    return [
+        Lines(Raw("• "), Text(label), Raw(f": {count}"), sep="")
+        for label, count in sorted(totals.items(), key=lambda item: tr.gettext(item[0]))
+    ]
+
+
+def summary(member: MemberView, export: PersonExport) -> Words:
+    """What /mydata says above the file: name, language, roles, consents, records."""
+    zone = member.timezone
+    consents: list[Words] = []
+    for record in export.consents:
+        if record.accepted_at is None:
+            continue
+        withdrawn = (
+            Text(", withdrawn on {withdrawn}", withdrawn=Moment(record.withdrawn_at, zone, style="long"))
+            if record.withdrawn_at is not None else None
+        )
+        accepted = Text("• version {version}: accepted on {accepted}",
+                        version=record.notice_version, accepted=Moment(record.accepted_at, zone, style="long"))
+        consents.append(Lines(accepted, withdrawn, sep=""))
+    truncated = Text(
+        "Some lists are long: the file holds the first {limit} records of each. Your "
+        "programme coordinator can give you the rest.", limit=MAX_ROWS_PER_TABLE,
+    ) if export.truncated else None
+    return Lines(
+        Text("Everything Narbot stores about you is in the file below (JSON). In short:"),
+        Raw(""),
+        Text("Name: {name}", name=member.display_name),
+        Text("Language: {language}, time zone: {timezone}", language=member.locale, timezone=member.timezone),
+        Text("Your roles in the programme:") if member.roles else None,
+        *role_bullets(member.roles),
+        Raw(""),
+        Text("Your consent to the notice (KVKK):"),
+        *consents,
+        Raw(""),
+        Text("Records stored about you:"),
+        *record_lines(export.counts, member.locale),
+        Raw("") if truncated is not None else None,
+        truncated,
+        Raw(""),
+        Text("You can withdraw your consent or have your data erased with the buttons below."),
+    )
+
+
+def forget_question() -> Words:
+    return Text(
+        "Do you want Narbot to erase your data?\n\n"
+        "Your name, the link to your Telegram account and everything you wrote (reflections, "
+        "to-dos, your development plan, check-ins, replies) will be erased. Only anonymous "
+        "figures stay for the programme's statistics, for example that a mentee took part. "
+        "This cannot be undone, and Narbot will no longer know you.\n\n"
+        "This question is valid for 10 minutes."
+    )
+
+
+def withdraw_question() -> Words:
+    return Text(
+        "Do you want to withdraw your consent?\n\n"
+        "Narbot will then stop writing to you (no questions, reminders or digests) and will "
+        "not process what you send. Your data stays until you erase it with /forgetme or the "
+        "programme's retention period ends. You can come back at any time by accepting the "
+        "notice again.\n\n"
+        "This question is valid for 10 minutes."
+    )
+
+
+def erased() -> Words:
+    return Text(
+        "Your data has been erased. Narbot no longer knows you; only anonymous figures remain. "
+        "If you want to take part again, ask your coordinator for a new invite."
+    )
+
+
+def expired() -> Words:
+    return Text("This question has expired and nothing was changed. Send /mydata or /forgetme to ask again.")
+
+
+def withdrawn(standing: Standing) -> Words:
+    """Since when consent is withdrawn, what that means, and the way back."""
+    assert standing.withdrawn_at is not None
+    return Text(
+        "You withdrew your consent on {date}, so Narbot does not write to you and does not "
+        "process what you send.\n\n"
+        "To come back, read the notice and accept it. To receive your data send /mydata; "
+        "to have it erased send /forgetme.",
+        date=Moment(standing.withdrawn_at, standing.timezone, style="long"),
+    )
+
+
+# ----------------------------------------------------------------------------- screens
+
+
+def rights_choices() -> list[list[Choice]]:
+    return [
+        [Choice(PRIVACY.encode("withdraw"), Text("Withdraw my consent"))],
+        [Choice(PRIVACY.encode("forget"), Text("Erase my data"))],
+    ]
+
+
+def _confirm(question: Words, yes: Choice) -> Screen:
+    keep = Choice(PRIVACY.encode("keep"), Text("No, keep everything as it is"), short=Text("No, keep it"))
+    return Screen(question, [[yes], [keep]])
+
+
+def forget_screen(now: datetime) -> Screen:
+    """Erase? Yes (valid for CONFIRMATION_TTL from now) or keep."""
+    yes = Choice(PRIVACY.encode("forget_confirmed", offered=now), Text("Yes, erase my data"))
+    return _confirm(forget_question(), yes)
+
+
+def withdraw_screen(now: datetime) -> Screen:
+    """Withdraw consent? Yes (valid for CONFIRMATION_TTL from now) or keep."""
+    yes = Choice(PRIVACY.encode("withdraw_confirmed", offered=now), Text("Yes, withdraw my consent"),
+                 short=Text("Yes, withdraw"))
+    return _confirm(withdraw_question(), yes)
+
+
+def consent_choices() -> list[list[Choice]]:
+    """A member's answer to the current notice (asked again after a new version or a withdrawal)."""
+    return agree_choices(CONSENT.encode("yes", version=NOTICE_VERSION), CONSENT.encode("no", version=NOTICE_VERSION))
+
+
+def read_notice() -> list[list[Choice]]:
+    return [[Choice(CONSENT.encode("show"), Text("Read the notice and come back"), short=Text("Read the notice"))]]
+
+
+def held(standing: Standing) -> Screen:
+    """What the consent gate shows a member whose consent is not current, instead of what they asked."""
+    if standing.withdrawn:
+        return Screen(withdrawn(standing), read_notice())
+    return Screen(notice(), consent_choices())
+
+
+def fresh(offered: datetime, now: datetime) -> bool:
+    """Whether a confirmation offered at this moment may still be used."""
+    return now - CONFIRMATION_TTL <= offered <= now + CLOCK_SKEW
+
+
+# ----------------------------------------------------------------------------- steps
+
+
+async def mydata(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:
+    """/mydata: a summary with the rights' buttons, then everything stored as a JSON file."""
+    export = await privacy.export_person(session, member.person_id, now)
+    if export is None:
+        raise DomainError("unknown_person")
+    day = now.astimezone(ZoneInfo(member.timezone)).date().isoformat()
+    document = Media("document", content=export.content, filename=f"narbot-mydata-{day}.json")
+    logger.info("Sent person %s their data (%d records)", member.person_id, sum(export.counts.values()))
+    return Reply(Screen(summary(member, export), rights_choices()), Screen(Raw(""), media=document))
+
+
+async def forgetme(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:
+    """/forgetme: the first of two steps, the question."""
+    return Reply(forget_screen(now))
+
+
+async def press(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Outcome:
+    """The buttons of /mydata and /forgetme: ask, confirm (while fresh) or keep."""
+    button = button_of(given, PRIVACY)
+    # "forget" / "withdraw" ask; "forget_confirmed" / "withdraw_confirmed" carry when they were offered.
+    action, offered = button.action.removesuffix("_confirmed"), button.values.get("offered")
+    if action == "keep":
+        return Outcome(Reply(Screen(Text("Nothing was changed."), replace=True)), locale=member.locale)
+    if offered is None:
+        # Asked from under the /mydata summary: a new message, so the summary stays readable.
+        question = forget_screen(now) if action == "forget" else withdraw_screen(now)
+        return Outcome(Reply(question), locale=member.locale)
+    if not fresh(offered, now):
+        return Outcome(
+            Reply(Screen(expired(), replace=True), notice=Notice(expired(), alert=True)), locale=member.locale
+        )
+    if action == "forget":
+        cleared = await privacy.erase_person(session, member.person_id, now)
+        logger.info("Erased person %s (%d personal values)", member.person_id, sum((cleared or {}).values()))
+        return Outcome(Reply(Screen(erased(), replace=True)), locale=member.locale, menu_gone=True)
+    await consent.withdraw(session, member.person_id, now)
+    # Read again around the cache: this session has just written the consent.
+    standing = (await joining.view_of_person(session, member.person_id) or member).consent
+    if standing is None:
+        raise DomainError("unknown_person")
+    logger.info("Person %s withdrew consent", member.person_id)
+    return Outcome(Reply(Screen(withdrawn(standing), replace=True)), locale=standing.locale)
+
+
+async def consent_press(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Outcome:
+    """Show the notice again, or take a member's answer to it."""
+    button = button_of(given, CONSENT)
+    action, version = button.action, button.values.get("version", "")
+    if action in ("yes", "no") and version == NOTICE_VERSION:
+        if action == "yes":
+            await consent.accept_current(session, member.person_id, now)
+        else:
+            await consent.withdraw(session, member.person_id, now)
+        # Read again around the cache: this session has just written the consent.
+        member = await joining.view_of_person(session, member.person_id) or member
+    standing = member.consent
+    if standing is None:
+        raise DomainError("unknown_person")
+    if standing.is_current:
+        words = Lines(Text("Thank you. Your consent has been recorded."), Raw(""), status(member))
+        return Outcome(Reply(Screen(words, replace=True)), locale=standing.locale, menu_for=member)
+    if standing.withdrawn and action != "show":
+        return Outcome(Reply(Screen(withdrawn(standing), read_notice(), replace=True)), locale=standing.locale)
+    # "show", or an answer to an older notice: the current one is what counts.
+    return Outcome(Reply(Screen(notice(), consent_choices(), replace=True)), locale=standing.locale)
+
