@@ -14,6 +14,7 @@ from bot.scheduler import start_planning
 from bot.sender_job import start_sending, stop_sending
 from bot.settings import Settings
 from bot.update_order import PerPersonUpdateProcessor
+from bot.whatsapp.channel import WhatsAppChannel
 from handlers import register
 from handlers.menus import set_default_menus
 from mentoring.clock import Clock, SystemClock
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 SETTINGS_KEY = "narbot.settings"
 ENGINE_KEY = "narbot.engine"
 CLOCK_KEY = "narbot.clock"
+WHATSAPP_KEY = "narbot.whatsapp"
 MIGRATE_KEY = "narbot.migrate_on_start"
 
 
@@ -93,16 +95,34 @@ async def post_init(application: Application) -> None:
     start_planning(application)
     start_sending(application, settings)
     schedule_broadcast_progress(application)
+    whatsapp = settings.whatsapp
+    if whatsapp is not None:
+        channel = WhatsAppChannel(
+            application.bot_data[SERVICES_KEY], phone_number_id=whatsapp.phone_number_id,
+            access_token=whatsapp.access_token, app_secret=whatsapp.app_secret,
+            verify_token=whatsapp.verify_token, api_base_url=whatsapp.api_base_url,
+            listen=whatsapp.webhook_listen, port=whatsapp.webhook_port,
+        )
+        await channel.start()
+        application.bot_data[WHATSAPP_KEY] = channel
     logger.info("Narbot is up as @%s", application.bot.username)
 
 
 async def post_stop(application: Application) -> None:
-    """Stop the outbox sender while the bot can still finish its sends in flight."""
+    """Stop taking WhatsApp messages, then the outbox sender, while sends in flight can finish."""
+    await _stop_whatsapp(application)
     await stop_sending(application)
 
 
+async def _stop_whatsapp(application: Application) -> None:
+    channel = application.bot_data.pop(WHATSAPP_KEY, None)
+    if channel is not None:
+        await channel.stop()
+
+
 async def post_shutdown(application: Application) -> None:
-    """Stop the sender if post_stop did not run, then close the database connections."""
+    """Stop WhatsApp and the sender if post_stop did not run, then close the database connections."""
+    await _stop_whatsapp(application)
     await stop_sending(application)
     engine = application.bot_data.pop(ENGINE_KEY, None)
     if engine is not None:

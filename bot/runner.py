@@ -10,7 +10,7 @@ from telegram.error import InvalidToken
 from telegram.request import HTTPXRequest
 
 from bot.app import build_application
-from bot.settings import TOKEN_HELP, Settings
+from bot.settings import TOKEN_HELP, Settings, SettingsError
 from bot.unreadable_updates import SkipUnreadableUpdates
 
 logger = logging.getLogger(__name__)
@@ -18,6 +18,13 @@ logger = logging.getLogger(__name__)
 
 def run(settings: Settings) -> int:
     """Run until interrupted; the exit code says how it ended."""
+    settings.require_channel()
+    if settings.telegram_bot_token is None:
+        # The scheduler and the outbox sender still run on Telegram's application (issue #12).
+        raise SettingsError(
+            "WhatsApp runs beside Telegram for now: set TELEGRAM_BOT_TOKEN as well.\n"
+            "Running WhatsApp alone comes next (docs/whatsapp.md).\n\n" + TOKEN_HELP
+        )
     # PTB's getUpdates connection (one connection), minus updates it cannot read.
     application = build_application(
         settings, get_updates_request=SkipUnreadableUpdates(HTTPXRequest(connection_pool_size=1)))

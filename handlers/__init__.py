@@ -12,13 +12,13 @@ from telegram.ext import (
 )
 
 from handlers import (
-    broadcast,
+    broadcasts,
     digest,
     fallback,
     inputs,
     joining,
-    partner,
-    plan,
+    peers,
+    plans,
     privacy,
     reflection,
     reports,
@@ -29,14 +29,13 @@ from handlers import (
 from handlers import help as help_handlers
 from handlers.admission import features_only
 from handlers.buttons import guard_handlers as button_guard
-from handlers.commands import mark_available
 from handlers.errors import on_error
 
 PRIVATE = filters.ChatType.PRIVATE
 
 # Feature modules: each has `handlers() -> list[BaseHandler]` (its commands and
 # buttons, private chats only) and may register free-input flows in handlers.inputs.
-FEATURES = (privacy, reflection, partner, todos, plan, sessions, settings, broadcast, reports, digest)
+FEATURES = (privacy, reflection, peers, todos, plans, sessions, settings, broadcasts, reports, digest)
 
 
 def build_handlers() -> list[BaseHandler]:
@@ -66,9 +65,6 @@ def build_handlers() -> list[BaseHandler]:
 
 def register(application: Application) -> None:
     handlers = build_handlers()
-    mark_available(
-        name for handler in handlers if isinstance(handler, CommandHandler) for name in handler.commands
-    )
     # The consent gate sees every update first: nothing is processed without current consent.
     # Before it: button data no button of ours carries is answered and dropped
     # (handlers/buttons.py), so forged data never reaches a feature or the error handler.

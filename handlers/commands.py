@@ -12,11 +12,10 @@ from mentoring.help.commands import (
     STRANGER_COMMANDS,
     CommandSpec,
     commands_for,
-    mark_available,
 )
 from mentoring.i18n import Translator
 
-__all__ = ["COMMANDS", "STRANGER_COMMANDS", "CommandSpec", "bot_commands", "commands_for", "mark_available"]
+__all__ = ["COMMANDS", "STRANGER_COMMANDS", "CommandSpec", "bot_commands", "commands_for"]
 
 
 def bot_commands(specs: Iterable[CommandSpec], tr: Translator) -> list[BotCommand]:

@@ -12,8 +12,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers.common import run_step
-from mentoring.button_data import DIGEST
 from mentoring.digest import screens
+from mentoring.digest.buttons import DIGEST
 
 CALLBACK_PATTERN = rf"^{DIGEST.prefix}:"
 

@@ -19,8 +19,8 @@ from handlers.menus import set_person_menu
 from handlers.render import input_of, show
 from handlers.replies import edit_or_reply
 from handlers.texts import no_code_text
-from mentoring.button_data import LANGUAGE
 from mentoring.help import screens
+from mentoring.help.buttons import LANGUAGE
 from mentoring.i18n import translator
 from mentoring.screens import Input, Reply
 

@@ -17,13 +17,13 @@ from telegram.ext import ContextTypes
 
 from handlers.common import run_action, tell_stranger
 from handlers.menus import set_person_menu
-from handlers.plan import offer_baseline
+from handlers.plans import offer_baseline
 from handlers.render import input_of, show
 from handlers.services import CHANNEL, services, translator_for, user_key
-from mentoring.button_data import JOIN
 from mentoring.errors import DomainError
 from mentoring.i18n import translator
 from mentoring.joining import screens
+from mentoring.joining.buttons import JOIN
 from mentoring.joining.screens import Outcome, Visitor, VisitorStep
 from mentoring.refusals import refused
 

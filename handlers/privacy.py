@@ -39,12 +39,12 @@ from handlers.joining import run_outcome
 from handlers.render import input_of, show
 from handlers.services import CHANNEL, services, user_key
 from mentoring import gate as gates
-from mentoring.button_data import CONSENT, PRIVACY
 from mentoring.gate import Route
 from mentoring.i18n import translator
 from mentoring.joining import rules as joining
 from mentoring.joining import words as joining_words
 from mentoring.privacy import screens
+from mentoring.privacy.buttons import CONSENT, PRIVACY
 from mentoring.screens import Notice, Reply
 
 logger = logging.getLogger(__name__)

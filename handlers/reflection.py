@@ -13,10 +13,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from handlers.common import run_step
 from handlers.inputs import register_input
-from mentoring.button_data import REFLECTION
 from mentoring.conversation import Waiting
 from mentoring.joining.rules import MemberView
 from mentoring.reflection import screens
+from mentoring.reflection.buttons import REFLECTION
 
 CALLBACK_PATTERN = rf"^{REFLECTION.prefix}:"
 

@@ -12,8 +12,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers.common import run_step
-from mentoring.button_data import REPORTS
 from mentoring.reports import screens
+from mentoring.reports.buttons import REPORTS
 
 CALLBACK_PATTERN = rf"^{REPORTS.prefix}:"
 

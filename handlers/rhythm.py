@@ -10,35 +10,21 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from handlers.common import run_action, tell_stranger
-from handlers.render import input_of, show
-from mentoring.button_data import RHYTHM
-from mentoring.errors import DomainError
-from mentoring.i18n import translator
-from mentoring.refusals import refused
+from handlers.common import run_step
 from mentoring.rhythm import screens
+from mentoring.rhythm.buttons import RHYTHM
 
 CALLBACK_PATTERN = rf"^{RHYTHM.prefix}:"
 
 
-async def _run(update: Update, context: ContextTypes.DEFAULT_TYPE, step: screens.Step) -> None:
-    given = input_of(update)
-    member, result = await run_action(update, context, lambda session, member, now: step(session, member, given, now))
-    if member is None or result is None:
-        await tell_stranger(update, context)
-        return
-    reply = refused(result) if isinstance(result, DomainError) else result
-    await show(update, context, reply, translator(member.locale))
-
-
 async def rhythm_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the rhythm of the mentor's group, or let them pick one of their groups."""
-    await _run(update, context, screens.start)
+    await run_step(update, context, screens.start)
 
 
 async def rhythm_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show a group's rhythm or a setting's options, or apply an option."""
-    await _run(update, context, screens.press)
+    await run_step(update, context, screens.press)
 
 
 def handlers() -> list[BaseHandler]:

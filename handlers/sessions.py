@@ -14,7 +14,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from handlers.common import Step, run_step
 from handlers.inputs import InputHandler, register_input
-from mentoring.button_data import AGENDA, SESSIONS
 from mentoring.conversation import Waiting
 from mentoring.joining.rules import MemberView
 from mentoring.sessions import (
@@ -26,6 +25,7 @@ from mentoring.sessions import (
     planning_screens,
     screens,
 )
+from mentoring.sessions.buttons import AGENDA, SESSIONS
 
 
 async def session_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

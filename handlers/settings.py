@@ -14,9 +14,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from handlers import rhythm
 from handlers.common import run_step
 from handlers.inputs import register_input
-from mentoring.button_data import SETTINGS
 from mentoring.joining.rules import MemberView
 from mentoring.settings import screens
+from mentoring.settings.buttons import SETTINGS
 
 
 async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,9 +13,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from handlers.common import run_step
 from handlers.inputs import register_input
-from mentoring.button_data import ASSIGN, TODOS
 from mentoring.joining.rules import MemberView
 from mentoring.todos import assign, assign_screens, rules, screens
+from mentoring.todos.buttons import ASSIGN, TODOS
 
 CALLBACK_PATTERN = rf"^{TODOS.prefix}:"
 ASSIGN_PATTERN = rf"^{ASSIGN.prefix}:"

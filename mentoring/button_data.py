@@ -2,8 +2,9 @@
 
 Every button the bot makes carries its state in a short string,
 `<prefix>:<part>:<part>…` (Telegram allows at most 64 bytes of callback data).
-Each feature declares its buttons once, in a table: per action, the literal
-words and typed fields in wire order. The same table writes the data
+Each feature declares its buttons once, in a table in its own package
+(`mentoring/<feature>/buttons.py`): per action, the literal words and typed
+fields in wire order, built from the fields below. The same table writes the data
 (`TODOS.encode("v", todo=7, page=0)` -> "todo:v:7:0", checked on the way out)
 and reads it back (`TODOS.decode("todo:v:7:0")` -> Pressed("v", todo=7, page=0)).
 
@@ -21,6 +22,8 @@ must keep working after an upgrade.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,12 +33,6 @@ from typing import Any
 # Only leaves of the import graph here (modules that import no feature), so that every
 # feature can import this module; other lists are read lazily (see Choice).
 from mentoring.i18n import SUPPORTED_LOCALES
-from mentoring.settings import COMMON_ZONES, QUIET_PRESETS
-from storage.models.broadcasts import AUDIENCE_ROLES
-from storage.models.peers import CHECKIN_TALKED
-from storage.models.plans import ASSESSMENT_STAGES, GOAL_STATUSES
-from storage.models.todos import DUE_KINDS as TODO_DUE_KINDS
-from storage.models.todos import REASON_CODES
 
 MAX_BYTES = 64  # Telegram's limit for callback data
 SEPARATOR = ":"
@@ -423,168 +420,30 @@ class Codec:
         return feature._match(parts[1:])
 
 
-# ----------------------------------------------------------------------------- the features
+# ----------------------------------------------------------------------------- shared fields, and every feature's table
 
 PAGE = Int("page", 0, MAX_PAGE)
 WEEK = Int("week", 0, MAX_WEEK)
 SCORE = Int("score", 1, 5)
 ON_OFF = {"0": False, "1": True}
 
-# The words below belong to the domain's rules; tests/unit/test_button_data.py checks that
-# they match the rules' own lists, which cannot be imported here without an import cycle.
-RSVP_WORDS = ("y", "n", "m")  # mentoring.sessions.notices.RSVP_CODES
-REFLECTION_PREFIX = "rf"
-REFLECTION_SKIP = "s"  # mentoring.reflection.steps.SKIP
-PLAN_DUE_KINDS = ("2w", "1m", "end", "date")  # mentoring.plans.rules.DUE_KINDS
-AREA_KEY_SHAPE = r"[a-z][a-z0-9_]{1,31}"  # mentoring.plans.areas._KEY_SHAPE
-NOTICE_VERSION_SHAPE = r"[0-9A-Za-z._-]{1,24}"  # mentoring.privacy.consent.NOTICE_VERSION (older ones too)
-TODO_LIST_VERSION_SHAPE = r"[0-9a-f]{1,16}"  # mentoring.todos.views._version
-QUIET_HOURS = {f"{start:%H%M}-{end:%H%M}": (start, end) for start, end in QUIET_PRESETS}
+# Where each feature keeps its table (mentoring/<feature>/buttons.py, `TABLES`).
+FEATURE_TABLES = (
+    "mentoring.joining.buttons", "mentoring.help.buttons", "mentoring.privacy.buttons",
+    "mentoring.todos.buttons", "mentoring.plans.buttons", "mentoring.peers.buttons",
+    "mentoring.reflection.buttons", "mentoring.reports.buttons", "mentoring.digest.buttons",
+    "mentoring.rhythm.buttons", "mentoring.sessions.buttons", "mentoring.settings.buttons",
+    "mentoring.broadcasts.buttons",
+)
 
 
-def _rhythm_settings() -> tuple[str, ...]:
-    from mentoring.rhythm.rules import SETTINGS as RHYTHM_SETTINGS
-
-    return tuple(RHYTHM_SETTINGS)
-
-
-def _rhythm_options() -> list[str]:
-    """Every option code of every rhythm setting; the domain checks it fits the setting."""
-    from mentoring.rhythm.rules import SETTINGS as RHYTHM_SETTINGS
-    from mentoring.rhythm.rules import option_code
-
-    return sorted({option_code(v) for s in RHYTHM_SETTINGS.values() for v in s.options})
-
-
-JOIN = Feature("join", {
-    action: (action, Locale(), InviteCode()) for action in ("lang", "yes", "no")
-})
-LANGUAGE = Feature("lang", {"choose": (Locale(),)})
-CONSENT = Feature("consent", {
-    "show": ("show",),
-    "yes": ("yes", Word("version", NOTICE_VERSION_SHAPE)),
-    "no": ("no", Word("version", NOTICE_VERSION_SHAPE)),
-})
-PRIVACY = Feature("privacy", {
-    "withdraw": ("withdraw",),
-    "forget": ("forget",),
-    "keep": ("keep",),
-    "withdraw_confirmed": ("withdraw", UnixTime("offered")),
-    "forget_confirmed": ("forget", UnixTime("offered")),
-})
-TODOS = Feature("todo", {
-    "pg": ("pg", PAGE, Word("version", TODO_LIST_VERSION_SHAPE)),
-    "ls": ("ls", PAGE),
-    "v": ("v", Id("todo"), PAGE),
-    "add": ("add",),
-    "due": ("due", Id("todo"), Choice("kind", TODO_DUE_KINDS)),
-    "gl": ("gl", Id("todo"), Id("goal", zero=True)),
-    "why": ("why", Id("todo"), Choice("reason", REASON_CODES)),
-    **{action: (action, Id("todo")) for action in ("ok", "nd", "skip", "pp", "ppw", "ppd", "del", "delok")},
-})
-ASSIGN = Feature("asg", {
-    "g": ("g", Id("group")),
-    "p": ("p", Id("group"), Id("person", words=("all",))),
-    "due": ("due", Choice("kind", TODO_DUE_KINDS)),
-})
-PLAN = Feature("plan", {
-    "menu": ("menu",),
-    "areas": ("areas",),
-    "a": ("a", Word("area", AREA_KEY_SHAPE)),
-    "l": ("l", PAGE),
-    "g": ("g", Id("goal")),
-    "st": ("st", Id("goal"), Choice("status", GOAL_STATUSES)),
-    "sh": ("sh", Id("goal"), Choice("shared", ON_OFF)),
-    "n": ("n", Id("goal")),
-    "new": ("new",),
-    "due": ("due", Choice("kind", PLAN_DUE_KINDS)),
-    "cancel": ("cancel",),
-    "sa_go": ("sa", Choice("stage", ASSESSMENT_STAGES), "go"),
-    "sa": ("sa", Choice("stage", ASSESSMENT_STAGES), Word("area", AREA_KEY_SHAPE), SCORE),
-})
-CHECKIN = Feature("pc", {
-    "t": ("t", WEEK, Choice("talked", CHECKIN_TALKED)),
-    "g": ("g", WEEK, Id("goal", zero=True)),
-    "u": ("u", WEEK, SCORE),
-})
-PAIRS = Feature("pairs", {
-    "v": ("v", Id("group")),
-    "gl": ("gl", PAGE),
-    "auto": ("auto", Id("group")),
-    # Choosing a fourth is offered, and refused with a reason by the domain.
-    "pick": ("pick", Id("group"), IdList("chosen", 0, 4)),
-    "make": ("make", Id("group"), IdList("chosen", 2, 3)),
-    "end": ("end", Id("pair")),
-})
-REFLECTION = Feature(REFLECTION_PREFIX, {
-    "go": ("go", WEEK),
-    "grp": ("grp", Id("group"), WEEK),
-    "a": ("a", Id("reflection"), Int("question", 0, 99),
-          Int("value", 0, 99, words=(REFLECTION_SKIP,))),
-    "ed": ("ed", Id("reflection"), Int("question", 0, 99)),
-    **{action: (action, Id("reflection")) for action in ("sum", "chg", "no", "sub")},
-})
-REPORTS = Feature("rpt", {
-    "o": ("o", Id("programme")),
-    "pv": ("pv", Id("programme"), Id("province", zero=True)),  # 0: groups without a province
-    "i": ("i", Id("programme"), PAGE),
-    "g": ("g", Id("group"), PAGE),
-    "gi": ("gi", Id("group"), PAGE),
-    "x": ("x", Id("programme")),
-})
-DIGEST = Feature("dg", {
-    "g": ("g", Id("group")),
-    "m": ("m", Id("group"), Id("person")),
-    "c": ("c", Choice("on", ON_OFF)),
-})
-RHYTHM = Feature("rhy", {
-    "show": (Id("group"),),
-    "setting": (Id("group"), Choice("setting", _rhythm_settings)),
-    "option": (Id("group"), Choice("setting", _rhythm_settings), Choice("option", _rhythm_options)),
-})
-SESSIONS = Feature("ses", {
-    # planning (handlers/sessions.py)
-    "grp": ("grp", Id("group")),
-    "d": ("d", Day("day")),
-    "t": ("t", ClockTime("at")),
-    "tp": ("tp", Id("topic", zero=True)),
-    "stop": ("stop",),
-    # answering, moving, cancelling (handlers/sessions_list.py)
-    "r": ("r", Id("session"), Choice("answer", RSVP_WORDS)),
-    # attendance, minutes, feedback (handlers/sessions_followup.py)
-    "am": ("am", Id("session"), Id("person")),
-    "fb": ("fb", Id("session"), SCORE),
-    **{action: (action, Id("session"))
-       for action in ("mv", "x", "xc", "xn", "at", "ad", "mn", "ms", "fs")},
-})
-AGENDA = Feature("agd", {
-    "g": ("g", Id("group")),
-    "add": ("add", Id("group")),
-    **{action: (action, Id("topic")) for action in ("t", "up", "dn", "cv", "uc", "del")},
-})
-SETTINGS = Feature("set", {
-    **{action: (action,) for action in ("menu", "tz", "quiet", "pause", "resume", "leave")},
-    "zone": ("tz", Choice("zone", COMMON_ZONES)),
-    "hours": ("q", Choice("hours", QUIET_HOURS)),
-    "type": ("type", Choice("question", ("timezone", "quiet"))),
-})
-BROADCAST = Feature("bc", {
-    "new": ("new", Id("programme")),
-    **{action: (Id("draft"), action)
-       for action in ("aud", "all", "gok", "text", "later", "now", "drop", "send", "stop")},
-    "prov": (Id("draft"), "prov", PAGE),
-    "p": (Id("draft"), "p", Id("province")),
-    "grp": (Id("draft"), "grp", PAGE),
-    "g": (Id("draft"), "g", Id("group"), PAGE),
-    "r": (Id("draft"), "r", Choice("role", AUDIENCE_ROLES)),
-})
-
-BUTTONS = Codec([
-    JOIN, LANGUAGE, CONSENT, PRIVACY, TODOS, ASSIGN, PLAN, CHECKIN, PAIRS, REFLECTION,
-    REPORTS, DIGEST, RHYTHM, SESSIONS, AGENDA, SETTINGS, BROADCAST,
-])
+@functools.cache
+def codec() -> Codec:
+    """Every feature's table in one codec (read on first use: the tables import this module)."""
+    tables = [table for name in FEATURE_TABLES for table in importlib.import_module(name).TABLES]
+    return Codec(tables)
 
 
 def decode(data: object) -> Pressed:
     """Any button's data, whatever its feature; raises Refused for data no button carries."""
-    return BUTTONS.decode(data)
+    return codec().decode(data)

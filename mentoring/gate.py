@@ -30,7 +30,7 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mentoring.button_data import CONSENT, PRIVACY
+from mentoring.privacy.buttons import CONSENT, PRIVACY
 from mentoring.screens import Input, Pressed, Typed
 
 if TYPE_CHECKING:

@@ -19,3 +19,9 @@ def search_key(text: str) -> str:
     folded = " ".join(text.translate(_TURKISH_FOLD).split()).lower()
     decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def clip(text: str | None, most: int) -> str:
+    """Text on one line, at most `most` characters; a cut one ends with "…" (for labels and quotes)."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"

@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pywa_async import WhatsApp
@@ -49,13 +49,18 @@ QUEUE_SIZE = 10_000
 
 @dataclass(frozen=True)
 class Received:
-    """A person's message: who sent it (phone number and business-scoped id), its id, and what they gave."""
+    """A person's message: who sent it (phone number, business-scoped id, profile name), its id, what they gave.
+
+    The profile name is what the person calls themselves on WhatsApp; it is stored
+    only when they join (as on Telegram), and never logged.
+    """
 
     message_id: str
     wa_id: str | None
     user_id: str | None
     given: Input
     at: datetime
+    name: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -161,7 +166,7 @@ class WebhookEndpoint:
 
     async def _message(self, _: WhatsApp, update: wa.Message | wa.CallbackButton | wa.CallbackSelection) -> None:
         user = update.from_user
-        event = Received(update.id, user.wa_id, user.bsuid, input_of(update), _moment(update))
+        event = Received(update.id, user.wa_id, user.bsuid, input_of(update), _moment(update), user.name)
         await self._queue.put(event)
 
     async def _status(self, _: WhatsApp, update: wa.MessageStatus) -> None:

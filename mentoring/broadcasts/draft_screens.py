@@ -3,7 +3,7 @@
 The steps that choose among these screens, and what each press or typed answer
 changes, are in `mentoring.broadcasts.screens`; the progress message and its
 report in `mentoring.broadcasts.progress_screens`. Choices carry the draft's id
-(`bc:<id>:<action>`, written by `mentoring.button_data.BROADCAST`).
+(`bc:<id>:<action>`, written by `mentoring.broadcasts.buttons.BROADCAST`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mentoring.broadcasts import rules
+from mentoring.broadcasts.buttons import BROADCAST
 from mentoring.broadcasts.progress_screens import send_time
 from mentoring.broadcasts.rules import MAX_TEXT_LENGTH, DraftView
-from mentoring.button_data import BROADCAST
 from mentoring.screens import (
     SHORT_LABEL_MAX,
     Awaits,

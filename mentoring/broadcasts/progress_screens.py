@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mentoring.broadcasts.buttons import BROADCAST
 from mentoring.broadcasts.progress import Counts, Progress, Unreachable
-from mentoring.button_data import BROADCAST
 from mentoring.i18n import N_
 from mentoring.screens import Choice, Lines, Moment, Plural, Raw, Screen, Text, Words
 
@@ -21,7 +21,7 @@ MOMENT_PATTERN = "d MMMM y, HH:mm"
 # Telegram takes 4096 characters. The report names the unreachable while the
 # room it has used stays within the budget; then it counts the rest. Words are
 # rendered only at the edge, so each name's line is reckoned with room for the
-# longest reason in any language (tests/unit/test_broadcast_screens.py checks it).
+# longest reason in any language (tests/unit/broadcasts/test_broadcast_screens.py checks it).
 REPORT_BUDGET = 3600
 HEADER_ROOM = 300  # the report's lines above the names, in any language
 REASON_ROOM = 32  # "• ", " — ", the reason and the line break

@@ -10,7 +10,7 @@ audience menu of the one programme the coordinator has), `press` (or
 The draft lives in the `broadcasts` table and the wait for the text or the send
 time in `conversation_states` (`mentoring.broadcasts.rules`); buttons carry the
 draft's id (`bc:<id>:<action>`, written and read by
-`mentoring.button_data.BROADCAST`), so a restart in the middle continues.
+`mentoring.broadcasts.buttons.BROADCAST`), so a restart in the middle continues.
 Confirming turns the pressed summary into the progress message
 (`mentoring.broadcasts.progress_screens`), which the progress job keeps up to
 date. What each screen says and offers is `mentoring.broadcasts.draft_screens`.
@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mentoring import button_data, conversation
 from mentoring.broadcasts import rules
 from mentoring.broadcasts.audience import programme_groups, programme_provinces
+from mentoring.broadcasts.buttons import BROADCAST
 from mentoring.broadcasts.draft_screens import (
     AWAITS,
     FLOW,
@@ -49,7 +50,6 @@ from mentoring.broadcasts.draft_screens import (
 from mentoring.broadcasts.progress import progress_of
 from mentoring.broadcasts.progress_screens import progress_screen
 from mentoring.broadcasts.rules import BroadcastGone, DraftView
-from mentoring.button_data import BROADCAST
 from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
 from mentoring.screens import Input, Notice, Plural, Reply, Screen, Text, Typed, button_of

@@ -14,6 +14,7 @@ from mentoring.digest.model import (
     Quote,
     WeekPoint,
 )
+from mentoring.text import clip
 
 CONFIDENCE_DROP = 2
 MAX_QUOTES = 3
@@ -93,7 +94,7 @@ def _flags(got: Gathered, group: int, week: int, lines: tuple[MenteeLine, ...],
 
 def _quotes(got: Gathered, group: int, week: int, names: dict[int, str]) -> tuple[Quote, ...]:
     found = [
-        Quote(person_id, names.get(person_id, "?"), _cut(text), key == TO_MENTORS_KEY)
+        Quote(person_id, names.get(person_id, "?"), clip(text, QUOTE_CHARS), key == TO_MENTORS_KEY)
         for answer_week, person_id, key, text in got.texts.get(group, [])
         if answer_week == week and person_id in names
     ]
@@ -104,11 +105,6 @@ def _quotes(got: Gathered, group: int, week: int, names: dict[int, str]) -> tupl
         if len(chosen) < MAX_QUOTES and all(q.person_id != quote.person_id for q in chosen):
             chosen.append(quote)
     return tuple(chosen)
-
-
-def _cut(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS - 1].rstrip() + "…"
 
 
 def _next_session(got: Gathered, group: int, zone: str) -> NextSession | None:

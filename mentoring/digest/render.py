@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from mentoring.button_data import DIGEST
+from mentoring.digest.buttons import DIGEST
 from mentoring.digest.model import Flag, FlagKind, GroupDigest, MenteeLine
 from mentoring.i18n import N_, Translator
 from mentoring.outbox import Button

@@ -7,7 +7,7 @@ group (its chart as a photo, unless they turned it off), or a choice of their
 groups. `press` answers a digest button, here or under a digest the outbox
 delivered: `dg:g:<group>` which group, `dg:m:<group>:<person>` one mentee's
 detail (checked against the presser's groups and audited), `dg:c:<0|1>` the
-chart off or on (written and read by `mentoring.button_data.DIGEST`).
+chart off or on (written and read by `mentoring.digest.buttons.DIGEST`).
 
 The digest's and the detail's words are `mentoring.digest.render.words` and
 `mentoring.digest.detail.detail_words` (the queued digest is the same words in
@@ -22,8 +22,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring.button_data import DIGEST
 from mentoring.digest import rules as digest
+from mentoring.digest.buttons import DIGEST
 from mentoring.digest.chart import chart_png
 from mentoring.digest.detail import TEXT_LIMIT, cut, detail_words, mentee_detail
 from mentoring.digest.model import GroupDigest

@@ -1,8 +1,8 @@
 """The commands each role sees, in /help and in a channel's command menu.
 
-Every command is listed here once, in menu order. Only commands that have a
-registered handler are shown (see `mark_available`), so /help and the menus
-never offer a command that does not exist.
+Every command is listed here once, in menu order. Only commands some feature
+answers (`mentoring.entries.COMMANDS`, and /start) are shown, so /help and the
+menus never offer a command that does not exist, on any channel.
 """
 
 from __future__ import annotations
@@ -50,12 +50,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start", N_("Where you are in the programme")),
 )
 
-_available: set[str] = {"start", "help", "language"}
+def available() -> set[str]:
+    """The commands some step answers: every entry of `mentoring.entries`, and /start (joining's)."""
+    # Imported here: the entries table reads the features' screens, and /help's screens read this module.
+    from mentoring.entries import COMMANDS as ENTRIES
 
-
-def mark_available(names: Iterable[str]) -> None:
-    """Record which commands have handlers (called when the handlers are registered)."""
-    _available.update(names)
+    return {"start", *ENTRIES}
 
 # What a stranger (no role yet) can use.
 STRANGER_COMMANDS = ("start", "help", "language")
@@ -63,7 +63,8 @@ STRANGER_COMMANDS = ("start", "help", "language")
 
 def commands_for(roles: Iterable[Role]) -> list[CommandSpec]:
     held = set(roles)
-    shown = [spec for spec in COMMANDS if spec.name in _available]
+    answered = available()
+    shown = [spec for spec in COMMANDS if spec.name in answered]
     if not held:
         return [spec for spec in shown if spec.name in STRANGER_COMMANDS]
     return [spec for spec in shown if spec.roles & held]

@@ -4,7 +4,7 @@ Every step takes `(session, member, given, now)` and returns a `Reply`; the
 adapters only translate it (principle 2). `commands` answers /help with the
 commands of the member's roles, `languages` answers /language with a button
 per supported language (data written and read by
-`mentoring.button_data.LANGUAGE`, "lang:<locale>"), and `choose` stores the
+`mentoring.help.buttons.LANGUAGE`, "lang:<locale>"), and `choose` stores the
 pressed language and confirms it in that language.
 
 People who have not joined may use /help and /language too; what they are told
@@ -21,8 +21,9 @@ from datetime import datetime
 from babel import Locale
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring.button_data import LANGUAGE, Refused
+from mentoring.button_data import Refused
 from mentoring.errors import DomainError
+from mentoring.help.buttons import LANGUAGE
 from mentoring.help.commands import CommandSpec, commands_for
 from mentoring.i18n import N_, SUPPORTED_LOCALES, translator
 from mentoring.joining import rules as joining

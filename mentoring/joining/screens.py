@@ -5,7 +5,7 @@ pressed, as the channel names them) instead of a member:
 `(session, visitor, given, now, *, default_timezone) -> Outcome`. `start`
 answers /start with or without an invite code, `press` a join button
 ("join:lang|yes|no:<locale>:<code>", written and read by
-`mentoring.button_data.JOIN`). Until the person accepts the notice nothing
+`mentoring.joining.buttons.JOIN`). Until the person accepts the notice nothing
 about them is stored: the code and the chosen language ride in the buttons.
 
 An `Outcome` is a reply, the language to say it in, and what only a channel
@@ -24,10 +24,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring.button_data import JOIN
 from mentoring.help.screens import language_name
 from mentoring.i18n import N_, SUPPORTED_LOCALES, translator
 from mentoring.joining import rules
+from mentoring.joining.buttons import JOIN
 from mentoring.joining.invites import InviteStatus
 from mentoring.joining.rules import AcceptOutcome, MemberView, Newcomer, RoleView, StartOutcome
 from mentoring.joining.words import (

@@ -8,7 +8,7 @@ button: a page of groups, a group's pairs, automatic pairing, picking two or
 three by hand, ending a pair.
 
 Buttons carry what they act on (`pairs:v:<group>`, `pairs:pick:<group>:<ids>`,
-`pairs:end:<pair>`, written and read by `mentoring.button_data.PAIRS`); each
+`pairs:end:<pair>`, written and read by `mentoring.peers.buttons.PAIRS`); each
 press is checked again (`mentoring.peers.pairing`: may this person manage that
 group), so a stale or forged one changes nothing. Refusals raise `DomainError`s,
 worded once in `mentoring.refusals`.
@@ -22,11 +22,10 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring.access import AccessDenied
-from mentoring.button_data import PAIRS
 from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
 from mentoring.peers import pairing
-from mentoring.peers.screens import clipped
+from mentoring.peers.buttons import PAIRS
 from mentoring.screens import (
     SHORT_LABEL_MAX,
     Choice,
@@ -39,6 +38,7 @@ from mentoring.screens import (
     Words,
     button_of,
 )
+from mentoring.text import clip
 from storage.models import Group
 
 GROUPS_PER_PAGE = 8
@@ -47,7 +47,7 @@ MOST_CHOSEN = 3
 
 def _name(name: str, mark: str = "") -> tuple[Raw, Raw]:
     """A name as a long label and a short one that fits small buttons."""
-    return Raw(mark + name), Raw(clipped(mark + name, SHORT_LABEL_MAX))
+    return Raw(mark + name), Raw(clip(mark + name, SHORT_LABEL_MAX))
 
 
 # ----------------------------------------------------------------------------- screens

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from mentoring.button_data import CHECKIN
 from mentoring.i18n import Translator
 from mentoring.outbox import Button
+from mentoring.peers.buttons import CHECKIN
 from mentoring.screens import Choice, Moment, Screen, Text
 
 

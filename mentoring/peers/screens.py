@@ -8,7 +8,7 @@ the person stopped at). `press` answers a check-in button: talked or not, which
 goal was supported, how useful the talk was.
 
 Buttons carry the week and the answer (`pc:t:2:yes`, `pc:g:2:<goal>`,
-`pc:u:2:4`, written and read by `mentoring.button_data.CHECKIN`); each press is
+`pc:u:2:4`, written and read by `mentoring.peers.buttons.CHECKIN`); each press is
 checked against the open window and the answer so far (`mentoring.peers.rules`),
 so a stale or forged one changes nothing. Refusals raise `DomainError`s, worded
 once in `mentoring.refusals`. /pairs is `mentoring.peers.pairs_screens`.
@@ -23,10 +23,10 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring.access import AccessDenied, mentee_groups
-from mentoring.button_data import CHECKIN
 from mentoring.joining.rules import MemberView
 from mentoring.peers import prompts
 from mentoring.peers import rules as peers
+from mentoring.peers.buttons import CHECKIN
 from mentoring.screens import (
     SHORT_LABEL_MAX,
     Choice,
@@ -40,6 +40,7 @@ from mentoring.screens import (
     Words,
     button_of,
 )
+from mentoring.text import clip
 from storage.models.peers import PeerCheckin
 
 Step = Callable[[AsyncSession, MemberView, Input, datetime], Awaitable[Reply]]
@@ -48,12 +49,6 @@ Step = Callable[[AsyncSession, MemberView, Input, datetime], Awaitable[Reply]]
 SHOWN_GOALS = 10
 GOAL_IN_PAGE = 150  # characters of a goal on the partner page
 GOAL_ON_BUTTON = 40  # ... and on a button
-
-
-def clipped(text: str | None, most: int) -> str:
-    """The text on one line, cut to `most` characters with an ellipsis."""
-    text = " ".join((text or "").split())
-    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 # ----------------------------------------------------------------------------- screens
@@ -71,7 +66,7 @@ def partner_page(pair: peers.Partnership | None) -> Screen:
             parts.append(Text("No goals shared with you yet."))
             continue
         parts.append(Text("Goals shared with you:"))
-        parts += [Raw(f"• {clipped(goal.what, GOAL_IN_PAGE)}") for goal in goals[:SHOWN_GOALS]]
+        parts += [Raw(f"• {clip(goal.what, GOAL_IN_PAGE)}") for goal in goals[:SHOWN_GOALS]]
         if len(goals) > SHOWN_GOALS:
             more = len(goals) - SHOWN_GOALS
             parts.append(Plural("… and {count} more goal", "… and {count} more goals", more, count=more))
@@ -80,8 +75,8 @@ def partner_page(pair: peers.Partnership | None) -> Screen:
 
 def support_question(week: int, pair: peers.Partnership) -> Screen:
     """Which of the partner's shared goals the talk supported, or something else."""
-    rows = [[Choice(CHECKIN.encode("g", week=week, goal=goal.id), Raw(clipped(goal.what, GOAL_ON_BUTTON)),
-                    short=Raw(clipped(goal.what, SHORT_LABEL_MAX)))]
+    rows = [[Choice(CHECKIN.encode("g", week=week, goal=goal.id), Raw(clip(goal.what, GOAL_ON_BUTTON)),
+                    short=Raw(clip(goal.what, SHORT_LABEL_MAX)))]
             for goals in pair.shared.values() for goal in goals[:SHOWN_GOALS]]
     rows.append([Choice(CHECKIN.encode("g", week=week, goal=0), Text("Something else"))])
     return Screen(Text("Good! Which part of their plan did you support?"), rows, replace=True)

@@ -7,10 +7,11 @@ note) are the person's, shown as typed (`Raw`).
 
 from __future__ import annotations
 
-from mentoring.button_data import PLAN
 from mentoring.i18n import N_
 from mentoring.plans import rules as plans
+from mentoring.plans.buttons import PLAN
 from mentoring.screens import Awaits, Choice, Expect, Lines, Moment, Raw, Screen, Text, Words
+from mentoring.text import clip
 from storage.models.plans import GOAL_STATUSES, PlanGoal
 
 GOALS_PER_PAGE = 5
@@ -19,12 +20,6 @@ STATUS_NAMES = {"not_started": N_("Not started"), "in_progress": N_("In progress
 # The goal form and the note wait for typed text (the wait is the person's conversation row).
 AWAITS_GOAL = Awaits(Expect.TEXT, plans.GOAL_FLOW)
 AWAITS_NOTE = Awaits(Expect.TEXT, plans.NOTE_FLOW)
-
-
-def clip(text: str | None, most: int) -> str:
-    """The text on one line, cut to at most `most` characters (an ellipsis says so)."""
-    text = " ".join((text or "").split())
-    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def due_words(goal: PlanGoal) -> Words:

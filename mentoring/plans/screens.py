@@ -9,7 +9,7 @@ form or a goal's note waits for. `baseline_offer` is what a new mentee is
 offered after the welcome.
 
 Buttons carry what they show or change (`plan:st:<goal>:done`), written and
-read by `mentoring.button_data.PLAN`; every press is checked again by the
+read by `mentoring.plans.buttons.PLAN`; every press is checked again by the
 rules (the person's own goal, the step the form is at), so stale or forged
 buttons change nothing. The typed answer waited for is the person's
 conversation row (flows "plan_goal" and "plan_note"), so a restart continues.
@@ -26,12 +26,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import button_data, conversation
 from mentoring.access import AccessDenied
-from mentoring.button_data import PLAN
 from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
 from mentoring.plans import assessment
 from mentoring.plans import rules as plans
 from mentoring.plans.areas import Area, programme_areas
+from mentoring.plans.buttons import PLAN
 from mentoring.plans.goal_screens import (
     cancelled,
     due_question,
@@ -56,6 +56,7 @@ from mentoring.screens import (
     Words,
     button_of,
 )
+from mentoring.text import clip
 
 Step = Callable[[AsyncSession, MemberView, Input, datetime], Awaitable[Reply]]
 # The flows whose typed answers `answer` takes.
@@ -86,12 +87,8 @@ def area_choice(area: Area, locale: str, chosen: bool) -> Choice:
     else:
         title = area.title_tr if locale == "tr" else area.title_en
         room = SHORT_LABEL_MAX - (len(CHECK) + 1 if mark else 0)
-        short = _marked(mark, Raw(clip_title(title, room))) if len(title) > room else None
+        short = _marked(mark, Raw(clip(title, room))) if len(title) > room else None
     return Choice(PLAN.encode("a", area=area.key), _marked(mark, area_title(area, locale)), short=short)
-
-
-def clip_title(title: str, most: int) -> str:
-    return title if len(title) <= most else title[:most - 1].rstrip() + "…"
 
 
 # ----------------------------------------------------------------------------- screens

@@ -3,7 +3,7 @@ consent, and the consent gate's words.
 
 Every step takes `(session, member, given, now)`. `mydata` sends the summary and
 the JSON file, `forgetme` asks whether to erase, `press` answers the buttons of
-both ("privacy:...", `mentoring.button_data.PRIVACY`) and `consent_press` a
+both ("privacy:...", `mentoring.privacy.buttons.PRIVACY`) and `consent_press` a
 member's answer to the notice ("consent:...", `CONSENT`). `held(standing)` is
 what the consent gate shows a member it holds (its decision is
 `mentoring.gate.consent_holds`).
@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring.button_data import CONSENT, PRIVACY
 from mentoring.errors import DomainError
 from mentoring.i18n import N_, translator
 from mentoring.joining import rules as joining
@@ -33,6 +32,7 @@ from mentoring.joining.screens import Outcome
 from mentoring.joining.words import agree_choices, notice, role_bullets, status
 from mentoring.privacy import consent
 from mentoring.privacy import rules as privacy
+from mentoring.privacy.buttons import CONSENT, PRIVACY
 from mentoring.privacy.consent import NOTICE_VERSION, Standing
 from mentoring.privacy.rules import MAX_ROWS_PER_TABLE, PersonExport
 from mentoring.screens import (
@@ -59,7 +59,7 @@ CLOCK_SKEW = timedelta(minutes=1)
 Step = Callable[[AsyncSession, MemberView, Input, datetime], Awaitable[Reply]]
 
 # Readable names of the kinds of records, one for every table /mydata can list
-# (tests/unit/test_privacy_labels.py checks them against the schema).
+# (tests/unit/privacy/test_privacy_labels.py checks them against the schema).
 KIND_LABELS = {
     "channel_identities": N_("Telegram accounts"),
     "memberships": N_("Roles in the programme"),

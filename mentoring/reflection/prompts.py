@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from mentoring.button_data import REFLECTION
 from mentoring.i18n import Translator
 from mentoring.outbox import Button
+from mentoring.reflection.buttons import REFLECTION
 from mentoring.screens import Choice, Moment, Screen, Text
 
 

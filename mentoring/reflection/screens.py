@@ -9,7 +9,7 @@ question or the summary waits.
 The flow itself (`mentoring.reflection.flow`) decides the next step from the
 stored answers and returns a `steps.Step`; this module words it. Buttons carry
 their state (`rf:<action>:<reflection id>[:<question>[:<value>]]`, written and
-read by `mentoring.button_data.REFLECTION`); the question a message answers is
+read by `mentoring.reflection.buttons.REFLECTION`); the question a message answers is
 in the database (conversation flow "reflection"). Refusals raise `DomainError`s,
 worded once in `mentoring.refusals`. The summary, the change menu and the thanks
 after sending are in `mentoring.reflection.summary_screens`.
@@ -23,10 +23,10 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import button_data, conversation
-from mentoring.button_data import REFLECTION
 from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
 from mentoring.reflection import flow
+from mentoring.reflection.buttons import REFLECTION
 from mentoring.reflection.prompts import when
 from mentoring.reflection.steps import (
     FLOW,

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from mentoring.button_data import REFLECTION
+from mentoring.reflection.buttons import REFLECTION
 from mentoring.reflection.prompts import when
 from mentoring.reflection.questions import Question
 from mentoring.reflection.steps import ReflectionView
 from mentoring.screens import SHORT_LABEL_MAX, Choice, Lines, Raw, Screen, Text, Words
+from mentoring.text import clip
 from storage.models.reflections import ReflectionAnswer
 
 SUMMARY_BUDGET = 3000  # characters of answers in the summary, well under Telegram's 4096
@@ -21,17 +22,12 @@ SUMMARY_BUDGET = 3000  # characters of answers in the summary, well under Telegr
 # ----------------------------------------------------------------------------- words
 
 
-def shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def raw_label(text: str, prefix: str = "") -> tuple[Raw, Raw | None]:
     """A label written by people (a group's name, an option), and a short one if it is too long."""
     long = Raw(prefix + text)
     if len(long.text) <= SHORT_LABEL_MAX:
         return long, None
-    return long, Raw(prefix + shorten(text, SHORT_LABEL_MAX - len(prefix)))
+    return long, Raw(prefix + clip(text, SHORT_LABEL_MAX - len(prefix)))
 
 
 def local(text: dict[str, str], locale: str) -> str:
@@ -52,9 +48,9 @@ def answer_words(question: Question, answer: ReflectionAnswer, locale: str, limi
         duration = f"{seconds // 60}:{seconds % 60:02d}"
         return Text("Voice note ({duration})", duration=duration)
     if answer.file_kind == "photo":
-        caption = Raw(f": {shorten(answer.caption, limit)}") if answer.caption else None
+        caption = Raw(f": {clip(answer.caption, limit)}") if answer.caption else None
         return Lines(Text("Photo"), caption, sep="")
-    return Raw(shorten(answer.text or "", limit))
+    return Raw(clip(answer.text or "", limit))
 
 
 def with_note(note: Words | None, *lines: Words | None) -> Lines:
@@ -74,7 +70,7 @@ def summary(view: ReflectionView, locale: str, zone: str, note: Words | None = N
     limit = max(60, SUMMARY_BUDGET // max(1, len(view.questions)) - 60)
     answers: list[Words] = []
     for number, asked in enumerate(view.questions, 1):
-        answers.append(Raw(f"{number}. {shorten(asked.wording(locale), 60)}"))
+        answers.append(Raw(f"{number}. {clip(asked.wording(locale), 60)}"))
         answers.append(Lines(Raw("   → "), answer_words(asked, view.answers[asked.key], locale, limit), sep=""))
     box = Raw("☑ " if view.numbers_only else "☐ ")
     return Screen(
@@ -105,8 +101,8 @@ def change_menu(view: ReflectionView, locale: str) -> Screen:
         prefix = f"{number}. "
         wording = asked.wording(locale)
         rows.append([Choice(REFLECTION.encode("ed", reflection=view.id, question=number - 1),
-                            Raw(prefix + shorten(wording, 40)),
-                            short=Raw(prefix + shorten(wording, SHORT_LABEL_MAX - len(prefix))))])
+                            Raw(prefix + clip(wording, 40)),
+                            short=Raw(prefix + clip(wording, SHORT_LABEL_MAX - len(prefix))))])
     rows.append([back_to_summary(view)])
     return Screen(Text("Which answer would you like to change?"), rows, replace=True)
 

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring.button_data import REPORTS
 from mentoring.i18n import translator
 from mentoring.outbox import Button, Outgoing, enqueue
+from mentoring.reports.buttons import REPORTS
 from mentoring.todos.due import programme_start, programme_week
 from storage.models import Group, Membership, Person, Programme, Role
 from storage.models.plans import PlanGoal

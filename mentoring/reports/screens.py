@@ -5,7 +5,7 @@ input (`mentoring.screens`), and returns a `Reply`; the adapters only translate
 it (principle 2). `start` answers /report: a coordinator's programme at a
 glance, a mentor's group progress (or the choice of group). `press` answers a
 report button: each carries the page it opens (`rpt:…`, written and read by
-`mentoring.button_data.REPORTS`, see mentoring/reports/views.py), so nothing is
+`mentoring.reports.buttons.REPORTS`, see mentoring/reports/views.py), so nothing is
 kept between presses and a restart changes nothing; the Export CSV button sends
 the export. `export` answers /export: the programme's figures as one .zip of
 CSV files, a document.
@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring.access import AccessDenied
-from mentoring.button_data import REPORTS
 from mentoring.i18n import translator
 from mentoring.joining.rules import MemberView
 from mentoring.reports import views
+from mentoring.reports.buttons import REPORTS
 from mentoring.reports.views import ReportPage
 from mentoring.screens import Input, Media, Reply, Screen, Text, button_of
 

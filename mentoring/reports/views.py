@@ -27,9 +27,10 @@ from mentoring.access import (
     mentored_groups,
     require,
 )
-from mentoring.button_data import REPORTS, Pressed
+from mentoring.button_data import Pressed
 from mentoring.i18n import Translator
 from mentoring.joining.rules import MemberView
+from mentoring.reports.buttons import REPORTS
 from mentoring.reports.exports import Export, export_programme
 from mentoring.reports.impact import impact_report
 from mentoring.reports.overview import programme_overview

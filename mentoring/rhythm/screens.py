@@ -7,7 +7,7 @@ group, or a choice of their groups. `press` answers a rhythm button.
 
 Buttons carry what they show or change (`rhy:<group>` a group's rhythm,
 `rhy:<group>:<setting>` a setting's options, `rhy:<group>:<setting>:<option>`
-applies one), written and read by `mentoring.button_data.RHYTHM`. Every press is
+applies one), written and read by `mentoring.rhythm.buttons.RHYTHM`. Every press is
 checked again (a mentor of that group, an option of that setting), so stale or
 forged buttons change nothing. Refusals raise `DomainError`s, worded once in
 `mentoring.refusals`.
@@ -22,9 +22,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring.access import mentored_groups, require
-from mentoring.button_data import RHYTHM
 from mentoring.i18n import N_
 from mentoring.joining.rules import MemberView
+from mentoring.rhythm.buttons import RHYTHM
 from mentoring.rhythm.rules import SETTINGS, GroupRhythm, change_rhythm, group_rhythm, option_code
 from mentoring.screens import (
     Choice,

@@ -4,7 +4,7 @@ Mentors of the group edit it, the programme's coordinators read it
 (`mentoring.sessions.agenda` decides). Buttons: `agd:g:<group>` (show),
 `agd:t:<topic>` (one topic's actions), `agd:up|dn|cv|uc|del:<topic>` (move up or
 down, covered or not, delete), `agd:add:<group>` (wait for a typed title, flow
-"agenda_add"), written and read by `mentoring.button_data.AGENDA`.
+"agenda_add"), written and read by `mentoring.sessions.buttons.AGENDA`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import access
-from mentoring.button_data import AGENDA
 from mentoring.joining.rules import MemberView
 from mentoring.screens import (
     Awaits,
@@ -31,6 +30,7 @@ from mentoring.screens import (
 )
 from mentoring.sessions import agenda
 from mentoring.sessions.agenda import AgendaView, TopicView
+from mentoring.sessions.buttons import AGENDA
 from mentoring.sessions.cards import named, typed_text, waiting_data
 
 AWAITS = Awaits(Expect.TEXT, agenda.ADD_FLOW)

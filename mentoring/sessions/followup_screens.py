@@ -13,11 +13,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring.button_data import SESSIONS
 from mentoring.button_data import Pressed as Button
 from mentoring.joining.rules import MemberView
 from mentoring.screens import Awaits, Choice, Expect, Input, Lines, Plural, Raw, Reply, Screen, Text
 from mentoring.sessions import followup
+from mentoring.sessions.buttons import SESSIONS
 from mentoring.sessions.cards import named, typed_text, waiting_data
 from mentoring.sessions.followup import AttendanceSheet
 from mentoring.sessions.notices import when

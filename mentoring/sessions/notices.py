@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from mentoring.button_data import SESSIONS
 from mentoring.i18n import Translator, translator
 from mentoring.outbox import Button, Outgoing
 from mentoring.screens import Choice, Lines, Moment, Raw, Text, Words
+from mentoring.sessions.buttons import SESSIONS
 from storage.models import Person
 
 RSVP_CODES = {"y": "yes", "n": "no", "m": "maybe"}

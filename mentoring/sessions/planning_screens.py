@@ -3,7 +3,7 @@
 group -> day -> time -> place -> topic (`mentoring.sessions.planning` keeps where the
 mentor stands, flow "session_plan", so typed answers and a restart continue it).
 Buttons: `ses:grp:<group>`, `ses:d:<yyyymmdd>`, `ses:t:<hhmm>`, `ses:tp:<topic or 0>`,
-`ses:stop` (written and read by `mentoring.button_data.SESSIONS`). Refusals raise
+`ses:stop` (written and read by `mentoring.sessions.buttons.SESSIONS`). Refusals raise
 `DomainError`s, worded once in `mentoring.refusals`.
 """
 
@@ -13,7 +13,6 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring.button_data import SESSIONS
 from mentoring.button_data import Pressed as Button
 from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
@@ -32,6 +31,7 @@ from mentoring.screens import (
     Words,
 )
 from mentoring.sessions import planning
+from mentoring.sessions.buttons import SESSIONS
 from mentoring.sessions.cards import named, typed_text, with_card
 from mentoring.sessions.planning import Prompt
 

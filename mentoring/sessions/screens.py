@@ -4,7 +4,7 @@ Every step takes `(session, member, given, now)`, where `given` is the person's
 input (`mentoring.screens`), and returns a `Reply`; the adapters only translate
 it (principle 2). `start` answers /sessions: the upcoming sessions of the
 member's groups with their answer, and the mentor's recently held ones.
-`press` answers any session button (`ses:...`, `mentoring.button_data.SESSIONS`):
+`press` answers any session button (`ses:...`, `mentoring.sessions.buttons.SESSIONS`):
 answering (`ses:r:<session>:<y|n|m>`), moving (`ses:mv`), cancelling (`ses:x`, `ses:xc`,
 `ses:xn`) here, planning in `planning_screens`, attendance, minutes and feedback in
 `followup_screens`. Refusals raise `DomainError`s, worded once in `mentoring.refusals`.
@@ -20,12 +20,12 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import access
-from mentoring.button_data import SESSIONS
 from mentoring.button_data import Pressed as Button
 from mentoring.joining.rules import MemberView
 from mentoring.screens import Choice, Input, Lines, Notice, Reply, Screen, Text, button_of
 from mentoring.sessions import followup, followup_screens, planning, planning_screens
 from mentoring.sessions import rules as sessions
+from mentoring.sessions.buttons import SESSIONS
 from mentoring.sessions.cards import card, with_card
 from mentoring.sessions.notices import RSVP_CODES, SessionFacts, rsvp_choices, when
 from mentoring.sessions.rules import SessionView

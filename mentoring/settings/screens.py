@@ -6,7 +6,7 @@ it (principle 2). `start` answers the command, `press` a settings button,
 `answer` the typed zone, hours or leave day a question waits for.
 
 Buttons carry what they change (`set:tz:Europe/Berlin`, `set:q:2200-0800`,
-written and read by `mentoring.button_data.SETTINGS`); the typed question
+written and read by `mentoring.settings.buttons.SETTINGS`); the typed question
 waiting is kept in the database (conversation flow "settings", its step names
 the question), so a restart in between loses nothing. Refusals raise
 `DomainError`s, worded once in `mentoring.refusals`; a typed answer the rules
@@ -22,7 +22,6 @@ from datetime import date, datetime, time
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import button_data, conversation
-from mentoring.button_data import SETTINGS
 from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
 from mentoring.refusals import refusal
@@ -41,6 +40,7 @@ from mentoring.screens import (
     Words,
     button_of,
 )
+from mentoring.settings.buttons import SETTINGS
 from mentoring.settings.rules import (
     COMMON_ZONES,
     QUIET_PRESETS,

@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import access, conversation
-from mentoring.button_data import TODOS
 from mentoring.errors import DomainError
 from mentoring.i18n import translator
 from mentoring.joining.rules import MemberView
 from mentoring.outbox import Button, Outgoing, enqueue
+from mentoring.todos.buttons import TODOS
 from mentoring.todos.due import Due, due_label, due_of_kind, on_day, parse_day, programme_week
 from mentoring.todos.views import check_text
 from storage.models import Group, Membership, Person, Programme, Role

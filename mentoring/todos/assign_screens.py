@@ -5,7 +5,7 @@ Steps take `(session, member, given, now)` and return a `Reply`
 mentor's one group), `press` an `asg:` button, `answer` the typed text or date.
 
 Buttons: `asg:g:<group>` (which group), `asg:p:<group>:<mentee|all>` (for whom),
-`asg:due:<kind>` (when), written and read by `mentoring.button_data.ASSIGN`. The
+`asg:due:<kind>` (when), written and read by `mentoring.todos.buttons.ASSIGN`. The
 text waits in the mentor's conversation state (flow `assign.FLOW_ADD`) until the
 due is chosen; every press is checked again (a mentor of that group, a mentee of
 it, the step that waits), so stale or forged buttons change nothing.
@@ -18,7 +18,6 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import conversation
-from mentoring.button_data import ASSIGN
 from mentoring.joining.rules import MemberView
 from mentoring.screens import (
     Awaits,
@@ -33,9 +32,11 @@ from mentoring.screens import (
     Typed,
     button_of,
 )
+from mentoring.text import clip
 from mentoring.todos import assign
 from mentoring.todos.assign import Assigned
-from mentoring.todos.list_screens import SHORT_MAX, cut, date_question, due_choices, due_question
+from mentoring.todos.buttons import ASSIGN
+from mentoring.todos.list_screens import SHORT_MAX, date_question, due_choices, due_question
 
 # Groups have 4-6 mentees and mentors a few groups; the cap keeps any keyboard under Telegram's 100 buttons.
 MAX_CHOICES = 90
@@ -50,7 +51,7 @@ def _name(name: str, limit: int) -> Raw:
 def groups(choices: list[tuple[int, str]]) -> Screen:
     return Screen(
         Text("Which group is the to-do for?"),
-        [[Choice(ASSIGN.encode("g", group=group_id), Raw(name), short=Raw(cut(name, SHORT_MAX)))]
+        [[Choice(ASSIGN.encode("g", group=group_id), Raw(name), short=Raw(clip(name, SHORT_MAX)))]
          for group_id, name in choices[:MAX_CHOICES]],
     )
 
@@ -59,7 +60,7 @@ def for_whom(group_id: int, mentees: list[tuple[int, str]], *, replace: bool) ->
     rows = [[Choice(ASSIGN.encode("p", group=group_id, person="all"), Text("The whole group"))]]
     rows += [
         [Choice(ASSIGN.encode("p", group=group_id, person=person_id), _name(name, NAME_MAX),
-                short=Raw(cut(name, SHORT_MAX)))]
+                short=Raw(clip(name, SHORT_MAX)))]
         for person_id, name in mentees[:MAX_CHOICES]
     ]
     return Screen(Text("Who is the to-do for?"), rows, replace=replace)

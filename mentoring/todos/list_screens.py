@@ -1,7 +1,7 @@
 """What the to-do list looks like on any channel: the list's pages, one to-do, and the questions about it.
 
 Pure builders of `mentoring.screens.Screen`s (words as message ids with values,
-choices whose data `mentoring.button_data.TODOS` writes, the free input
+choices whose data `mentoring.todos.buttons.TODOS` writes, the free input
 awaited); the steps that show them are `mentoring.todos.screens` (and, for the
 due question, `mentoring.todos.assign_screens`).
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mentoring.button_data import TODOS
 from mentoring.i18n import N_
 from mentoring.screens import (
     SHORT_LABEL_MAX,
@@ -24,7 +23,9 @@ from mentoring.screens import (
     Text,
     Words,
 )
+from mentoring.text import clip
 from mentoring.todos import rules
+from mentoring.todos.buttons import TODOS
 from mentoring.todos.due import due_words
 from mentoring.todos.views import PAGE_SIZE, DueSet, TodoPage, TodoView
 
@@ -57,12 +58,6 @@ AWAITS_REASON = Awaits(Expect.TEXT, rules.FLOW_REASON)
 # ----------------------------------------------------------------------------- words
 
 
-def cut(text: str | None, limit: int) -> str:
-    """The text on one line, shortened with "…" to at most `limit` characters."""
-    text = " ".join((text or "…").split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def mark(item: TodoView) -> str:
     if item.status == "done":
         return "✅"
@@ -73,7 +68,7 @@ def mark(item: TodoView) -> str:
 
 def numbered(number: int, text: str | None, limit: int) -> Raw:
     prefix = f"{number}. "
-    return Raw(prefix + cut(text, limit - len(prefix)))
+    return Raw(prefix + clip(text, limit - len(prefix)))
 
 
 def list_words(page: TodoPage) -> Words:
@@ -82,7 +77,7 @@ def list_words(page: TodoPage) -> Words:
     lines: list[Words] = []
     for number, item in enumerate(page.items, start=page.page * PAGE_SIZE + 1):
         due = due_words(item.due) if item.status == "open" and item.due.kind != "none" else None
-        lines.append(Lines(Raw(f"{number}. {mark(item)} {cut(item.text, LINE_MAX)}"), due, sep=" — "))
+        lines.append(Lines(Raw(f"{number}. {mark(item)} {clip(item.text or '…', LINE_MAX)}"), due, sep=" — "))
     return Lines(
         Text("Your to-do list (page {page} of {pages})", page=page.page + 1, pages=page.pages),
         Text("Open: {open} · Done: {done} · Not done: {not_done}",
@@ -113,7 +108,7 @@ def detail_words(item: TodoView) -> Words:
         Text("From your mentor {name}", name=item.mentor_name or "…") if item.from_mentor else None,
         Text("Due: {due}", due=due_words(item.due)) if item.status == "open" else None,
         Text("The due date has passed.") if item.status == "open" and item.overdue else None,
-        Text("Goal: {goal}", goal=cut(item.goal_title, GOAL_MAX)) if item.goal_title else None,
+        Text("Goal: {goal}", goal=clip(item.goal_title, GOAL_MAX)) if item.goal_title else None,
         Plural("Postponed {count} time", "Postponed {count} times", item.postponed_count,
                count=item.postponed_count) if item.postponed_count else None,
         *reasons,
@@ -180,8 +175,8 @@ def due_set(result: DueSet) -> Screen:
         return detail(result.item, Text("Saved."))
     todo_id = result.item.id
     rows = [
-        [Choice(TODOS.encode("gl", todo=todo_id, goal=goal_id), Raw(cut(title, LABEL_MAX)),
-                short=Raw(cut(title, SHORT_MAX)))]
+        [Choice(TODOS.encode("gl", todo=todo_id, goal=goal_id), Raw(clip(title, LABEL_MAX)),
+                short=Raw(clip(title, SHORT_MAX)))]
         for goal_id, title in result.goals[:GOALS_SHOWN]
     ]
     rows.append([Choice(TODOS.encode("gl", todo=todo_id, goal=0), Text("No goal"))])

@@ -7,7 +7,7 @@ typed text a to-do flow waits for (a new to-do, a date, the "other" reason).
 
 Buttons name their to-do (`todo:ok:<todo>`, `todo:v:<todo>:<page>`, page
 buttons `todo:pg:<page>:<list version>`), written and read by
-`mentoring.button_data.TODOS`; the rules check on every press that the to-do is
+`mentoring.todos.buttons.TODOS`; the rules check on every press that the to-do is
 still there, the person's own and in a state the action fits, so old,
 double-tapped or forged buttons change nothing. The typed input waited for is a
 `conversation_states` row (flows `rules.FLOW_ADD`, `FLOW_DATE`, `FLOW_REASON`),
@@ -24,11 +24,11 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import button_data, conversation
-from mentoring.button_data import TODOS
 from mentoring.joining.rules import MemberView
 from mentoring.screens import Input, Reply, Text, Typed, button_of
 from mentoring.todos import rules
 from mentoring.todos import views as todo_views
+from mentoring.todos.buttons import TODOS
 from mentoring.todos.list_screens import (
     AWAITS_DATE,
     NOTED,

@@ -12,7 +12,7 @@ from bot.sender import Sender
 from handlers.services import SERVICES_KEY
 from mentoring.clock import ManualClock
 from storage.models.broadcasts import Broadcast
-from tests.handlers.test_broadcast import compose_to_preview, coordinator, the_broadcast
+from tests.handlers.test_broadcasts import compose_to_preview, coordinator, the_broadcast
 from tests.support.app import AppFactory
 from tests.support.broadcasting import (
     COLLEAGUE_USER,

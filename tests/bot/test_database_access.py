@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.bot.test_settings import clean_env
 from tests.conftest import TEST_TOKEN
-from tests.unit.test_settings import clean_env
 
 
 def tool(name: str) -> str:

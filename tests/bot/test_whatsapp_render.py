@@ -18,11 +18,12 @@ from bot.whatsapp.render import (
     messages_of,
     split,
 )
-from mentoring.button_data import SETTINGS, TODOS
 from mentoring.i18n import translator
 from mentoring.screens import Choice, Media, Notice, Raw, Reply, Screen, Text
 from mentoring.settings import PersonalSettings
 from mentoring.settings import screens as settings_screens
+from mentoring.settings.buttons import SETTINGS
+from mentoring.todos.buttons import TODOS
 
 EN, TR = translator("en"), translator("tr")
 

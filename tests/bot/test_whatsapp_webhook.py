@@ -18,7 +18,6 @@ from bot.web_server import WebServer
 from bot.whatsapp.client import whatsapp_client
 from bot.whatsapp.render import messages_of
 from bot.whatsapp.webhook import Delivery, Event, Received, WebhookEndpoint
-from mentoring.button_data import SETTINGS
 from mentoring.i18n import translator
 from mentoring.screens import (
     Choice,
@@ -32,6 +31,7 @@ from mentoring.screens import (
     Unsupported,
     Voice,
 )
+from mentoring.settings.buttons import SETTINGS
 from tests.whatsapp_standin import CloudApiStandIn
 
 WA_ID = "905551112233"

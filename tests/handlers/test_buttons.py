@@ -26,7 +26,6 @@ from handlers import build_handlers, privacy
 from handlers.buttons import guard
 from handlers.services import SERVICES_KEY
 from mentoring.button_data import (
-    BUTTONS,
     ID_MAX,
     Choice,
     ClockTime,
@@ -37,6 +36,7 @@ from mentoring.button_data import (
     Refused,
     UnixTime,
     Word,
+    codec,
     decode,
 )
 from mentoring.clock import ManualClock
@@ -68,7 +68,7 @@ def sample(part: Field) -> Any:
 def base_data() -> dict[str, list[tuple[str, list[Any]]]]:
     """Per prefix, real-looking data of every action."""
     found: dict[str, list[tuple[str, list[Any]]]] = {}
-    for prefix, feature in BUTTONS.features.items():
+    for prefix, feature in codec().features.items():
         for action, layout in feature.actions.items():
             values = {part.name: sample(part) for part in layout if isinstance(part, Field)}
             found.setdefault(prefix, []).append((feature.encode(action, **values), list(layout)))
@@ -114,7 +114,7 @@ def handled_prefixes() -> set[str]:
 
 
 def test_the_codec_knows_every_prefix_the_handlers_route() -> None:
-    assert handled_prefixes() == set(BUTTONS.features), handled_prefixes() ^ set(BUTTONS.features)
+    assert handled_prefixes() == set(codec().features), handled_prefixes() ^ set(codec().features)
 
 
 async def press(user: ChatUser, data: str, message: dict[str, Any] | None) -> str:
@@ -168,7 +168,7 @@ async def test_forged_data_on_every_prefix_is_refused_once_and_changes_nothing(w
             presses += [(prefix, forged, "own") for forged in forgeries(data, layout)]
             # The real data, but under an inline message: no message to work on.
             presses.append((prefix, data, "none"))
-    assert len({p[0] for p in presses}) == len(BUTTONS.features) >= 17
+    assert len({p[0] for p in presses}) == len(codec().features) >= 17
     failures = []
     for user in (member, stranger):
         message_of = {"own": user.messages()[-1], "none": None}

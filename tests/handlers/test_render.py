@@ -28,7 +28,6 @@ from telegram.request import RequestData
 from bot.app import build_application
 from bot.settings import Settings
 from handlers.render import input_of, render, show
-from mentoring.button_data import SETTINGS
 from mentoring.clock import ManualClock
 from mentoring.errors import DomainError
 from mentoring.i18n import translator
@@ -47,6 +46,7 @@ from mentoring.screens import (
     Unsupported,
     Voice,
 )
+from mentoring.settings.buttons import SETTINGS
 from tests.support.app import stop_app
 from tests.support.offline import ChatUser, OfflineBotApi
 

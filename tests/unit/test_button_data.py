@@ -11,11 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mentoring.button_data import (
-    BUTTONS,
     ID_MAX,
     MAX_BYTES,
-    PAIRS,
-    TODOS,
     ButtonDataError,
     Choice,
     ClockTime,
@@ -27,14 +24,17 @@ from mentoring.button_data import (
     Refused,
     UnixTime,
     Word,
+    codec,
     decode,
 )
 from mentoring.i18n import SUPPORTED_LOCALES
+from mentoring.peers.buttons import PAIRS
 from mentoring.plans import areas
 from mentoring.plans import rules as plans
 from mentoring.privacy import consent
 from mentoring.reflection import steps as reflection_steps
 from mentoring.sessions import notices as session_notices
+from mentoring.todos.buttons import TODOS
 
 # One well-formed value for each free-form shape the tables use.
 WORD_SAMPLES = {
@@ -66,7 +66,7 @@ def samples(field: Any) -> list[Any]:
 
 def every_button() -> list[tuple[Feature, str, dict[str, Any]]]:
     found = []
-    for feature in BUTTONS.features.values():
+    for feature in codec().features.values():
         for action, layout in feature.actions.items():
             fields = [part for part in layout if not isinstance(part, str)]
             for index in range(max([len(samples(f)) for f in fields], default=1)):
@@ -245,20 +245,20 @@ def test_a_table_whose_actions_could_read_the_same_data_is_rejected() -> None:
 
 def test_words_match_the_rules_that_own_them() -> None:
     """Lists the codec cannot import (cycles) must stay equal to the domain's own."""
-    ses, plan, rf = (BUTTONS.features[p] for p in ("ses", "plan", "rf"))
+    ses, plan, rf = (codec().features[p] for p in ("ses", "plan", "rf"))
     assert set(ses.actions["r"][2].choices()) == set(session_notices.RSVP_CODES)
     assert set(plan.actions["due"][1].choices()) == set(plans.DUE_KINDS)
     assert plan.actions["a"][1].shape == areas._KEY_SHAPE.pattern.strip("^$")
     assert rf.actions["a"][3].words == (reflection_steps.SKIP,)
     assert all(re.fullmatch(plan.actions["a"][1].shape, area.key) for area in areas.DEFAULT_AREAS)
-    assert BUTTONS.features["consent"].decode(f"consent:yes:{consent.NOTICE_VERSION}").action == "yes"
-    assert set(BUTTONS.features["lang"].actions["choose"][0].choices()) == set(SUPPORTED_LOCALES)
+    assert codec().features["consent"].decode(f"consent:yes:{consent.NOTICE_VERSION}").action == "yes"
+    assert set(codec().features["lang"].actions["choose"][0].choices()) == set(SUPPORTED_LOCALES)
 
 
 @settings(max_examples=600, deadline=None)
 @given(st.one_of(
     st.text(max_size=70),
-    st.sampled_from(sorted(BUTTONS.features)).flatmap(
+    st.sampled_from(sorted(codec().features)).flatmap(
         lambda p: st.text(alphabet=st.characters(codec="utf-8"), max_size=40).map(lambda s: f"{p}:{s}")),
     st.sampled_from([feature.encode(action, **values) for feature, action, values in EVERY_BUTTON]).flatmap(
         lambda d: st.tuples(st.integers(0, len(d)), st.text(max_size=4)).map(lambda t: d[:t[0]] + t[1] + d[t[0]:])),
@@ -268,4 +268,4 @@ def test_any_text_is_read_or_refused_and_what_is_read_is_canonical(data: str) ->
         pressed = decode(data)
     except Refused:
         return
-    assert BUTTONS.features[pressed.prefix].encode(pressed.action, **pressed.values) == data
+    assert codec().features[pressed.prefix].encode(pressed.action, **pressed.values) == data

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from storage import migrate
-from tests.unit.test_settings import clean_env
+from tests.bot.test_settings import clean_env
 
 
 def narbot(database_url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

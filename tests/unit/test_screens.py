@@ -9,7 +9,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from mentoring.button_data import SETTINGS, TODOS, ButtonDataError, Refused
+from mentoring.button_data import ButtonDataError, Refused
 from mentoring.i18n import LOCALES_DIR, SUPPORTED_LOCALES, translator
 from mentoring.screens import (
     SHORT_LABEL_MAX,
@@ -33,6 +33,8 @@ from mentoring.screens import (
     Voice,
     short_labels_too_long,
 )
+from mentoring.settings.buttons import SETTINGS
+from mentoring.todos.buttons import TODOS
 
 TR, EN = translator("tr"), translator("en")
 ROOT = Path(__file__).resolve().parents[2]

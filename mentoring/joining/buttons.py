@@ -1,0 +1,16 @@
+"""This feature's buttons: what each carries, written and read by the one codec (mentoring/button_data.py).
+
+Wire formats stay stable: buttons in old messages and queued outbox rows must
+keep working after an upgrade.
+"""
+
+from __future__ import annotations
+
+from mentoring.button_data import Feature, InviteCode, Locale
+
+JOIN = Feature("join", {
+    action: (action, Locale(), InviteCode()) for action in ("lang", "yes", "no")
+})
+
+
+TABLES = (JOIN,)

@@ -1,0 +1,23 @@
+"""This feature's buttons: what each carries, written and read by the one codec (mentoring/button_data.py).
+
+Wire formats stay stable: buttons in old messages and queued outbox rows must
+keep working after an upgrade.
+"""
+
+from __future__ import annotations
+
+from mentoring.button_data import Choice, Feature
+from mentoring.settings import COMMON_ZONES, QUIET_PRESETS
+
+QUIET_HOURS = {f"{start:%H%M}-{end:%H%M}": (start, end) for start, end in QUIET_PRESETS}
+
+
+SETTINGS = Feature("set", {
+    **{action: (action,) for action in ("menu", "tz", "quiet", "pause", "resume", "leave")},
+    "zone": ("tz", Choice("zone", COMMON_ZONES)),
+    "hours": ("q", Choice("hours", QUIET_HOURS)),
+    "type": ("type", Choice("question", ("timezone", "quiet"))),
+})
+
+
+TABLES = (SETTINGS,)
