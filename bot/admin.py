@@ -15,7 +15,7 @@ from bot.settings import Settings, SettingsError
 from mentoring.clock import SystemClock
 from mentoring.demo import seed_demo
 from mentoring.i18n import Translator
-from mentoring.joining.invites import InviteSpec, create_invite, invite_link
+from mentoring.joining.invites import InviteSpec, create_invite, invite_link, whatsapp_link
 from mentoring.joining.roster import (
     RosterError,
     decode_roster,
@@ -131,10 +131,16 @@ async def invite_create(
     )
     link = invite_link(await bot_username(settings), invite.code)
     print(link)
+    number = settings.whatsapp_display_number
+    whatsapp = whatsapp_link(number, invite.code) if number else None
+    if whatsapp:
+        print(tr.gettext("WhatsApp: {link}").format(link=whatsapp))
     print(tr.gettext("Code {code}, expires: {expires}").format(
         code=invite.code, expires=_expiry(tr, settings, invite.expires_at)))
     if args.qr:
         print(write_qr(args.qr, link, invite.code, args.name or args.role))
+        if whatsapp:
+            print(write_qr(args.qr, whatsapp, invite.code, f"{args.name or args.role}-whatsapp"))
     return 0
 
 
@@ -155,15 +161,19 @@ async def roster_import(
         return 1
     username = await bot_username(settings)
     links = [invite_link(username, item.code) for item in invites]
+    number = settings.whatsapp_display_number
+    whatsapp = [whatsapp_link(number, item.code) for item in invites] if number else None
     out: Path = args.out or args.csv.with_name(args.csv.stem + "-invites.csv")
     # utf-8-sig so that Excel opens Turkish names correctly.
     out.write_text(
-        write_roster(invites, links, [_expiry(tr, settings, item.expires_at) for item in invites]),
+        write_roster(invites, links, [_expiry(tr, settings, item.expires_at) for item in invites], whatsapp),
         encoding="utf-8-sig",
     )
     if args.qr:
-        for item, link in zip(invites, links, strict=True):
+        for index, (item, link) in enumerate(zip(invites, links, strict=True)):
             write_qr(args.qr, link, item.code, item.row.name)
+            if whatsapp:
+                write_qr(args.qr, whatsapp[index], item.code, f"{item.row.name}-whatsapp")
     reused = sum(1 for item in invites if item.reused)
     print(tr.ngettext("{count} invite written to {path}", "{count} invites written to {path}",
                       len(invites)).format(count=len(invites), path=out))

@@ -46,6 +46,11 @@ def invite_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username.lstrip('@')}?start={code}"
 
 
+def whatsapp_link(display_number: str, code: str) -> str:
+    """A link that opens a chat with the business number, the code already typed in (a click-to-chat link)."""
+    return f"https://wa.me/{display_number.lstrip('+')}?text={code}"
+
+
 async def _new_code(session: AsyncSession) -> str:
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))

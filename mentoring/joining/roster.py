@@ -200,14 +200,18 @@ async def _unused_invites(
     }
 
 
-def write_roster(invites: list[RosterInvite], links: list[str], expires: list[str]) -> str:
-    """The sheet again, with each person's invite code and link added."""
+def write_roster(
+    invites: list[RosterInvite], links: list[str], expires: list[str], whatsapp_links: list[str] | None = None
+) -> str:
+    """The sheet again, with each person's invite code and link added (and a WhatsApp link when given)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["name", "role", "group", "province", "invite_code", "invite_link", "expires"])
-    for item, link, expiry in zip(invites, links, expires, strict=True):
+    extra = ["whatsapp_link"] if whatsapp_links is not None else []
+    writer.writerow(["name", "role", "group", "province", "invite_code", "invite_link", *extra, "expires"])
+    for index, (item, link, expiry) in enumerate(zip(invites, links, expires, strict=True)):
         row = item.row
-        writer.writerow([row.name, row.role.value, row.group or "", row.province or "", item.code, link, expiry])
+        more = [whatsapp_links[index]] if whatsapp_links is not None else []
+        writer.writerow([row.name, row.role.value, row.group or "", row.province or "", item.code, link, *more, expiry])
     return out.getvalue()
 
 

@@ -11,12 +11,12 @@ from storage import migrate
 from tests.bot.test_settings import clean_env
 
 
-def narbot(database_url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def narbot(database_url: str, cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120,
         check=False,
         env=clean_env(DATABASE_URL=database_url, TELEGRAM_BOT_USERNAME="narbot_test_bot",
-                      DEFAULT_LOCALE="en"),
+                      DEFAULT_LOCALE="en", **env),
     )
 
 
@@ -71,6 +71,30 @@ def test_roster_import_writes_links_and_qr_codes(tmp_path: Path, database_url: s
     refused = narbot(database_url, tmp_path, "roster", "import", "Nar", str(bad))
     assert refused.returncode == 1
     assert "nothing was changed" in refused.stdout and "Line 2" in refused.stdout
+
+
+def test_with_a_whatsapp_number_invites_get_a_wa_me_link_and_qr_too(tmp_path: Path, database_url: str) -> None:
+    number = {"WHATSAPP_DISPLAY_NUMBER": "905320000000"}
+    narbot(database_url, tmp_path, "programme", "create", "Nar")
+    narbot(database_url, tmp_path, "group", "create", "Nar", "Nar 1")
+    invite = narbot(database_url, tmp_path, "invite", "create", "Nar", "--role", "mentee", "--group", "Nar 1",
+                    "--qr", str(tmp_path / "one"), **number)
+    assert invite.returncode == 0, invite.stderr
+    telegram, whatsapp = invite.stdout.splitlines()[:2]
+    code = telegram.rsplit("=", 1)[1]
+    assert whatsapp == f"WhatsApp: https://wa.me/905320000000?text={code}"
+    assert sorted(path.name.endswith("-whatsapp-" + code + ".png") for path in (tmp_path / "one").glob("*.png")) \
+        == [False, True]
+
+    sheet = tmp_path / "roster.csv"
+    sheet.write_text("ad,rol,grup,il\nAyşe Yılmaz,menti,Nar 1,Ankara\n", encoding="utf-8")
+    result = narbot(database_url, tmp_path, "roster", "import", "Nar", str(sheet), "--qr", str(tmp_path / "qr"),
+                    **number)
+    assert result.returncode == 0, result.stderr
+    with (tmp_path / "roster-invites.csv").open(encoding="utf-8-sig") as fp:
+        [row] = list(csv.DictReader(fp))
+    assert row["whatsapp_link"] == f"https://wa.me/905320000000?text={row['invite_code']}"
+    assert len(list((tmp_path / "qr").glob("*.png"))) == 2
 
 
 def test_db_commands_report_the_revision(tmp_path: Path, database_url: str) -> None:
