@@ -6,6 +6,7 @@ transaction as the change that caused it; the sender (bot/sender.py) delivers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mentoring.i18n import Translator
+from mentoring.screens import Choice
 from storage.models import OutboxMessage
 from storage.models.outbox import PRIORITY_NORMAL
 from storage.models.outbox_mentions import OutboxMention
@@ -21,8 +24,27 @@ from storage.upsert import insert_for
 
 @dataclass(frozen=True)
 class Button:
+    """A button on a queued message: its label, the data the codec wrote, and a short label where the
+    label is too long for small buttons (WhatsApp's 20 characters), kept for the channel that needs it."""
+
     text: str
     data: str
+    short: str | None = None
+
+    @classmethod
+    def of(cls, choice: Choice, tr: Translator) -> Button:
+        """A screen's choice, in the reader's language, as a queued button."""
+        text, short = choice.label.render(tr), choice.short_label(tr)
+        return cls(text, choice.data, short if short != text else None)
+
+    def stored(self) -> dict[str, str]:
+        return {"text": self.text, "data": self.data, **({"short": self.short} if self.short else {})}
+
+
+def buttons_of(choices: Iterable[Iterable[Choice]], tr: Translator) -> list[list[Button]]:
+    """A screen's rows of choices as queued buttons (links have no place in a queued message)."""
+    rows = ([Button.of(choice, tr) for choice in row if choice.url is None] for row in choices)
+    return [row for row in rows if row]
 
 
 @dataclass(frozen=True)
@@ -54,7 +76,7 @@ def _row(message: Outgoing, now: datetime) -> dict[str, Any]:
         "kind": message.kind,
         "priority": message.priority,
         "text": message.text,
-        "buttons": [[{"text": b.text, "data": b.data} for b in row] for row in message.buttons] or None,
+        "buttons": [[b.stored() for b in row] for row in message.buttons] or None,
         "attachment": message.attachment,
         "not_before": message.not_before,
         "expires_at": message.expires_at,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from mentoring.digest.buttons import DIGEST
 from mentoring.digest.model import Flag, FlagKind, GroupDigest, MenteeLine
 from mentoring.i18n import N_, Translator
-from mentoring.outbox import Button
+from mentoring.outbox import Button, buttons_of
 from mentoring.plans.areas import DEFAULT_AREAS
 from mentoring.reports.texts import REASONS
 from mentoring.screens import SHORT_LABEL_MAX, Choice, Lines, Moment, Raw, Text, Words
@@ -136,5 +136,4 @@ def _named(data: str, name: str) -> Choice:
 
 def digest_buttons(tr: Translator, digest: GroupDigest, chart_on: bool) -> list[list[Button]]:
     """The same choices as the queued digest's buttons, in the reader's language."""
-    return [[Button(choice.label.render(tr), choice.data) for choice in row]
-            for row in digest_choices(digest, chart_on)]
+    return buttons_of(digest_choices(digest, chart_on), tr)

@@ -12,7 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from mentoring.i18n import Translator
-from mentoring.outbox import Button
+from mentoring.outbox import Button, buttons_of
 from mentoring.peers.buttons import CHECKIN
 from mentoring.screens import Choice, Moment, Screen, Text
 
@@ -47,8 +47,7 @@ def reminder(week: int, closes_at: datetime, zone: str) -> Screen:
 
 def outgoing(screen: Screen, tr: Translator) -> tuple[str, list[list[Button]]]:
     """A screen as the outbox keeps it: its text and buttons in the reader's language."""
-    return screen.text.render(tr), [[Button(choice.label.render(tr), choice.data) for choice in row]
-                                    for row in screen.choices]
+    return screen.text.render(tr), buttons_of(screen.choices, tr)
 
 
 def checkin_prompt(tr: Translator, week: int, closes_at: datetime, tz: ZoneInfo) -> tuple[str, list[list[Button]]]:

@@ -20,7 +20,7 @@ from mentoring.access import AccessDenied, may_change_goal, mentee_groups, requi
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
 from mentoring.joining.rules import MemberView
-from mentoring.outbox import Button
+from mentoring.outbox import Button, buttons_of
 from mentoring.plans.areas import Area, programme_areas
 from storage.models import Programme, Role
 from storage.models.plans import GOAL_STATUSES, PlanAreaChoice, PlanGoal
@@ -225,5 +225,4 @@ def self_assessment_prompt(tr: Translator, stage: str) -> tuple[str, list[list[B
     from mentoring.plans.screens import assessment_offer
 
     screen = assessment_offer(stage)
-    return screen.text.render(tr), [[Button(choice.label.render(tr), choice.data) for choice in row]
-                                    for row in screen.choices]
+    return screen.text.render(tr), buttons_of(screen.choices, tr)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from mentoring.i18n import Translator
-from mentoring.outbox import Button
+from mentoring.outbox import Button, buttons_of
 from mentoring.reflection.buttons import REFLECTION
 from mentoring.screens import Choice, Moment, Screen, Text
 
@@ -46,6 +46,4 @@ def reminder(week: int, closes_at: datetime, zone: str) -> Screen:
 
 def queued(screen: Screen, tr: Translator) -> tuple[str, list[list[Button]]]:
     """A screen as the outbox keeps it: its text and buttons rendered in the reader's language."""
-    return screen.text.render(tr), [
-        [Button(choice.label.render(tr), choice.data) for choice in row] for row in screen.choices
-    ]
+    return screen.text.render(tr), buttons_of(screen.choices, tr)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from mentoring.i18n import Translator, translator
-from mentoring.outbox import Button, Outgoing
+from mentoring.outbox import Button, Outgoing, buttons_of
 from mentoring.screens import Choice, Lines, Moment, Raw, Text, Words
 from mentoring.sessions.buttons import SESSIONS
 from storage.models import Person
@@ -72,7 +72,7 @@ def rsvp_choices(session_id: int) -> list[list[Choice]]:
 
 
 def rsvp_buttons(tr: Translator, session_id: int) -> list[list[Button]]:
-    return [[Button(c.label.render(tr), c.data) for c in row] for row in rsvp_choices(session_id)]
+    return buttons_of(rsvp_choices(session_id), tr)
 
 
 def _notice(

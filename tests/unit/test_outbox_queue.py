@@ -62,3 +62,29 @@ async def test_conversation_state_survives_and_is_replaced(
         assert await conversation.pending(session, person_id) is not None
         await conversation.clear(session, person_id, flow="reflection")
         assert await conversation.pending(session, person_id) is None
+
+
+async def test_a_queued_button_keeps_its_short_label_for_small_buttons(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    from mentoring.i18n import translator
+    from mentoring.outbox import buttons_of
+    from mentoring.screens import Choice, Text
+    from mentoring.settings.buttons import SETTINGS
+
+    choices = [[Choice(SETTINGS.encode("leave"), Text("On leave until…"), short=Text("On leave")),
+                Choice(SETTINGS.encode("pause"), Text("Pause for a week"))],
+               [Choice.link("https://example.org/kvkk", Text("Privacy notice"))]]
+    buttons = buttons_of(choices, translator("en"))
+    # A link has no place in a queued message: its row goes.
+    assert buttons == [[Button("On leave until…", "set:leave", "On leave"), Button("Pause for a week", "set:pause")]]
+    person_id = await make_person(sessions, clock.now())
+    async with sessions.begin() as session:
+        await enqueue(session, [Outgoing("k1", "test", "Ayarlar", clock.now(), person_id=person_id,
+                                         buttons=buttons[:1])], clock.now())
+    async with sessions.begin() as session:
+        row = await queued(session, "k1")
+    assert row is not None and row.buttons == [[
+        {"text": "On leave until…", "data": "set:leave", "short": "On leave"},
+        {"text": "Pause for a week", "data": "set:pause"},
+    ]]
