@@ -44,9 +44,10 @@ def answer_words(question: Question, answer: ReflectionAnswer, locale: str, limi
         option = next((o for o in question.options if o.key == answer.choice_value), None)
         return Raw(local(option.text, locale) if option else answer.choice_value)
     if answer.file_kind == "voice":
-        seconds = answer.file_duration or 0
-        duration = f"{seconds // 60}:{seconds % 60:02d}"
-        return Text("Voice note ({duration})", duration=duration)
+        seconds = answer.file_duration
+        if not seconds:  # WhatsApp does not say how long a voice note is
+            return Text("Voice note")
+        return Text("Voice note ({duration})", duration=f"{seconds // 60}:{seconds % 60:02d}")
     if answer.file_kind == "photo":
         caption = Raw(f": {clip(answer.caption, limit)}") if answer.caption else None
         return Lines(Text("Photo"), caption, sep="")

@@ -23,6 +23,8 @@ from mentoring.clock import ManualClock
 from mentoring.runtime import Services
 from mentoring.screens import Typed
 from storage.models import ChannelIdentity, ConsentRecord, Person
+from storage.models.reflections import Reflection, ReflectionAnswer
+from tests.support.reflection import WEEK1_OPEN
 from tests.support.seed import Setup, seed_programme
 from tests.whatsapp_standin import CloudApiStandIn, Sent
 
@@ -75,6 +77,13 @@ async def whatsapp(sessions: async_sessionmaker[AsyncSession], clock: ManualCloc
             await endpoint.stop()
             await server.stop()
             await client.api._session.aclose()
+
+
+async def join(whatsapp: WhatsApp, code: str) -> None:
+    await whatsapp.write(code)
+    await whatsapp.press("Türkçe")
+    notice = whatsapp.cloud.messages_to(AYSE)[-1]
+    await whatsapp.press(notice.choices[0][1])
 
 
 async def people(sessions: async_sessionmaker[AsyncSession]) -> int:
@@ -146,3 +155,35 @@ async def test_a_forged_press_is_refused_in_words_and_changes_nothing(whatsapp: 
     assert refusal.kind == "text" and "artık" in refusal.text.lower()  # "Bu düğme artık geçerli değil."
     async with whatsapp.sessions() as session:
         assert (await session.scalar(select(Person.timezone))) == "Europe/Istanbul"
+
+
+async def test_a_mentee_reflects_with_a_voice_note_a_scale_and_buttons(whatsapp: WhatsApp, clock: ManualClock) -> None:
+    await join(whatsapp, whatsapp.setup.codes["mentee1"])
+    clock.set(WEEK1_OPEN)
+    [first] = await whatsapp.write("/reflect")
+    assert "soru 1/7" in first.text and first.kind == "text"  # free input: no buttons to press
+
+    before = len(whatsapp.cloud.messages_to(AYSE))
+    voice = await whatsapp.cloud.speak(AYSE)
+    await whatsapp.endpoint.drained()
+    [second] = whatsapp.cloud.messages_to(AYSE)[before:]
+    assert "soru 2/7" in second.text and voice.startswith("wamid.in.")
+    for answer in ("Kitap okuduk.", "Sessiz kaldılar.", "Yeniden deneyeceğim."):
+        [question] = await whatsapp.write(answer)
+    assert "soru 5/7" in question.text
+    # A 1-5 scale has five choices: a list on WhatsApp.
+    assert question.body["type"] == "list" and [title for _, title in question.choices] == ["1", "2", "3", "4", "5"]
+    [yes_no] = await whatsapp.press("4")
+    assert yes_no.body["type"] == "button" and "soru 6/7" in yes_no.text
+    [last] = await whatsapp.press("Evet")
+    assert "soru 7/7" in last.text
+    [summary] = await whatsapp.press("Geç")
+    assert "→ Sesli mesaj\n" in summary.text  # WhatsApp gives no length: none is shown
+    assert "4/5" in summary.text
+    await whatsapp.press("Mentorlarıma gönder")
+    async with whatsapp.sessions() as session:
+        reflection = await session.scalar(select(Reflection))
+        answers = (await session.scalars(select(ReflectionAnswer).order_by(ReflectionAnswer.id))).all()
+    assert reflection is not None and reflection.submitted_at is not None
+    assert answers[0].file_kind == "voice" and answers[0].file_id in whatsapp.cloud.media
+    assert [a.scale_value for a in answers if a.scale_value is not None] == [4]
