@@ -20,6 +20,7 @@ from telegram.ext import Application, ContextTypes, Job
 
 from bot.health import WorkerHealth
 from bot.sender_pacing import LoopTimer
+from mentoring import inbound
 from mentoring.digest.rules import plan_digests
 from mentoring.reports.rules import plan_progress_reports
 from mentoring.runtime import services_in
@@ -88,6 +89,8 @@ async def plan_once(context: ContextTypes.DEFAULT_TYPE) -> None:
         # Digests are planned under the same planner lock, so only one process builds them.
         digests = await plan_digests(session, svc.clock.now()) if report.planned_by_us else 0
         progress = await plan_progress_reports(session, svc.clock.now()) if report.planned_by_us else 0
+        if report.planned_by_us:
+            await inbound.forget_old(session, svc.clock.now())
     if digests:
         logger.info("Planned %d digests", digests)
     if progress:

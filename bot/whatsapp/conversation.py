@@ -16,6 +16,9 @@ phone number (`channel_identities.external_user_id`); the phone number is kept
 as the identity's chat id, and replies go to it (or to the user id when a
 person has hidden their number).
 
+A message WhatsApp delivers twice (a retried webhook, in any process) is handled
+once: its id is written in the transaction that handles it (`mentoring.inbound`).
+
 Not yet here (issue #12): replies WhatsApp refuses for the moment are logged,
 not queued; statuses are not yet recorded on outbox rows.
 """
@@ -35,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.whatsapp.render import Outgoing, messages_of
 from bot.whatsapp.webhook import Delivery, Event, Received
-from mentoring import conversation, entries
+from mentoring import conversation, entries, inbound
 from mentoring.errors import DomainError
 from mentoring.gate import consent_holds
 from mentoring.i18n import translator
@@ -91,15 +94,21 @@ class Conversations:
         if key is None:
             return
         answer = await self._answer(event, key)
-        await self.send(answer, to_phone=event.wa_id, to_user=event.user_id)
+        if answer is not None:
+            await self.send(answer, to_phone=event.wa_id, to_user=event.user_id)
 
-    async def _answer(self, event: Received, key: str) -> Answer:
+    async def _answer(self, event: Received, key: str) -> Answer | None:
+        """The answer to a message, or None when it was handled before (WhatsApp delivered it twice)."""
         svc, given = self._services, event.given
         visitor = Visitor(CHANNEL, key, event.wa_id or key, event.name or "")
         member: MemberView | None = None
         try:
             async with svc.sessions.begin() as session:
                 now = svc.clock.now()
+                # In this transaction: a handling that fails leaves no trace, and the retry does the work.
+                if not await inbound.first_time(session, CHANNEL, event.message_id, now):
+                    logger.info("A WhatsApp message was delivered again; handled once")
+                    return None
                 member = await joining.member_view(session, CHANNEL, key)
                 if member is None or _joins(given):
                     return await self._join(session, visitor, given, now)

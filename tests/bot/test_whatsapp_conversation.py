@@ -187,3 +187,13 @@ async def test_a_mentee_reflects_with_a_voice_note_a_scale_and_buttons(whatsapp:
     assert reflection is not None and reflection.submitted_at is not None
     assert answers[0].file_kind == "voice" and answers[0].file_id in whatsapp.cloud.media
     assert [a.scale_value for a in answers if a.scale_value is not None] == [4]
+
+
+async def test_a_message_delivered_again_by_another_process_is_handled_once(whatsapp: WhatsApp) -> None:
+    """Same message id, a different body (a retry reaching a process without pywa's in-memory record)."""
+    payload, _ = whatsapp.cloud._message(AYSE, "text", {"body": "Merhaba"})
+    retried = {**payload, "entry": [{**payload["entry"][0], "id": "another-waba-view"}]}
+    assert await whatsapp.cloud.deliver(payload) == [200]
+    assert await whatsapp.cloud.deliver(retried) == [200]
+    await whatsapp.endpoint.drained()
+    assert len(whatsapp.cloud.messages_to(AYSE)) == 1  # one answer ("how to join"), not two
