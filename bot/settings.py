@@ -124,6 +124,16 @@ class Settings(BaseSettings):
             raise ValueError("is not an IANA time zone such as Europe/Istanbul") from exc
         return value
 
+    @field_validator("whatsapp_api_base_url")
+    @classmethod
+    def _graph_root_is_private(cls, value: str) -> str:
+        # The access token rides on every request: plain HTTP only to this machine (a local stand-in).
+        url = value.strip().rstrip("/")
+        loopback = re.match(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)", url)
+        if not url.startswith("https://") and not loopback:
+            raise ValueError("must be an https:// address (http:// only for 127.0.0.1 or localhost)")
+        return url
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:

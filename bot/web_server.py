@@ -27,7 +27,8 @@ class WebServer:
     def __init__(self, app: ASGIApp, host: str, port: int) -> None:
         self._socket = socket.create_server((host, port), reuse_port=False)
         self.host, self.port = self._socket.getsockname()[:2]
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+        # log_config=None: uvicorn's own handlers would bypass Narbot's logging filters.
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", log_config=None)
         self._server = _Server(config)
         self._task: asyncio.Task[None] | None = None
 

@@ -58,6 +58,15 @@ ROW_TITLE_LIMIT = 24
 ROW_DESCRIPTION_LIMIT = 72
 ROW_ID_LIMIT = 200
 MEDIA_TYPES = ("image", "audio", "document", "video", "sticker")
+# What the Cloud API takes as uploads (images, audio, documents), by MIME type.
+UPLOAD_TYPES = frozenset({
+    "image/jpeg", "image/png", "image/webp", "audio/ogg", "audio/mpeg", "audio/aac", "audio/mp4", "audio/amr",
+    "text/plain", "application/pdf", "application/msword", "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+})
 
 
 class GraphError(Exception):
@@ -298,6 +307,12 @@ class CloudApiStandIn:
         await self.deliver(payload)
         return message_id
 
+    async def react(self, wa_id: str, message_id: str, emoji: str = "👍") -> str:
+        """A reaction to one of the bot's messages (WhatsApp sends it as a message of type reaction)."""
+        payload, reaction_id = self._message(wa_id, "reaction", {"message_id": message_id, "emoji": emoji})
+        await self.deliver(payload)
+        return reaction_id
+
     async def read(self, message_id: str) -> None:
         """The person reads a message the bot sent: a `read` status."""
         sent = next(s for s in self.sent if s.id == message_id)
@@ -449,6 +464,8 @@ class CloudApiStandIn:
                 raise GraphError(100, "The parameter file is required.")
             content = upload.file.read()
             mime = upload.content_type or str(form.get("type") or "application/octet-stream")
+            if mime.split(";")[0].strip() not in UPLOAD_TYPES:
+                raise GraphError(131053, "Media upload error", details=f"Unsupported MIME type: {mime}")
         except GraphError as error:
             return web.json_response(error.body(), status=error.status)
         return web.json_response({"id": self._store(content, mime)})

@@ -28,6 +28,7 @@ class WhatsAppChannel:
             phone_number_id=phone_number_id, access_token=access_token, app_secret=app_secret,
             verify_token=verify_token, api_base_url=api_base_url,
         )
+        self.http = self.client.api._session  # pywa's httpx client, ours to close (whatsapp_client made it)
         self.conversations = Conversations(services, self.client, phone_number_id)
         self.endpoint = WebhookEndpoint(self.client, self.conversations.on_event)
         self._listen, self._port = listen, port
@@ -40,8 +41,9 @@ class WhatsAppChannel:
         logger.info("WhatsApp webhook listening on %s%s", self.server.url, PATH)
 
     async def stop(self) -> None:
+        # New posts get 503 (Meta retries them) while what was accepted is handed on.
         await self.endpoint.stop()
         if self.server is not None:
             await self.server.stop()
             self.server = None
-        await self.client.api._session.aclose()
+        await self.http.aclose()

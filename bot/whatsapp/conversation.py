@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+import httpx
 from pywa_async import WhatsApp
 from pywa_async.errors import WhatsAppError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,11 +53,22 @@ from mentoring.plans import screens as plan_screens
 from mentoring.privacy import screens as privacy_screens
 from mentoring.refusals import refused
 from mentoring.runtime import Services
-from mentoring.screens import Input, Media, Pressed, Reply, Typed
+from mentoring.screens import Input, Media, Pressed, Reply, Screen, Text, Typed
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "whatsapp"
+# The apology Telegram's error handler gives too (handlers/errors.py).
+SORRY = ("Sorry, something went wrong on my side. What you sent before this was saved. "
+         "Please try again in a moment.")
+# The document types the Cloud API accepts (others are refused at upload).
+DOCUMENT_TYPES = frozenset({
+    "text/plain", "application/pdf", "application/msword", "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+})
 # An invite code as the wa.me link writes it, found anywhere in the first message.
 _CODE = re.compile(rf"(?<![A-Za-z0-9])[{CODE_ALPHABET}]{{{CODE_LENGTH}}}(?![A-Za-z0-9])")
 
@@ -93,7 +105,12 @@ class Conversations:
         key = event.user_id or event.wa_id
         if key is None:
             return
-        answer = await self._answer(event, key)
+        try:
+            answer = await self._answer(event, key)
+        except Exception:
+            # Already answered 200 to Meta, so no retry comes: say so rather than stay silent.
+            logger.exception("Handling a WhatsApp message failed")
+            answer = Answer(Reply(Screen(Text(SORRY))), None)
         if answer is not None:
             await self.send(answer, to_phone=event.wa_id, to_user=event.user_id)
 
@@ -120,7 +137,8 @@ class Conversations:
                 waiting = await conversation.waiting(session, member.person_id)
                 result = await entries.route(given, waiting)(session, member, given, now)
                 reply = result.reply if isinstance(result, Outcome) else result
-                assert isinstance(reply, Reply)
+                if not isinstance(reply, Reply):
+                    raise TypeError(f"a step returned {type(reply).__name__}, not a Reply")
                 return Answer(reply, member.locale)
         except DomainError as error:
             return Answer(refused(error), member.locale if member is not None else None)
@@ -162,6 +180,9 @@ class Conversations:
                 # The code only: the message's words and the person's number stay out of the logs.
                 logger.warning("WhatsApp refused a reply (%s %s)", error.code, type(error).__name__)
                 break
+            except httpx.HTTPError as error:
+                logger.warning("A reply did not reach WhatsApp (%s)", type(error).__name__)
+                break
             sent.append(result["messages"][0]["id"])
         return sent
 
@@ -171,19 +192,29 @@ class Conversations:
         media = message.upload
         content = media.content if media.content is not None else await asyncio.to_thread(_read, media)
         filename = media.filename or (media.path.name if media.path else f"narbot-{media.kind}")
+        mime = _mime(media, filename)
+        if media.kind == "document" and mime not in DOCUMENT_TYPES:
+            # WhatsApp takes few document types; a JSON export is text, so it goes as .txt.
+            filename, mime = f"{filename}.txt", "text/plain"
         uploaded = await self._client.api.upload_media(
-            phone_id=self._phone_number_id, media=content, mime_type=_mime(media, filename), filename=filename
+            phone_id=self._phone_number_id, media=content, mime_type=mime, filename=filename
         )
-        return {**message.body, "id": uploaded["id"]}
+        body: dict[str, object] = {**message.body, "id": uploaded["id"]}
+        if media.kind == "document":
+            body["filename"] = filename
+        return body
 
 
 def _joins(given: Input) -> bool:
-    """A member who sends /start, a bare code or presses a join button takes the joining path (a new role)."""
+    """A member who sends /start (with a new code) or presses a join button takes the joining path.
+
+    Not a bare word of a code's shape: a member's answer ("strawberry") must not be read as one.
+    """
     if isinstance(given, Pressed):
         return given.data.startswith(f"{JOIN.prefix}:")
     if isinstance(given, Typed):
         words = given.text.split()
-        return bool(words) and (words[0].lower() == "/start" or (len(words) == 1 and invite_code_in(given) is not None))
+        return bool(words) and words[0].lower() == "/start"
     return False
 
 

@@ -68,9 +68,11 @@ def _screen(screen: Screen, tr: Translator) -> list[Outgoing]:
         links = []
     messages: list[Outgoing] = []
     if screen.media is not None:
-        caption = text if len(text) <= BODY_LIMIT and not choices and not links else ""
-        messages.append(_media(screen.media, caption))
-        if caption or not text:
+        alone = not choices and not links
+        # Voice notes take no caption: their words follow them.
+        captioned = alone and screen.media.kind != "voice" and len(text) <= BODY_LIMIT
+        messages.append(_media(screen.media, text if captioned else ""))
+        if captioned or (alone and not text):
             return messages
     if not choices and not links:
         return messages + _texts(text)
@@ -104,21 +106,42 @@ def _media(media: Media, caption: str) -> Outgoing:
 
 
 def _buttons(body: str, choices: list[Choice], tr: Translator) -> Outgoing:
+    titles = distinct([fit(choice.short_label(tr), BUTTON_TITLE_LIMIT) for choice in choices], BUTTON_TITLE_LIMIT)
     return Outgoing("interactive", {
         "type": "button",
         "body": {"text": body or "…"},
         "action": {"buttons": [
-            {"type": "reply", "reply": {"id": choice.data, "title": fit(choice.short_label(tr), BUTTON_TITLE_LIMIT)}}
-            for choice in choices
+            {"type": "reply", "reply": {"id": choice.data, "title": title}}
+            for choice, title in zip(choices, titles, strict=True)
         ]},
     })
+
+
+def distinct(titles: list[str], limit: int) -> list[str]:
+    """Titles made unique, as WhatsApp requires of reply buttons: a repeat gets " 2", " 3"…
+
+    Labels people wrote (goal titles, names) can meet once cut to 20 characters.
+    """
+    seen: set[str] = set()
+    unique = []
+    for title in titles:
+        candidate, number = title, 1
+        while candidate in seen:
+            number += 1
+            suffix = f" {number}"
+            candidate = fit(title, limit - len(suffix)) + suffix
+        seen.add(candidate)
+        unique.append(candidate)
+    return unique
 
 
 def _list(body: str, choices: list[Choice], tr: Translator, number: int, pages: int) -> Outgoing:
     rows = []
     for choice in choices:
         title = fit(choice.short_label(tr), ROW_TITLE_LIMIT)
-        row: dict[str, str] = {"id": choice.data[:ID_LIMIT], "title": title}
+        if len(choice.data) > ID_LIMIT:  # the codec writes at most 64 bytes: a bug, not a person's doing
+            raise ValueError("button data too long for a WhatsApp list row")
+        row: dict[str, str] = {"id": choice.data, "title": title}
         long = choice.label.render(tr)
         if long != title:
             row["description"] = fit(long, ROW_DESCRIPTION_LIMIT)
@@ -129,7 +152,7 @@ def _list(body: str, choices: list[Choice], tr: Translator, number: int, pages: 
     return Outgoing("interactive", {
         "type": "list",
         "body": {"text": body or "…"},
-        "action": {"button": fit(opener, BUTTON_TITLE_LIMIT), "sections": [{"title": "", "rows": rows}]},
+        "action": {"button": fit(opener, BUTTON_TITLE_LIMIT), "sections": [{"rows": rows}]},
     })
 
 

@@ -45,6 +45,11 @@ logger = logging.getLogger(__name__)
 PATH = "/whatsapp"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 QUEUE_SIZE = 10_000
+# Meta's payloads stay well under this; a bigger body is refused before it is read whole.
+MAX_BODY = 3 * 1024 * 1024
+# Kinds of "message" that are no one's input: reactions, edits, deletions, system notes, welcome requests.
+NOT_MESSAGES = frozenset({"reaction", "edit", "revoke", "system", "request_welcome", "unknown"})
+STOP_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -56,9 +61,9 @@ class Received:
     """
 
     message_id: str
-    wa_id: str | None
+    wa_id: str | None = field(repr=False)
     user_id: str | None
-    given: Input
+    given: Input = field(repr=False)
     at: datetime
     name: str | None = field(default=None, repr=False)
 
@@ -106,6 +111,7 @@ class WebhookEndpoint:
         self._on_event = on_event
         self._queue: asyncio.Queue[Event] = asyncio.Queue(QUEUE_SIZE)
         self._worker: asyncio.Task[None] | None = None
+        self._stopping = False
         client.add_handlers(
             MessageHandler(self._message),
             CallbackButtonHandler(self._message),
@@ -127,10 +133,14 @@ class WebhookEndpoint:
             self._worker = asyncio.get_running_loop().create_task(self._work(), name="whatsapp-webhook")
 
     async def stop(self) -> None:
-        """Hand on what was already accepted, then stop the worker."""
+        """Take nothing new (503: Meta retries), hand on what was accepted, then stop the worker."""
+        self._stopping = True
         if self._worker is None:
             return
-        await self._queue.join()
+        try:
+            await asyncio.wait_for(self._queue.join(), STOP_SECONDS)
+        except TimeoutError:
+            logger.warning("Stopped with %d WhatsApp events not handed on", self._queue.qsize())
         self._worker.cancel()
         try:
             await self._worker
@@ -154,7 +164,18 @@ class WebhookEndpoint:
         return PlainTextResponse(body or "", status_code=status)
 
     async def _post(self, request: Request) -> Response:
-        raw = await request.body()
+        if self._stopping:
+            return PlainTextResponse("Stopping", status_code=503)  # Meta retries it, elsewhere or later
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+            return PlainTextResponse("Too large", status_code=413)
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                return PlainTextResponse("Too large", status_code=413)
+            chunks.append(chunk)
+        raw = b"".join(chunks)
         refused = await self.client.webhook_update_validator(raw, request.headers.get(SIGNATURE_HEADER))
         if refused is not None:
             logger.warning("Refused a WhatsApp webhook post: bad or missing signature (%d bytes)", len(raw))
@@ -165,6 +186,8 @@ class WebhookEndpoint:
     # ------------------------------------------------------------------ pywa -> events
 
     async def _message(self, _: WhatsApp, update: wa.Message | wa.CallbackButton | wa.CallbackSelection) -> None:
+        if isinstance(update, wa.Message) and update.type is not None and update.type.value in NOT_MESSAGES:
+            return  # a reaction, an edit or a system note is nobody's answer (Telegram ignores them too)
         user = update.from_user
         event = Received(update.id, user.wa_id, user.bsuid, input_of(update), _moment(update), user.name)
         await self._queue.put(event)

@@ -197,3 +197,35 @@ async def test_a_message_delivered_again_by_another_process_is_handled_once(what
     assert await whatsapp.cloud.deliver(retried) == [200]
     await whatsapp.endpoint.drained()
     assert len(whatsapp.cloud.messages_to(AYSE)) == 1  # one answer ("how to join"), not two
+
+
+async def test_a_members_answer_shaped_like_a_code_is_an_answer_not_a_join(whatsapp: WhatsApp) -> None:
+    await join(whatsapp, whatsapp.setup.codes["mentee1"])
+    [answer] = await whatsapp.write("strawberry")  # ten letters of the invite alphabet
+    assert "davet" not in answer.text.lower()  # not "that invite is not valid"
+    async with whatsapp.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(ChannelIdentity)) == 1
+
+
+async def test_a_fault_while_handling_is_answered_with_an_apology(
+    whatsapp: WhatsApp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from mentoring import entries
+
+    async def broken(*_: object) -> None:
+        raise RuntimeError("the database went away")
+
+    await join(whatsapp, whatsapp.setup.codes["mentee1"])
+    monkeypatch.setitem(entries.COMMANDS, "settings", broken)  # type: ignore[arg-type]
+    [apology] = await whatsapp.write("/settings")
+    assert apology.text.startswith("Üzgünüm")
+    assert "Handling a WhatsApp message failed" in caplog.text
+
+
+async def test_mydata_reaches_whatsapp_as_a_text_file(whatsapp: WhatsApp) -> None:
+    await join(whatsapp, whatsapp.setup.codes["mentee1"])
+    sent = await whatsapp.write("/mydata")
+    [document] = [s for s in sent if s.kind == "document"]
+    content, mime = whatsapp.cloud.media[document.body["id"]]
+    assert mime == "text/plain" and document.body["filename"].endswith(".txt")
+    assert b"display_name" in content or b"people" in content

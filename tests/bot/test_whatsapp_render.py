@@ -157,3 +157,28 @@ def test_the_settings_screens_fit_whatsapp_in_both_languages(tr) -> None:
                 for row in section["rows"]:
                     assert len(row["title"]) <= ROW_TITLE_LIMIT and not row["title"].endswith("…")
                     assert len(row.get("description", "")) <= ROW_DESCRIPTION_LIMIT
+
+
+def test_a_voice_note_with_words_and_no_choices_keeps_its_words() -> None:
+    voice, words = messages_of(Reply(Screen(Raw("Mentorunuzun sesli yanıtı"), media=Media("voice", file_id="m1"))), EN)
+    assert (voice.kind, voice.body) == ("audio", {"id": "m1"})
+    assert (words.kind, words.body["body"]) == ("text", "Mentorunuzun sesli yanıtı")
+
+
+def test_media_without_words_still_carries_its_choices() -> None:
+    photo, buttons = messages_of(Reply(Screen(Raw(""), [todo_choices(1)], media=Media("photo", file_id="p1"))), EN)
+    assert photo.kind == "image" and buttons.body["type"] == "button"
+
+
+def test_reply_buttons_that_meet_once_cut_are_told_apart() -> None:
+    same = "Çocuklarla kitap okuma saati"  # 28 characters: both cut to the same 20
+    choices = [Choice(TODOS.encode("v", todo=n, page=0), Raw(same)) for n in (1, 2)]
+    [message] = messages_of(Reply(Screen(Raw("Hangisi?"), [choices])), TR)
+    titles = [b["reply"]["title"] for b in message.body["action"]["buttons"]]
+    assert len(set(titles)) == 2 and all(len(title) <= BUTTON_TITLE_LIMIT for title in titles)
+    assert titles[1].endswith(" 2")
+
+
+def test_a_single_list_has_no_section_title() -> None:
+    [message] = messages_of(Reply(Screen(Raw("Liste"), [todo_choices(5)])), EN)
+    assert message.body["action"]["sections"] == [{"rows": message.body["action"]["sections"][0]["rows"]}]

@@ -7,6 +7,7 @@ through pywa, redirected to it by `WHATSAPP_API_BASE_URL` (bot/whatsapp/client.p
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -180,3 +181,22 @@ async def test_the_stand_in_refuses_what_whatsapp_refuses(rig: Rig) -> None:
             typ="interactive", msg=too_long,
         )
     assert refused.value.code == 131009
+
+
+async def test_a_reaction_is_nobodys_answer(rig: Rig) -> None:
+    await rig.cloud.write(WA_ID, "merhaba")
+    [message_id] = await rig.send(Reply(Screen(Raw("Hoş geldiniz"))))
+    await rig.cloud.react(WA_ID, message_id)
+    assert [event.given for event in await rig.received()] == [Typed("merhaba")]
+
+
+async def test_an_oversized_post_is_refused_before_it_is_read(rig: Rig) -> None:
+    async with aiohttp.ClientSession() as http, http.post(rig.url, data=io.BytesIO(b"x" * (3 * 1024 * 1024 + 1))) as response:
+        assert response.status == 413
+    assert await rig.received() == []
+
+
+async def test_while_stopping_posts_are_refused_so_meta_retries_them(rig: Rig) -> None:
+    await rig.endpoint.stop()
+    assert await rig.cloud.write(WA_ID, "geç kaldım")
+    assert rig.cloud.webhooks[-1].statuses == [503, 503, 503]
