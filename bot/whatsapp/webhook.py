@@ -10,8 +10,9 @@
   events (`Received`: a person's message as a `mentoring.screens` input;
   `Delivery`: a status of a message the bot sent) and put on a queue, and the
   post is answered 200 at once: Meta retries a webhook that fails or is slow,
-  and disables one that keeps failing. A worker hands the events, in order, to
-  `on_event`; a body Meta sends twice is handled once.
+  and disables one that keeps failing. Workers hand the events to `on_event`,
+  each person's in the order they came, in eight lanes so that one slow answer
+  holds up only the people of its lane.
 
 No message text is logged here (pywa's own debug logging of raw updates is
 kept off by bot/logging.py).
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,6 +52,7 @@ MAX_BODY = 3 * 1024 * 1024
 # Kinds of "message" that are no one's input: reactions, edits, deletions, system notes, welcome requests.
 NOT_MESSAGES = frozenset({"reaction", "edit", "revoke", "system", "request_welcome", "unknown"})
 STOP_SECONDS = 10.0
+LANES = 8
 
 
 @dataclass(frozen=True)
@@ -109,8 +112,10 @@ class WebhookEndpoint:
     def __init__(self, client: WhatsApp, on_event: EventHandler, *, path: str = PATH) -> None:
         self.client = client
         self._on_event = on_event
-        self._queue: asyncio.Queue[Event] = asyncio.Queue(QUEUE_SIZE)
-        self._worker: asyncio.Task[None] | None = None
+        # One lane per group of people: a person's events stay in order, and one slow
+        # answer (an upload, a timeout) holds up only the people of its lane.
+        self._lanes: list[asyncio.Queue[Event]] = [asyncio.Queue(QUEUE_SIZE) for _ in range(LANES)]
+        self._workers: list[asyncio.Task[None]] = []
         self._stopping = False
         client.add_handlers(
             MessageHandler(self._message),
@@ -129,28 +134,30 @@ class WebhookEndpoint:
     # ------------------------------------------------------------------ life
 
     def start(self) -> None:
-        if self._worker is None:
-            self._worker = asyncio.get_running_loop().create_task(self._work(), name="whatsapp-webhook")
+        if not self._workers:
+            loop = asyncio.get_running_loop()
+            self._workers = [loop.create_task(self._work(lane), name=f"whatsapp-webhook-{number}")
+                             for number, lane in enumerate(self._lanes)]
 
     async def stop(self) -> None:
         """Take nothing new (503: Meta retries), hand on what was accepted, then stop the worker."""
         self._stopping = True
-        if self._worker is None:
+        if not self._workers:
             return
         try:
-            await asyncio.wait_for(self._queue.join(), STOP_SECONDS)
+            await asyncio.wait_for(self.drained(), STOP_SECONDS)
         except TimeoutError:
-            logger.warning("Stopped with %d WhatsApp events not handed on", self._queue.qsize())
-        self._worker.cancel()
-        try:
-            await self._worker
-        except asyncio.CancelledError:
-            pass
-        self._worker = None
+            left = sum(lane.qsize() for lane in self._lanes)
+            logger.warning("Stopped with %d WhatsApp events not handed on", left)
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers = []
 
     async def drained(self) -> None:
         """Wait until every accepted event has been handed on (for tests and shutdown)."""
-        await self._queue.join()
+        for lane in self._lanes:
+            await lane.join()
 
     # ------------------------------------------------------------------ HTTP
 
@@ -190,7 +197,7 @@ class WebhookEndpoint:
             return  # a reaction, an edit or a system note is nobody's answer (Telegram ignores them too)
         user = update.from_user
         event = Received(update.id, user.wa_id, user.bsuid, input_of(update), _moment(update), user.name)
-        await self._queue.put(event)
+        await self._lane(user.bsuid or user.wa_id).put(event)
 
     async def _status(self, _: WhatsApp, update: wa.MessageStatus) -> None:
         error = update.error
@@ -201,14 +208,18 @@ class WebhookEndpoint:
             error.code if error is not None else None,
             error.message if error is not None else None,
         )
-        await self._queue.put(event)
+        await self._lane(update.from_user.bsuid or update.from_user.wa_id).put(event)
 
-    async def _work(self) -> None:
+    def _lane(self, person: str | None) -> asyncio.Queue[Event]:
+        # zlib.crc32, not hash(): the same person in the same lane whatever PYTHONHASHSEED says.
+        return self._lanes[zlib.crc32((person or "").encode()) % len(self._lanes)]
+
+    async def _work(self, lane: asyncio.Queue[Event]) -> None:
         while True:
-            event = await self._queue.get()
+            event = await lane.get()
             try:
                 await self._on_event(event)
             except Exception:  # one event's fault must not stop the others
                 logger.exception("Handling a WhatsApp %s failed", type(event).__name__)
             finally:
-                self._queue.task_done()
+                lane.task_done()

@@ -7,7 +7,9 @@ through pywa, redirected to it by `WHATSAPP_API_BASE_URL` (bot/whatsapp/client.p
 
 from __future__ import annotations
 
+import asyncio
 import io
+import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -18,7 +20,7 @@ from pywa_async.errors import WhatsAppError
 from bot.web_server import WebServer
 from bot.whatsapp.client import whatsapp_client
 from bot.whatsapp.render import messages_of
-from bot.whatsapp.webhook import Delivery, Event, Received, WebhookEndpoint
+from bot.whatsapp.webhook import LANES, Delivery, Event, Received, WebhookEndpoint
 from mentoring.i18n import translator
 from mentoring.screens import (
     Choice,
@@ -200,3 +202,44 @@ async def test_while_stopping_posts_are_refused_so_meta_retries_them(rig: Rig) -
     await rig.endpoint.stop()
     assert await rig.cloud.write(WA_ID, "geç kaldım")
     assert rig.cloud.webhooks[-1].statuses == [503, 503, 503]
+
+
+async def test_one_slow_answer_holds_up_only_its_lane_and_each_person_keeps_order() -> None:
+    slow, fast = "905550000001", next(
+        f"9055500000{n:02d}" for n in range(2, 99)
+        if zlib.crc32(f"TR.9055500000{n:02d}".encode()) % LANES != zlib.crc32(b"TR.905550000001") % LANES
+    )
+    release, handled = asyncio.Event(), []
+
+    async def on_event(event: Event) -> None:
+        if isinstance(event, Received):
+            if event.wa_id == slow and event.given == Typed("1"):
+                await release.wait()  # an upload that takes its time
+            handled.append((event.wa_id, event.given))
+
+    async with CloudApiStandIn() as cloud:
+        for wa_id in (slow, fast):
+            cloud.person(wa_id, user_id=f"TR.{wa_id}")
+        client = whatsapp_client(
+            phone_number_id=cloud.phone_number_id, access_token=cloud.token, app_secret=cloud.app_secret,
+            verify_token=VERIFY_TOKEN, api_base_url=cloud.base_url,
+        )
+        endpoint = WebhookEndpoint(client, on_event)
+        server = WebServer(endpoint, "127.0.0.1", 0)
+        await server.start()
+        endpoint.start()
+        cloud.webhook_url = f"{server.url}/whatsapp"
+        try:
+            await cloud.write(slow, "1")
+            await cloud.write(slow, "2")
+            await cloud.write(fast, "merhaba")
+            lane = endpoint._lane(f"TR.{fast}")
+            await lane.join()  # the other person is answered while the slow one waits
+            assert handled == [(fast, Typed("merhaba"))]
+            release.set()
+            await endpoint.drained()
+            assert handled[1:] == [(slow, Typed("1")), (slow, Typed("2"))]  # in the order they came
+        finally:
+            await endpoint.stop()
+            await server.stop()
+            await client.api._session.aclose()
