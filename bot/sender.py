@@ -31,12 +31,11 @@ import math
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -47,7 +46,7 @@ from telegram.error import (
 )
 
 from bot.health import WorkerHealth
-from bot.sender_messages import CAPTION_LIMIT, keyboard, seconds_of, send_file
+from bot.sender_messages import Job, seconds_of, send_job
 from bot.sender_pacing import Limits, LoopTimer, Timer
 from mentoring.clock import Clock
 from mentoring.delivery import (
@@ -62,7 +61,6 @@ from mentoring.delivery import (
     decide,
 )
 from mentoring.privacy import consent
-from storage.models import OutboxMessage
 from storage.repositories import outbox
 
 logger = logging.getLogger(__name__)
@@ -87,36 +85,9 @@ class SenderConfig:
 
 
 @dataclass
-class _Job:
-    row_id: int
-    person_id: int | None
-    chat_id: str
-    text: str
-    buttons: list[list[dict[str, str]]] | None
-    attachment: dict[str, str] | None
-    attempts: int
-    attachment_sent: bool
-    claimed_at: datetime
-
-    @classmethod
-    def of(cls, row: OutboxMessage, chat_id: str, claimed_at: datetime) -> _Job:
-        return cls(
-            row.id,
-            row.person_id,
-            chat_id,
-            row.text,
-            row.buttons,
-            row.attachment,
-            row.attempts,
-            row.sent_message_id is not None,
-            claimed_at,
-        )
-
-
-@dataclass
 class _Pass:
     settled: int = 0
-    jobs: list[_Job] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)
     # When rows were due but their chats were still within a per-chat limit.
     chat_ready_at: float | None = None
 
@@ -300,7 +271,7 @@ class Sender:
         person_ids = {r.person_id for r in rows if r.person_id is not None}
         people, identities = await outbox.people_and_identities(session, person_ids, TELEGRAM)
         withdrawn = await consent.withdrawn_among(session, person_ids)
-        chosen: dict[str, _Job] = {}
+        chosen: dict[str, Job] = {}
         for row in rows:
             person = people.get(row.person_id) if row.person_id is not None else None
             decision = decide(
@@ -314,7 +285,7 @@ class Sender:
                 if ready > horizon:
                     progress.chat_ready_at = min(progress.chat_ready_at or ready, ready)
                     continue
-                chosen[decision.chat_id] = _Job.of(row, decision.chat_id, now)
+                chosen[decision.chat_id] = Job.of(row, decision.chat_id, now)
                 continue
             if isinstance(decision, Defer):
                 await outbox.defer(session, row.id, decision.until)
@@ -329,7 +300,7 @@ class Sender:
         progress.jobs = sorted(jobs, key=lambda job: self.limits.chat_ready_at(job.chat_id))
         return progress
 
-    async def _dispatch(self, jobs: list[_Job]) -> None:
+    async def _dispatch(self, jobs: list[Job]) -> None:
         for index, job in enumerate(jobs):
             await self._room.acquire()
             try:
@@ -357,7 +328,7 @@ class Sender:
         if not task.cancelled() and task.exception() is not None:
             logger.error("Outbox delivery crashed", exc_info=task.exception())
 
-    async def _start(self, job: _Job) -> bool:
+    async def _start(self, job: Job) -> bool:
         """Commit that this row's request is about to start (so a crash leaves it in doubt).
 
         Results waiting to be written go in the same commit.
@@ -433,10 +404,13 @@ class Sender:
 
     # ------------------------------------------------------------------ one message
 
-    async def _deliver(self, job: _Job) -> None:
+    async def _deliver(self, job: Job) -> None:
         attempts = job.attempts + 1
         try:
-            message_id = await self._send(job)
+            message_id = await send_job(
+                self.bot, job, first_part_sent=lambda first: self._first_part_sent(job, first),
+                wait_for_slot=lambda: self._wait_for_slot(job.chat_id),
+            )
         except RetryAfter as exc:
             seconds = seconds_of(exc.retry_after)
             self.limits.pause(self.timer.now(), seconds)
@@ -476,55 +450,25 @@ class Sender:
                 s, job.row_id, attempts, message_id, now, job.claimed_at
             ))
 
-    async def _send(self, job: _Job) -> str:
-        markup = keyboard(job.buttons)
-        attachment = job.attachment
-        if attachment is not None and not Path(attachment["path"]).is_file():
-            # A lost file (a cleaned temp folder, another host) must not cost the text too.
-            logger.warning("Outbox row %s: attachment missing, sending the text alone", job.row_id)
-            attachment = None
-        if attachment is None:
-            return await self._send_text(job.chat_id, job.text, markup)
-        # Telegram counts captions in UTF-16 code units (an emoji can count twice).
-        fits = len(job.text.encode("utf-16-le")) // 2 <= CAPTION_LIMIT
-        if not job.attachment_sent:
-            message = await send_file(
-                self.bot,
-                job.chat_id,
-                attachment,
-                job.text if fits else None,
-                markup if fits else None,
-            )
-            if fits:
-                return str(message.message_id)
-            # Remember the first part, so a retry of the text does not repeat the file.
-            first = str(message.message_id)
-            # Kept in memory if the database is away, so a retry never sends the file again.
-            await self._record(lambda s: outbox.note_first_part(s, job.row_id, first, job.claimed_at))
-            job.attachment_sent = True
-            if not await self._wait_for_slot(job.chat_id):
-                raise _Interrupted
-        return await self._send_text(job.chat_id, job.text, markup)
-
-    async def _send_text(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> str:
-        message = await self.bot.send_message(chat_id, text, reply_markup=markup)
-        return str(message.message_id)
+    async def _first_part_sent(self, job: Job, first: str) -> None:
+        # Kept in memory if the database is away, so a retry never sends the file again.
+        await self._record(lambda s: outbox.note_first_part(s, job.row_id, first, job.claimed_at))
 
     # ------------------------------------------------------------------ results
 
-    async def _settle_retry(self, job: _Job, attempts: int, after: timedelta, reason: str) -> None:
+    async def _settle_retry(self, job: Job, attempts: int, after: timedelta, reason: str) -> None:
         at = self.clock.now() + after
         await self._record(lambda s: outbox.retry_later(
             s, job.row_id, attempts, at, reason, job.claimed_at
         ))
 
-    async def _settle_failed(self, job: _Job, attempts: int, reason: str) -> None:
+    async def _settle_failed(self, job: Job, attempts: int, reason: str) -> None:
         logger.warning("Outbox: row %d failed after %d attempt(s)", job.row_id, attempts)
         await self._record(lambda s: outbox.mark_failed(
             s, job.row_id, attempts, reason, job.claimed_at
         ))
 
-    async def _settle_forbidden(self, job: _Job, attempts: int, reason: str) -> None:
+    async def _settle_forbidden(self, job: Job, attempts: int, reason: str) -> None:
         now = self.clock.now()
 
         async def unreachable(session: AsyncSession) -> None:
@@ -541,9 +485,3 @@ class Sender:
 
         await self._record(unreachable)
 
-
-class _Interrupted(NetworkError):
-    """Stopped between the two parts of a long-captioned attachment; the text part is retried."""
-
-    def __init__(self) -> None:
-        super().__init__("stopped before the text part")
