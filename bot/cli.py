@@ -44,9 +44,26 @@ def _day(text: str) -> date:
 
 def admin_modules() -> tuple:
     """Feature modules that add CLI commands: each has add_parsers(commands) and ACTIONS."""
-    from bot import admin_plan, admin_privacy, admin_reflection, admin_reports, admin_status
+    from bot import (
+        admin_plan,
+        admin_privacy,
+        admin_reflection,
+        admin_reports,
+        admin_status,
+        admin_whatsapp,
+    )
 
-    return (admin_reflection, admin_plan, admin_privacy, admin_reports, admin_status)
+    return (admin_reflection, admin_plan, admin_privacy, admin_reports, admin_status, admin_whatsapp)
+
+
+def offline_action(args: argparse.Namespace) -> Callable[[argparse.Namespace, Settings], int] | None:
+    """A command that needs no database (an admin module's OFFLINE_ACTIONS), or None."""
+    key = (args.command, getattr(args, f"{args.command}_command", None))
+    for module in admin_modules():
+        action = getattr(module, "OFFLINE_ACTIONS", {}).get(key)
+        if action is not None:
+            return action
+    return None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -133,6 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _report_fatal_signals()
     tr = translator(settings.default_locale)
     try:
+        offline = offline_action(args)
+        if offline is not None:
+            return offline(args, settings)
         if args.command != "i18n":  # every other command opens the database
             check_writable(settings.database_url)
         if args.command == "run":

@@ -17,6 +17,7 @@ from handlers import (
     fallback,
     inputs,
     joining,
+    nudges,
     peers,
     plans,
     privacy,
@@ -35,7 +36,8 @@ PRIVATE = filters.ChatType.PRIVATE
 
 # Feature modules: each has `handlers() -> list[BaseHandler]` (its commands and
 # buttons, private chats only) and may register free-input flows in handlers.inputs.
-FEATURES = (privacy, reflection, peers, todos, plans, sessions, settings, broadcasts, reports, digest)
+FEATURES = (privacy, reflection, peers, todos, plans, sessions, settings, broadcasts, reports, digest,
+            nudges)
 
 
 def build_handlers() -> list[BaseHandler]:

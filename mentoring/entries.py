@@ -31,6 +31,8 @@ from mentoring.help import screens as help_screens
 from mentoring.help.buttons import LANGUAGE
 from mentoring.joining import screens as joining_screens
 from mentoring.joining.rules import MemberView
+from mentoring.nudges import screens as nudge_screens
+from mentoring.nudges.buttons import HELD
 from mentoring.peers import pairs_screens
 from mentoring.peers import screens as peer_screens
 from mentoring.peers.buttons import CHECKIN, PAIRS
@@ -115,6 +117,8 @@ BUTTONS: Mapping[str, Step] = {
     BROADCAST.prefix: broadcast_screens.press_at(None),
     DIGEST.prefix: digest_screens.press,
     REPORTS.prefix: report_screens.press,
+    # A tapped WhatsApp template (a nudge): the held outbox message it stood for.
+    HELD.prefix: nudge_screens.show,
 }
 
 # A waiting conversation flow to the step that takes the person's free input.

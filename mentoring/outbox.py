@@ -6,20 +6,25 @@ transaction as the change that caused it; the sender (bot/sender.py) delivers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mentoring.button_data import Refused, decode
 from mentoring.i18n import Translator
-from mentoring.screens import Choice
+from mentoring.screens import Choice, Media, Raw, Screen
 from storage.models import OutboxMessage
 from storage.models.outbox import PRIORITY_NORMAL
 from storage.models.outbox_mentions import OutboxMention
 from storage.upsert import insert_for
+
+_logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,42 @@ def buttons_of(choices: Iterable[Iterable[Choice]], tr: Translator) -> list[list
     """A screen's rows of choices as queued buttons (links have no place in a queued message)."""
     rows = ([Button.of(choice, tr) for choice in row if choice.url is None] for row in choices)
     return [row for row in rows if row]
+
+
+def screen_of(text: str, buttons: Sequence[Sequence[dict[str, str]]] | None,
+              attachment: dict[str, Any] | None) -> Screen:
+    """A queued message as a screen again (a channel that renders screens, a held message shown later).
+
+    Buttons whose data no table reads any more are left out; a file that is gone leaves the text alone.
+    """
+    return Screen(Raw(text), _choices(buttons or ()), _media(attachment))
+
+
+def _choices(rows: Sequence[Sequence[dict[str, str]]]) -> list[list[Choice]]:
+    result = []
+    for row in rows:
+        kept = []
+        for button in row:
+            try:
+                decode(button.get("data"))
+            except Refused as refused:
+                _logger.info("A queued button's data is no longer read (%s)", refused.reason)
+                continue
+            short = button.get("short")
+            kept.append(Choice(button["data"], Raw(button["text"]), Raw(short) if short else None))
+        result.append(kept)
+    return result
+
+
+def _media(attachment: dict[str, Any] | None) -> Media | None:
+    if not attachment or attachment.get("type") not in ("photo", "document"):
+        return None
+    path = Path(attachment["path"])
+    if not path.is_file():
+        # A lost file (a cleaned temp folder, another host) must not cost the text too.
+        _logger.warning("A queued message's attachment is missing; its text goes alone")
+        return None
+    return Media(kind=attachment["type"], path=path, filename=attachment.get("filename"))
 
 
 @dataclass(frozen=True)
