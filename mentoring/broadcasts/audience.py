@@ -17,14 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import ChannelIdentity, ConsentRecord, Group, Membership, Person, Province, Role
 from storage.models.broadcasts import Broadcast
 
-CHANNEL = "telegram"
-
 
 @dataclass(frozen=True)
 class Recipient:
     person_id: int
     locale: str
-    reachable: bool  # has a Telegram account that has not blocked Narbot
+    reachable: bool  # has an account on some channel (Telegram, WhatsApp) that has not blocked Narbot
 
 
 @dataclass(frozen=True)
@@ -80,7 +78,6 @@ async def recipients(session: AsyncSession, broadcast: Broadcast) -> list[Recipi
     """Everyone the broadcast is for, each person once, in a stable order."""
     reachable = exists().where(
         ChannelIdentity.person_id == Person.id,
-        ChannelIdentity.channel == CHANNEL,
         ChannelIdentity.blocked_at.is_(None),
     )
     rows = await session.execute(

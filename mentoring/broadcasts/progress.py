@@ -2,7 +2,9 @@
 
 The counts come from one aggregate query over the rows of the batch
 ("broadcast:<id>"), so they are right after any restart: the database, not
-the process, knows what was sent.
+the process, knows what was sent. WhatsApp also reports, by webhook, when a
+message was delivered and read (`mentoring.statuses` writes it on the row);
+Telegram reports neither, so those two counts are WhatsApp's only.
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring.broadcasts.audience import CHANNEL
 from storage.models import ChannelIdentity, OutboxMessage, Person
 from storage.models.broadcasts import Broadcast
 
@@ -32,10 +33,21 @@ class Counts:
     cancelled: int = 0
     # Rows a crashed sender may already have delivered, sent again or failed (docs/outbox.md).
     in_doubt: int = 0
+    # Rows the channel reported delivered (read ones included) and read: WhatsApp only.
+    delivered: int = 0
+    read: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {"sent": self.sent, "failed": self.failed, "waiting": self.waiting, "cancelled": self.cancelled,
-                "in_doubt": self.in_doubt}
+        shown = {"sent": self.sent, "failed": self.failed, "waiting": self.waiting, "cancelled": self.cancelled,
+                 "in_doubt": self.in_doubt}
+        # Only once a channel reported them, so a Telegram-only broadcast's counts read as before.
+        reported = {"delivered": self.delivered, "read": self.read} if self.delivered or self.read else {}
+        return shown | reported
+
+    @property
+    def reported(self) -> bool:
+        """Whether a channel (WhatsApp) reported any message of the batch delivered or read."""
+        return bool(self.delivered or self.read)
 
     @property
     def finished(self) -> bool:
@@ -75,26 +87,28 @@ async def _counts(session: AsyncSession, broadcast_ids: list[int]) -> dict[int, 
         return {}
     keys = {batch_key(bid): bid for bid in broadcast_ids}
     rows = await session.execute(
-        select(OutboxMessage.batch_key, OutboxMessage.status, OutboxMessage.in_doubt, func.count())
+        select(OutboxMessage.batch_key, OutboxMessage.status, OutboxMessage.in_doubt, func.count(),
+               func.count(OutboxMessage.delivered_at), func.count(OutboxMessage.read_at))
         .where(OutboxMessage.batch_key.in_(keys))
         .group_by(OutboxMessage.batch_key, OutboxMessage.status, OutboxMessage.in_doubt)
     )
     tally: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for key, status, in_doubt, number in rows.all():
+    for key, status, in_doubt, number, delivered, read in rows.all():
         tally[keys[key]][_BUCKET[status]] += number
         if in_doubt:
             tally[keys[key]]["in_doubt"] += number
+        tally[keys[key]]["delivered"] += delivered
+        tally[keys[key]]["read"] += read
     return {bid: Counts(**tally[bid]) for bid in broadcast_ids}
 
 
 async def unreachable(session: AsyncSession, broadcast_id: int) -> list[Unreachable]:
     """Who could not be reached, and why, by name."""
-    has_account = exists().where(ChannelIdentity.person_id == Person.id, ChannelIdentity.channel == CHANNEL)
-    blocked = exists().where(
-        ChannelIdentity.person_id == Person.id,
-        ChannelIdentity.channel == CHANNEL,
-        ChannelIdentity.blocked_at.is_not(None),
-    )
+    # On any channel: blocked means every account the person has blocked Narbot (or is unreachable).
+    has_account = exists().where(ChannelIdentity.person_id == Person.id)
+    blocked = and_(has_account, ~exists().where(
+        ChannelIdentity.person_id == Person.id, ChannelIdentity.blocked_at.is_(None)
+    ))
     rows = await session.execute(
         select(Person.display_name, has_account, blocked, OutboxMessage.last_error)
         .join(Person, Person.id == OutboxMessage.person_id)

@@ -23,7 +23,7 @@ MOMENT_PATTERN = "d MMMM y, HH:mm"
 # rendered only at the edge, so each name's line is reckoned with room for the
 # longest reason in any language (tests/unit/broadcasts/test_broadcast_screens.py checks it).
 REPORT_BUDGET = 3600
-HEADER_ROOM = 300  # the report's lines above the names, in any language
+HEADER_ROOM = 360  # the report's lines above the names, in any language
 REASON_ROOM = 32  # "• ", " — ", the reason and the line break
 
 REASONS: dict[str, str] = {
@@ -42,6 +42,14 @@ def counts_line(counts: Counts) -> Words:
                 sent=counts.sent, failed=counts.failed, waiting=counts.waiting)
 
 
+def reported_line(counts: Counts) -> Words | None:
+    """What WhatsApp reported of delivery and reading, once it has; Telegram reports neither."""
+    if not counts.reported:
+        return None
+    return Text("WhatsApp reports so far: delivered {delivered} · read {read} (Telegram does not report this)",
+                delivered=counts.delivered, read=counts.read)
+
+
 def running(progress: Progress) -> Screen:
     """The coordinator's progress message while the broadcast goes out, with its Cancel button."""
     title = Text("📣 Announcement being cancelled") if progress.cancelled else Text("📣 Announcement on its way")
@@ -49,6 +57,7 @@ def running(progress: Progress) -> Screen:
         title,
         send_time(progress.send_at, progress.timezone) if progress.send_at is not None else None,
         counts_line(progress.counts),
+        reported_line(progress.counts),
     )
     if progress.cancelled:
         return Screen(words, replace=True)
@@ -68,6 +77,7 @@ def report(progress: Progress) -> Words:
         Text("📣 Announcement cancelled") if progress.cancelled else Text("📣 Announcement sent"),
         Raw(""),
         Text("Delivered: {sent} · Could not be reached: {failed}", sent=counts.sent, failed=counts.failed),
+        reported_line(counts),
     ]
     if counts.in_doubt:
         lines.append(Plural(

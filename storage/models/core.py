@@ -86,7 +86,7 @@ class Person(Base):
 
 
 class ChannelIdentity(Base):
-    """Where a person is reached: one account on one channel (Telegram today)."""
+    """Where a person is reached: one account on one channel (Telegram or WhatsApp)."""
 
     __tablename__ = "channel_identities"
     __table_args__ = (
@@ -100,6 +100,9 @@ class ChannelIdentity(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     # Set when the channel says the person blocked the bot; nothing is sent then.
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the person last wrote on this channel: WhatsApp takes free-form messages only
+    # within 24 hours of it (outside, the sender uses an approved template).
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -40,6 +40,8 @@ class OutboxMessage(Base):
         ),
         Index("ix_outbox_messages_due", "status", "priority", "not_before"),
         Index("ix_outbox_messages_batch", "batch_key", "status"),
+        # WhatsApp's status webhooks name the message they are about.
+        Index("ix_outbox_messages_sent_message_id", "sent_message_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,7 +69,7 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
-    sent_message_id: Mapped[str | None] = mapped_column(String(64))
+    sent_message_id: Mapped[str | None] = mapped_column(String(128))
     # Committed just before the request to Telegram starts: a row claimed by a process that
     # died is in doubt only if this is set; otherwise it never left and goes back to the queue.
     attempt_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -76,3 +78,10 @@ class OutboxMessage(Base):
     in_doubt: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The channel it went out on ("telegram", "whatsapp"), set when it is sent.
+    channel: Mapped[str | None] = mapped_column(String(16))
+    # The approved WhatsApp template it went as (outside the 24-hour window), else None.
+    template: Mapped[str | None] = mapped_column(String(64))
+    # What the channel reported afterwards (WhatsApp's status webhooks; Telegram reports neither).
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

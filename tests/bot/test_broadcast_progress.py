@@ -86,7 +86,7 @@ async def test_progress_counts_are_edited_when_they_change_and_end_with_a_report
     await settle(app_sessions, broadcast_id, [people["Elif"], people["Fatma"]], "sent", clock.now())
     await settle(app_sessions, broadcast_id, [people["İrem"]], "failed", clock.now(), "the person blocked the bot")
     await settle(app_sessions, broadcast_id, [people["Kemal"]], "failed", clock.now(),
-                 "no telegram identity for this person")
+                 "no channel identity for this person")
     await run_job(app)
     report = progress["text"]
     assert report.startswith("📣 Duyuru gönderildi")
@@ -192,3 +192,48 @@ def test_the_report_says_how_many_were_interrupted_and_sent_again() -> None:
     assert ("Interrupted by a restart while being sent: 3 messages (sent again, so some may have "
             "arrived twice)") in report("en", 3)
     assert "yeniden başlatmayla kesilen: 1 mesaj (yeniden gönderildi; iki kez ulaşmış olabilir)" in report("tr", 1)
+
+
+async def test_what_whatsapp_reports_delivered_and_read_is_counted_and_said_to_be_whatsapps(
+    app_and_api: tuple[Application, OfflineBotApi], app_sessions: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+) -> None:
+    from sqlalchemy import update
+
+    from mentoring import statuses
+    from mentoring.broadcasts.progress import progress_of
+    from storage.models import OutboxMessage
+
+    app, api = app_and_api
+    cast, selin, broadcast_id = await sent_broadcast(app, api, clock)
+    progress = selin.messages()[-1]
+    people = cast.people
+    await settle(app_sessions, broadcast_id, [people["Ayşe"], people["Burak"], people["Cem"]], "sent", clock.now())
+    await run_job(app)
+    assert "WhatsApp" not in progress["text"], "Telegram reports neither: nothing is claimed"
+
+    async with app_sessions.begin() as session:  # as WhatsApp's sender leaves the rows it sent
+        for number, name in enumerate(("Ayşe", "Burak", "Cem")):
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.batch_key == f"broadcast:{broadcast_id}", OutboxMessage.person_id == people[name])
+                .values(channel="whatsapp", sent_message_id=f"wamid.out.b{number}")
+            )
+    async with app_sessions.begin() as session:
+        await statuses.record(session, "whatsapp", "wamid.out.b0", "read", clock.now(), None, None)
+        await statuses.record(session, "whatsapp", "wamid.out.b1", "delivered", clock.now(), None, None)
+        await statuses.record(session, "whatsapp", "wamid.out.b2", "sent", clock.now(), None, None)
+    async with app_sessions() as session:
+        found = await progress_of(session, broadcast_id)
+        assert found is not None and (found.counts.delivered, found.counts.read) == (2, 1)
+    await run_job(app)
+    assert "Gönderildi: 3 · Başarısız: 0 · Bekliyor: 4" in progress["text"]
+    assert ("WhatsApp'ın şu ana kadar bildirdiği: teslim edildi 2 · okundu 1 (Telegram bunu bildirmez)"
+            in progress["text"])
+
+    await settle(app_sessions, broadcast_id, [people[name] for name in ("Elif", "Fatma", "İrem", "Kemal")], "sent",
+                 clock.now())
+    await run_job(app)
+    report = progress["text"]
+    assert report.startswith("📣 Duyuru gönderildi") and "Ulaştı: 7 · Ulaşılamadı: 0" in report
+    assert "WhatsApp'ın şu ana kadar bildirdiği: teslim edildi 2 · okundu 1" in report

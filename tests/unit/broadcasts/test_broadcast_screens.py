@@ -363,7 +363,7 @@ def test_a_long_report_fits_one_message_in_every_language(locale: str) -> None:
     for code in (*progress_screens.REASONS, "failed"):
         line = progress_screens.reason(Unreachable("", code)).render(tr)
         assert len(f"• {line} — \n") <= progress_screens.REASON_ROOM, line
-    most = Counts(sent=99999, failed=99999, cancelled=99999, in_doubt=99999)
+    most = Counts(sent=99999, failed=99999, cancelled=99999, in_doubt=99999, delivered=99999, read=99999)
     header = progress_screens.report(progress(locale, counts=most, cancelled=True,
                                               unreachable=(Unreachable("", "failed"),))).render(tr)
     assert len(header) <= progress_screens.HEADER_ROOM
