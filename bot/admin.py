@@ -43,10 +43,23 @@ def validity(days: int) -> timedelta | None:
     return timedelta(days=days) if days > 0 else None
 
 
-async def bot_username(settings: Settings) -> str:
-    """The bot's username for invite links: from the settings, else asked from Telegram."""
+NO_LINKS = (
+    "Invite links need a channel: set TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_USERNAME) for Telegram links, "
+    "WHATSAPP_DISPLAY_NUMBER for WhatsApp links, or both."
+)
+
+
+async def bot_username(settings: Settings) -> str | None:
+    """The bot's username for invite links: from the settings, else asked from Telegram.
+
+    None when Telegram is not configured at all and WhatsApp links will do (a WhatsApp-only deployment).
+    """
     if settings.telegram_bot_username:
         return settings.telegram_bot_username.lstrip("@")
+    if settings.telegram_bot_token is None:
+        if settings.whatsapp_display_number:
+            return None
+        raise SettingsError(NO_LINKS)
     bot = Bot(
         settings.require_token(),
         base_url=(settings.telegram_api_base_url or "https://api.telegram.org/bot").rstrip("/"),
@@ -129,8 +142,10 @@ async def invite_create(
         ),
         CLOCK.now(),
     )
-    link = invite_link(await bot_username(settings), invite.code)
-    print(link)
+    username = await bot_username(settings)
+    link = invite_link(username, invite.code) if username else None
+    if link:
+        print(link)
     number = settings.whatsapp_display_number
     whatsapp = whatsapp_link(number, invite.code) if number else None
     if whatsapp:
@@ -138,7 +153,8 @@ async def invite_create(
     print(tr.gettext("Code {code}, expires: {expires}").format(
         code=invite.code, expires=_expiry(tr, settings, invite.expires_at)))
     if args.qr:
-        print(write_qr(args.qr, link, invite.code, args.name or args.role))
+        if link:
+            print(write_qr(args.qr, link, invite.code, args.name or args.role))
         if whatsapp:
             print(write_qr(args.qr, whatsapp, invite.code, f"{args.name or args.role}-whatsapp"))
     return 0
@@ -160,7 +176,8 @@ async def roster_import(
         print(tr.gettext("Cannot read {path}: {error}").format(path=args.csv, error=exc.strerror))
         return 1
     username = await bot_username(settings)
-    links = [invite_link(username, item.code) for item in invites]
+    # Without Telegram the sheet's invite_link column stays empty; the WhatsApp column carries the links.
+    links = [invite_link(username, item.code) if username else "" for item in invites]
     number = settings.whatsapp_display_number
     whatsapp = [whatsapp_link(number, item.code) for item in invites] if number else None
     out: Path = args.out or args.csv.with_name(args.csv.stem + "-invites.csv")
@@ -171,7 +188,8 @@ async def roster_import(
     )
     if args.qr:
         for index, (item, link) in enumerate(zip(invites, links, strict=True)):
-            write_qr(args.qr, link, item.code, item.row.name)
+            if link:
+                write_qr(args.qr, link, item.code, item.row.name)
             if whatsapp:
                 write_qr(args.qr, whatsapp[index], item.code, f"{item.row.name}-whatsapp")
     reused = sum(1 for item in invites if item.reused)
@@ -192,8 +210,9 @@ async def demo_seed(
         print(tr.gettext("The demo programme exists already; see: narbot programme list"))
         return 0
     username = await bot_username(settings)
+    number = settings.whatsapp_display_number
     for item in invites:
-        link = invite_link(username, item.code)
+        link = invite_link(username, item.code) if username else whatsapp_link(number or "", item.code)
         print(f"{item.label}\t{link}")
         if args.qr:
             write_qr(args.qr, link, item.code, item.label)

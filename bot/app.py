@@ -93,37 +93,36 @@ async def post_init(application: Application) -> None:
     )
     await set_default_menus(application.bot, settings.default_locale)
     start_planning(application)
-    start_sending(application, settings)
-    schedule_broadcast_progress(application)
+    channel: WhatsAppChannel | None = None
     whatsapp = settings.whatsapp
     if whatsapp is not None:
-        channel = WhatsAppChannel(
-            application.bot_data[SERVICES_KEY], phone_number_id=whatsapp.phone_number_id,
-            access_token=whatsapp.access_token, app_secret=whatsapp.app_secret,
-            verify_token=whatsapp.verify_token, api_base_url=whatsapp.api_base_url,
-            listen=whatsapp.webhook_listen, port=whatsapp.webhook_port,
-        )
+        channel = WhatsAppChannel(application.bot_data[SERVICES_KEY], whatsapp)
         await channel.start()
         application.bot_data[WHATSAPP_KEY] = channel
+    start_sending(application, settings, [channel.courier] if channel is not None else [])
+    schedule_broadcast_progress(application)
     logger.info("Narbot is up as @%s", application.bot.username)
 
 
 async def post_stop(application: Application) -> None:
-    """Stop taking WhatsApp messages, then the outbox sender, while sends in flight can finish."""
-    await _stop_whatsapp(application)
+    """Stop taking WhatsApp messages, then the outbox sender (sends in flight finish), then WhatsApp's client."""
+    channel: WhatsAppChannel | None = application.bot_data.get(WHATSAPP_KEY)
+    if channel is not None:
+        await channel.stop_receiving()
     await stop_sending(application)
+    await _close_whatsapp(application)
 
 
-async def _stop_whatsapp(application: Application) -> None:
+async def _close_whatsapp(application: Application) -> None:
     channel = application.bot_data.pop(WHATSAPP_KEY, None)
     if channel is not None:
-        await channel.stop()
+        await channel.close()
 
 
 async def post_shutdown(application: Application) -> None:
-    """Stop WhatsApp and the sender if post_stop did not run, then close the database connections."""
-    await _stop_whatsapp(application)
+    """Stop the sender and WhatsApp if post_stop did not run, then close the database connections."""
     await stop_sending(application)
+    await _close_whatsapp(application)
     engine = application.bot_data.pop(ENGINE_KEY, None)
     if engine is not None:
         await engine.dispose()

@@ -46,7 +46,7 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ExtBot
 
-from bot.sender_messages import seconds_of
+from bot.telegram_courier import seconds_of
 from mentoring.clock import Clock
 from mentoring.outbox import Button, Outgoing, enqueue
 from mentoring.runtime import SERVICES_KEY, Services

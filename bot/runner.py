@@ -1,4 +1,4 @@
-"""`narbot run`: long polling by default, a webhook when WEBHOOK_URL is set."""
+"""`narbot run`: long polling by default, a webhook when WEBHOOK_URL is set; WhatsApp alone without a token."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from telegram.error import InvalidToken
 from telegram.request import HTTPXRequest
 
 from bot.app import build_application
-from bot.settings import TOKEN_HELP, Settings, SettingsError
+from bot.settings import TOKEN_HELP, Settings
+from bot.standalone import run_standalone
 from bot.unreadable_updates import SkipUnreadableUpdates
 
 logger = logging.getLogger(__name__)
@@ -20,11 +21,8 @@ def run(settings: Settings) -> int:
     """Run until interrupted; the exit code says how it ended."""
     settings.require_channel()
     if settings.telegram_bot_token is None:
-        # The scheduler and the outbox sender still run on Telegram's application (issue #12).
-        raise SettingsError(
-            "WhatsApp runs beside Telegram for now: set TELEGRAM_BOT_TOKEN as well.\n"
-            "Running WhatsApp alone comes next (docs/whatsapp.md).\n\n" + TOKEN_HELP
-        )
+        # WhatsApp alone: the same planner and sender, without PTB's Application.
+        return run_standalone(settings)
     # PTB's getUpdates connection (one connection), minus updates it cannot read.
     application = build_application(
         settings, get_updates_request=SkipUnreadableUpdates(HTTPXRequest(connection_pool_size=1)))

@@ -23,7 +23,7 @@ from bot.sender_pacing import LoopTimer
 from mentoring import inbound
 from mentoring.digest.rules import plan_digests
 from mentoring.reports.rules import plan_progress_reports
-from mentoring.runtime import services_in
+from mentoring.runtime import Services, services_in
 from mentoring.waves import plan_due
 
 logger = logging.getLogger(__name__)
@@ -83,7 +83,11 @@ def _health(context: ContextTypes.DEFAULT_TYPE) -> WorkerHealth:
 
 async def plan_once(context: ContextTypes.DEFAULT_TYPE) -> None:
     """One planning pass in its own transaction; logs counts only."""
-    svc = services_in(context.application.bot_data)
+    await plan_pass(services_in(context.application.bot_data))
+
+
+async def plan_pass(svc: Services) -> None:
+    """One planning pass for any runner (PTB's JobQueue, or bot/standalone.py without Telegram)."""
     async with svc.sessions.begin() as session:
         report = await plan_due(session, svc.clock.now())
         # Digests are planned under the same planner lock, so only one process builds them.

@@ -1,11 +1,14 @@
-"""The one sender: delivers the outbox while keeping Telegram's limits (principle 3).
+"""The one sender: delivers the outbox on every channel while keeping each channel's limits (principle 3).
 
-Each pass claims a small batch of due rows (about a second's worth; the next
-batch is claimed while this one goes out), decides per row with
-`mentoring.delivery.decide` (send, defer, drop, fail), books a send slot from
-`Limits` for every row it sends, and records each result (results that finish
-together share one transaction). Sends run concurrently (a hung request does
-not stall the queue) but start no faster than the configured rate.
+Each pass claims a small batch of due rows (about a second's worth per
+channel; the next batch is claimed while this one goes out), decides per row
+with `mentoring.delivery.decide` (send on which channel, defer, drop, fail),
+books a send slot from the channel's `Limits` for every row it sends, hands
+the row to that channel's courier (bot/courier.py) and records each result
+(results that finish together share one transaction). Sends run concurrently
+(a hung request does not stall the queue) but start no faster than each
+channel's rate. A row for a person outside WhatsApp's 24-hour window goes as
+an approved template, within the number's daily limit of new people.
 
 The sender never ends of a fault while the bot runs: a pass that fails (the
 database restarting or locked, anything else) is logged at once, reported
@@ -27,32 +30,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import TypeVar
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-)
 
+from bot.courier import (
+    Courier,
+    Delivered,
+    Job,
+    Rejected,
+    Throttled,
+    Transient,
+    Unreachable,
+)
 from bot.health import WorkerHealth
-from bot.sender_messages import Job, seconds_of, send_job
-from bot.sender_pacing import Limits, LoopTimer, Timer
+from bot.sender_pacing import LoopTimer, Timer
 from mentoring.clock import Clock
 from mentoring.delivery import (
     BLOCKED,
+    CHANNELS,
     REPEAT_IN_DOUBT,
-    TELEGRAM,
+    Decision,
     Defer,
     Drop,
     Fail,
@@ -71,6 +73,10 @@ IN_DOUBT = "interrupted while sending: delivery unknown, not retried"
 SENT_AGAIN = "interrupted while sending: delivery unknown, sent again"
 # A 429 pause longer than this gives claimed rows back instead of holding them.
 RELEASE_AFTER_PAUSE = 30.0
+# A person over the channel's daily limit of new conversations waits this long before the next try.
+NEW_PEOPLE_RETRY = timedelta(hours=1)
+# How often the count of people contacted outside the window is read again from the outbox.
+NEW_PEOPLE_REFRESH = 60.0
 
 
 @dataclass(frozen=True)
@@ -92,12 +98,23 @@ class _Pass:
     chat_ready_at: float | None = None
 
 
+@dataclass
+class _NewPeople:
+    """Whom a channel started a conversation with (a template) in the last 24 hours, read now and then."""
+
+    people: set[int] = field(default_factory=set)
+    read_at: float | None = None
+
+
 class Sender:
-    """Delivers due outbox rows; `run()` until `stop()`, or `run_once()`/`drain()` in tests."""
+    """Delivers due outbox rows; `run()` until `stop()`, or `run_once()`/`drain()` in tests.
+
+    `couriers`: one per configured channel; a PTB `Bot` alone means Telegram at the configured rate.
+    """
 
     def __init__(
         self,
-        bot: Bot,
+        couriers: Any,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         config: SenderConfig | None = None,
@@ -105,10 +122,15 @@ class Sender:
         timer: Timer | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        self.bot, self.sessions, self.clock = bot, sessions, clock
+        self.sessions, self.clock = sessions, clock
         self.config = config or SenderConfig()
+        if not isinstance(couriers, Mapping):
+            from bot.telegram_courier import TelegramCourier
+
+            couriers = {"telegram": TelegramCourier(couriers, self.config.rate_per_second)}
+        self.couriers: dict[str, Courier] = dict(couriers)
         self.timer: Timer = timer or LoopTimer()
-        self.limits = Limits(self.config.rate_per_second)
+        self._new_people: dict[str, _NewPeople] = {}
         self._rng = rng or random.Random()
         self._room = asyncio.Semaphore(self.config.max_in_flight)
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -153,14 +175,14 @@ class Sender:
                 await self.health.beat()
                 if progress.jobs and not self._stopping:
                     # Claim the next batch while this one goes out: database time costs no sends.
-                    busy = {job.chat_id for job in progress.jobs}
+                    busy = {(job.channel, job.chat_id) for job in progress.jobs}
                     ahead = asyncio.create_task(self._claim(busy))
                 await self._dispatch(progress.jobs)
                 if self._stopping:
                     break
                 if self._long_pause() > 0:
-                    # Telegram asked for a long pause and the rows went back: hold nothing, claim
-                    # nothing, until the pause is short enough to wait for with rows in hand.
+                    # Every channel asked for a long pause and the rows went back: hold nothing,
+                    # claim nothing, until a pause is short enough to wait for with rows in hand.
                     if ahead is not None:
                         self._to_release += [job.row_id for job in (await ahead).jobs]
                         ahead = None
@@ -257,35 +279,52 @@ class Sender:
             await self.recover()
             self._next_recovery = self.timer.now() + self.config.lease.total_seconds() / 2
 
-    async def _claim(self, busy: frozenset[str] | set[str] = frozenset()) -> _Pass:
+    async def _claim(self, busy: Collection[tuple[str, str]] = frozenset()) -> _Pass:
         """Claim about a second's worth of due rows, skipping chats in `busy` (being sent to)."""
         return await self._write(lambda session: self._claim_in(session, busy))
 
-    async def _claim_in(self, session: AsyncSession, busy: frozenset[str] | set[str]) -> _Pass:
+    async def _claim_in(self, session: AsyncSession, busy: Collection[tuple[str, str]]) -> _Pass:
         now, moment = self.clock.now(), self.timer.now()
-        batch = max(1, math.ceil(self.config.rate_per_second))
-        # Two batches ahead: a batch claimed in advance goes out after the current one.
-        horizon = moment + 2 * batch * self.limits.interval
         progress = _Pass()
-        rows = await outbox.due(session, now, batch * 4)
+        rows = await outbox.due(session, now, 4 * sum(c.limits.batch for c in self.couriers.values()))
         person_ids = {r.person_id for r in rows if r.person_id is not None}
-        people, identities = await outbox.people_and_identities(session, person_ids, TELEGRAM)
+        people, identities = await outbox.people_and_identities(session, person_ids, CHANNELS)
         withdrawn = await consent.withdrawn_among(session, person_ids)
-        chosen: dict[str, Job] = {}
+        chosen: dict[tuple[str, str], Job] = {}
+        per_channel: dict[str, int] = {}
         for row in rows:
             person = people.get(row.person_id) if row.person_id is not None else None
-            decision = decide(
+            decision: Decision = decide(
                 row, person, identities.get(row.person_id or 0, []), now,
                 consent_withdrawn=row.person_id in withdrawn,
             )
             if isinstance(decision, Send):
-                ready = self.limits.chat_ready_at(decision.chat_id)
-                if decision.chat_id in chosen or decision.chat_id in busy or len(chosen) >= batch:
+                courier = self.couriers.get(decision.channel)
+                if courier is None:
+                    decision = Fail(f"{decision.channel} is not configured in this process")
+                elif decision.window_closed and not await self._may_start(session, courier, row.person_id):
+                    decision = Defer(now + NEW_PEOPLE_RETRY)
+            if isinstance(decision, Send):
+                limits = courier.limits
+                key = (decision.channel, decision.chat_id)
+                if key in chosen or key in busy or per_channel.get(decision.channel, 0) >= limits.batch:
                     continue
+                # Two batches ahead: a batch claimed in advance goes out after the current one.
+                horizon = moment + 2 * limits.batch * limits.interval
+                ready = limits.chat_ready_at(decision.chat_id)
+                if self._long_pause_of(courier) > 0:
+                    # The channel is paused for long: its rows stay in the queue meanwhile.
+                    ready = max(ready, limits.paused_until() - RELEASE_AFTER_PAUSE)
                 if ready > horizon:
                     progress.chat_ready_at = min(progress.chat_ready_at or ready, ready)
                     continue
-                chosen[decision.chat_id] = Job.of(row, decision.chat_id, now)
+                locale = person.locale if person is not None else None
+                chosen[key] = _job_of(row, decision, now, locale)
+                per_channel[decision.channel] = per_channel.get(decision.channel, 0) + 1
+                if decision.window_closed and row.person_id is not None:
+                    self._new_people.setdefault(decision.channel, _NewPeople()).people.add(
+                        row.person_id
+                    )
                 continue
             if isinstance(decision, Defer):
                 await outbox.defer(session, row.id, decision.until)
@@ -297,19 +336,41 @@ class Sender:
         won = set(await outbox.claim(session, [j.row_id for j in chosen.values()], now))
         jobs = [job for job in chosen.values() if job.row_id in won]
         # Chats that may receive now go first; one still within its interval waits at the end.
-        progress.jobs = sorted(jobs, key=lambda job: self.limits.chat_ready_at(job.chat_id))
+        progress.jobs = sorted(
+            jobs, key=lambda job: self.couriers[job.channel].limits.chat_ready_at(job.chat_id)
+        )
         return progress
+
+    async def _may_start(self, session: AsyncSession, courier: Courier, person_id: int | None) -> bool:
+        """Whether the channel's daily limit of new people lets this person get a template now.
+
+        The count is read from the outbox (rows sent as templates in the last 24 hours) at
+        most once a minute, and kept up to date in between by what this sender claims.
+        """
+        limit = courier.daily_new_people
+        if limit is None:
+            return True
+        known = self._new_people.setdefault(courier.channel, _NewPeople())
+        moment = self.timer.now()
+        if known.read_at is None or moment - known.read_at >= NEW_PEOPLE_REFRESH:
+            since = self.clock.now() - timedelta(hours=24)
+            known.people = await outbox.templated_people_since(session, courier.channel, since)
+            known.read_at = moment
+        return person_id in known.people or len(known.people) < limit
 
     async def _dispatch(self, jobs: list[Job]) -> None:
         for index, job in enumerate(jobs):
             await self._room.acquire()
             try:
-                if not await self._wait_for_slot(job.chat_id):
-                    # Stopping, or a long 429 pause: give the rest back.
+                if not await self._wait_for_slot(job):
                     self._room.release()
-                    self._to_release += [j.row_id for j in jobs[index:]]
-                    await self._catch_up()
-                    return
+                    if self._stopping:
+                        self._to_release += [j.row_id for j in jobs[index:]]
+                        await self._catch_up()
+                        return
+                    # A long 429 pause on this row's channel: give it back, the others go on.
+                    self._to_release.append(job.row_id)
+                    continue
                 if not await self._start(job):
                     self._room.release()
                     continue
@@ -341,21 +402,27 @@ class Sender:
             logger.warning("Outbox: row %d is no longer ours; not sending it", job.row_id)
         return bool(started)
 
-    def _long_pause(self) -> float:
-        """How much of a 429 pause lies beyond what is worth waiting for with rows claimed."""
-        return self.limits.paused_until() - self.timer.now() - RELEASE_AFTER_PAUSE
+    def _long_pause_of(self, courier: Courier) -> float:
+        """How much of a channel's 429 pause lies beyond what is worth waiting for with rows claimed."""
+        return max(0.0, courier.limits.paused_until() - self.timer.now() - RELEASE_AFTER_PAUSE)
 
-    async def _wait_for_slot(self, chat_id: str) -> bool:
-        """Sleep until the booked slot; False if stopping or a long 429 pause says give rows back."""
-        if self._stopping or self._long_pause() > 0:
+    def _long_pause(self) -> float:
+        """The long pause every channel is in (0 when one of them may send)."""
+        return min(self._long_pause_of(c) for c in self.couriers.values())
+
+    async def _wait_for_slot(self, job: Job) -> bool:
+        """Sleep until the booked slot; False if stopping or a long 429 pause says give the row back."""
+        courier = self.couriers[job.channel]
+        limits = courier.limits
+        if self._stopping or self._long_pause_of(courier) > 0:
             return False  # checked before booking: a slot booked now would only push others back
-        at = self.limits.reserve(chat_id, self.timer.now())
+        at = limits.reserve(job.chat_id, self.timer.now())
         while True:
             if self._stopping:
                 return False
-            if self._long_pause() > 0:
+            if self._long_pause_of(courier) > 0:
                 return False
-            wait = max(at, self.limits.paused_until()) - self.timer.now()
+            wait = max(at, limits.paused_until()) - self.timer.now()
             if wait <= 0:
                 return True
             await self.timer.sleep(wait)
@@ -363,7 +430,8 @@ class Sender:
     async def _finish_in_flight(self) -> None:
         while self._in_flight:
             await asyncio.gather(*list(self._in_flight), return_exceptions=True)
-        self.limits.forget_idle_chats(self.timer.now())
+        for courier in self.couriers.values():
+            courier.limits.forget_idle_chats(self.timer.now())
 
     async def _record(self, result: Callable[[AsyncSession], Awaitable[object]]) -> None:
         """Write a send's result; results waiting meanwhile share one transaction (group commit).
@@ -406,37 +474,34 @@ class Sender:
 
     async def _deliver(self, job: Job) -> None:
         attempts = job.attempts + 1
+        courier = self.couriers[job.channel]
         try:
-            message_id = await send_job(
-                self.bot, job, first_part_sent=lambda first: self._first_part_sent(job, first),
-                wait_for_slot=lambda: self._wait_for_slot(job.chat_id),
+            delivered = await courier.deliver(
+                job, part_sent=lambda part: self._first_part_sent(job, part),
+                wait_for_slot=lambda: self._wait_for_slot(job),
             )
-        except RetryAfter as exc:
-            seconds = seconds_of(exc.retry_after)
-            self.limits.pause(self.timer.now(), seconds)
-            logger.warning("Outbox: Telegram asked to pause %.0fs (row %d)", seconds, job.row_id)
+        except Throttled as exc:
+            now = self.timer.now()
+            if exc.everyone:
+                courier.limits.pause(now, exc.seconds)
+            else:
+                courier.limits.hold(job.chat_id, now + exc.seconds)
+            logger.warning(
+                "Outbox: %s asked to pause %.0fs (row %d)", job.channel, exc.seconds, job.row_id
+            )
             # Throttling is not the message's fault: it does not count towards giving up.
-            await self._settle_retry(
-                job, job.attempts, timedelta(seconds=seconds), "rate limited (429)"
-            )
-        except Forbidden as exc:
-            await self._settle_forbidden(job, attempts, exc.message)
-        except (BadRequest, ChatMigrated) as exc:
-            # Resending the same request cannot succeed.
-            await self._settle_failed(job, attempts, exc.message)
-        except NetworkError as exc:  # timeouts, connection faults and 5xx
+            await self._settle_retry(job, job.attempts, timedelta(seconds=exc.seconds), exc.reason)
+        except Unreachable as exc:
+            await self._settle_unreachable(job, attempts, exc.reason)
+        except Rejected as exc:
+            await self._settle_failed(job, attempts, exc.reason)
+        except Transient as exc:
             if attempts >= self.config.max_attempts:
                 await self._settle_failed(
-                    job, attempts, f"gave up after {attempts} attempts: {exc.message}"
+                    job, attempts, f"gave up after {attempts} attempts: {exc.reason}"
                 )
             else:
-                await self._settle_retry(job, attempts, backoff(attempts, self._rng), exc.message)
-        except TelegramError as exc:
-            await self._settle_failed(job, attempts, exc.message)
-        except OSError as exc:  # an attachment that cannot be read
-            await self._settle_failed(
-                job, attempts, f"attachment unreadable: {exc.__class__.__name__}"
-            )
+                await self._settle_retry(job, attempts, backoff(attempts, self._rng), exc.reason)
         except Exception as exc:  # unforeseen: retried like a network fault
             logger.error("Outbox: row %d met an unexpected error", job.row_id, exc_info=exc)
             reason = f"unexpected error: {type(exc).__name__}"
@@ -445,10 +510,14 @@ class Sender:
             else:
                 await self._settle_retry(job, attempts, backoff(attempts, self._rng), reason)
         else:
-            now = self.clock.now()
-            await self._record(lambda s: outbox.mark_sent(
-                s, job.row_id, attempts, message_id, now, job.claimed_at
-            ))
+            await self._settle_sent(job, attempts, delivered)
+
+    async def _settle_sent(self, job: Job, attempts: int, delivered: Delivered) -> None:
+        now = self.clock.now()
+        await self._record(lambda s: outbox.mark_sent(
+            s, job.row_id, attempts, delivered.message_id, now, job.claimed_at,
+            channel=job.channel, template=delivered.template,
+        ))
 
     async def _first_part_sent(self, job: Job, first: str) -> None:
         # Kept in memory if the database is away, so a retry never sends the file again.
@@ -468,14 +537,14 @@ class Sender:
             s, job.row_id, attempts, reason, job.claimed_at
         ))
 
-    async def _settle_forbidden(self, job: Job, attempts: int, reason: str) -> None:
+    async def _settle_unreachable(self, job: Job, attempts: int, reason: str) -> None:
         now = self.clock.now()
 
         async def unreachable(session: AsyncSession) -> None:
             await outbox.mark_failed(
                 session, job.row_id, attempts, f"{BLOCKED}: {reason}", job.claimed_at
             )
-            people = await outbox.block_identity(session, TELEGRAM, job.chat_id, now)
+            people = await outbox.block_identity(session, job.channel, job.chat_id, now)
             given_up = 0
             for person_id in people:
                 given_up += await outbox.fail_pending_for_person(session, person_id, BLOCKED)
@@ -485,3 +554,11 @@ class Sender:
 
         await self._record(unreachable)
 
+
+def _job_of(row: Any, send: Send, claimed_at: datetime, locale: str | None) -> Job:
+    """The claimed row as its courier sends it."""
+    return Job(
+        row.id, row.person_id, send.chat_id, row.text, row.buttons, row.attachment, row.attempts,
+        row.sent_message_id, claimed_at, kind=row.kind, channel=send.channel,
+        locale=locale or "tr", window_closed=send.window_closed,
+    )

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 
 from telegram.ext import Application, ContextTypes, Job
 
+from bot.courier import Courier
 from bot.sender import Sender, SenderConfig
 from bot.settings import Settings
+from bot.telegram_courier import TelegramCourier
+from mentoring.delivery import TELEGRAM
 from mentoring.runtime import SERVICES_KEY, Services
 
 logger = logging.getLogger(__name__)
@@ -27,8 +31,10 @@ SENDER_KEY = "narbot.sender"
 SENDER_TASK_KEY = "narbot.sender_task"
 
 
-def start_sending(application: Application, settings: Settings) -> Job:
-    """Schedule the sender to start as soon as the application runs."""
+def start_sending(
+    application: Application, settings: Settings, couriers: Sequence[Courier] = ()
+) -> Job:
+    """Schedule the sender to start as soon as the application runs (Telegram, and these channels)."""
     job_queue = application.job_queue
     if job_queue is None:
         raise RuntimeError(
@@ -43,7 +49,8 @@ def start_sending(application: Application, settings: Settings) -> Job:
     # No misfire grace limit: scheduled in post_init, before the JobQueue starts;
     # APScheduler would otherwise drop a start that comes over a second late.
     return job_queue.run_once(
-        _start, when=0, name=SENDER_JOB, data=config, job_kwargs={"misfire_grace_time": None}
+        _start, when=0, name=SENDER_JOB, data=(config, tuple(couriers)),
+        job_kwargs={"misfire_grace_time": None},
     )
 
 
@@ -53,13 +60,18 @@ async def _start(context: ContextTypes.DEFAULT_TYPE) -> None:
     if SENDER_TASK_KEY in application.bot_data:
         return
     svc: Services = application.bot_data[SERVICES_KEY]
-    config = context.job.data if context.job is not None else SenderConfig()
-    sender = Sender(application.bot, svc.sessions, svc.clock, config)  # type: ignore[arg-type]
+    config, others = context.job.data if context.job is not None else (SenderConfig(), ())  # type: ignore[misc]
+    couriers: dict[str, Courier] = {TELEGRAM: TelegramCourier(application.bot, config.rate_per_second)}
+    couriers.update((courier.channel, courier) for courier in others)
+    sender = Sender(couriers, svc.sessions, svc.clock, config)
     application.bot_data[SENDER_KEY] = sender
     application.bot_data[SENDER_TASK_KEY] = asyncio.get_running_loop().create_task(
         sender.run(), name=SENDER_JOB
     )
-    logger.info("Outbox sender started at %.1f messages/s", sender.config.rate_per_second)
+    logger.info(
+        "Outbox sender started: %s",
+        ", ".join(f"{c.channel} at {1 / c.limits.interval:.1f} messages/s" for c in couriers.values()),
+    )
 
 
 async def stop_sending(application: Application) -> None:

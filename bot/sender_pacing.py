@@ -1,13 +1,16 @@
-"""Telegram's sending limits as a schedule of slots, on a monotonic timer the tests can replace.
+"""A channel's sending limits as a schedule of slots, on a monotonic timer the tests can replace.
 
-The limits: an overall rate (below Telegram's ~30/s so replies have room), one
-message per second to a private chat, 20 per minute to a group chat (chat id
-< 0), and a global pause after a 429 for as long as Telegram asks.
+The limits: an overall rate (Telegram: below its ~30/s so replies have room;
+WhatsApp: the number's throughput), a gap between two messages to one person
+(Telegram: one a second; WhatsApp: its pair rate), 20 per minute to a Telegram
+group chat (chat id < 0), and a pause for everyone after a 429 for as long as
+the channel asks. Each channel's courier keeps its own `Limits`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 from collections import deque
 from typing import Protocol
 
@@ -53,11 +56,15 @@ class Limits:
     no one-second window sees more than rate * (1 + slack) + 1 sends (28.5 at 25/s).
     """
 
-    def __init__(self, rate_per_second: float, slack: float = 0.1) -> None:
+    def __init__(
+        self, rate_per_second: float, slack: float = 0.1, *, private_interval: float = PRIVATE_CHAT_INTERVAL
+    ) -> None:
         if rate_per_second <= 0:
             raise ValueError("the sending rate must be positive")
         self.interval = 1.0 / rate_per_second
+        self.batch = max(1, math.ceil(rate_per_second))  # about a second's worth of sends
         self.slack = slack
+        self.private_interval = private_interval
         self._next_slot = 0.0
         self._paused_until = 0.0
         self._private: dict[str, float] = {}
@@ -83,8 +90,12 @@ class Limits:
             stamps = self._groups.setdefault(chat_id, deque(maxlen=GROUP_CHAT_LIMIT))
             stamps.append(at)
         else:
-            self._private[chat_id] = at + PRIVATE_CHAT_INTERVAL
+            self._private[chat_id] = at + self.private_interval
         return at
+
+    def hold(self, chat_id: str, until: float) -> None:
+        """The channel asked to wait before writing to this chat again (WhatsApp's pair rate)."""
+        self._private[chat_id] = max(self._private.get(chat_id, 0.0), until)
 
     def pause(self, now: float, seconds: float) -> None:
         """A 429: nothing at all goes out for `seconds`."""

@@ -53,6 +53,10 @@ class WhatsAppSettings:
     webhook_listen: str
     webhook_port: int
     display_number: str | None
+    rate_per_second: float = 20.0
+    pair_seconds: float = 6.0
+    daily_new_people: int = 250
+    template_prefix: str = "narbot"
 
 
 class SettingsError(Exception):
@@ -102,6 +106,22 @@ class Settings(BaseSettings):
     whatsapp_display_number: str | None = Field(
         default=None, pattern=r"^[0-9]{8,15}$",
         description="The business number in international form without + (for wa.me links).",
+    )
+    whatsapp_rate_per_second: float = Field(
+        default=20.0, gt=0, le=1000,
+        description="Messages per second the sender starts on WhatsApp (the number's throughput, 80/s by default).",
+    )
+    whatsapp_pair_seconds: float = Field(
+        default=6.0, ge=0, le=60,
+        description="Seconds between two outbox messages to one person on WhatsApp (Meta's pair rate).",
+    )
+    whatsapp_daily_new_people: int = Field(
+        default=250, ge=1,
+        description="People the number may start conversations with (templates) in 24 hours: its messaging tier.",
+    )
+    whatsapp_template_prefix: str = Field(
+        default="narbot", pattern=r"^[a-z][a-z0-9_]{0,40}$",
+        description="Approved template names are <prefix>_<nudge> (narbot whatsapp templates).",
     )
     poll_interval_seconds: float = Field(
         default=0.02, ge=0, le=5,
@@ -190,6 +210,10 @@ class Settings(BaseSettings):
             webhook_listen=self.whatsapp_webhook_listen,
             webhook_port=self.whatsapp_webhook_port,
             display_number=self.whatsapp_display_number,
+            rate_per_second=self.whatsapp_rate_per_second,
+            pair_seconds=self.whatsapp_pair_seconds,
+            daily_new_people=self.whatsapp_daily_new_people,
+            template_prefix=self.whatsapp_template_prefix,
         )
 
     def require_channel(self) -> None:

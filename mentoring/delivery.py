@@ -18,6 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import ChannelIdentity, OutboxMessage, Person
 
 TELEGRAM = "telegram"
+WHATSAPP = "whatsapp"
+CHANNELS = (TELEGRAM, WHATSAPP)
+
+# Channels that take free-form messages only for a while after the person last wrote
+# (WhatsApp: 24 hours). Outside it the sender sends an approved template instead. The
+# margin keeps a message from leaving just as the window closes.
+WINDOWS = {WHATSAPP: timedelta(hours=24)}
+WINDOW_MARGIN = timedelta(minutes=5)
 
 # Prompts and their reminders make no sense after a pause: they are dropped.
 # Everything else a paused person is owed waits until the pause ends.
@@ -39,7 +47,7 @@ REPEAT_IN_DOUBT = frozenset({
     "session_feedback", "todo_assigned", "peer_pair",
 })
 
-NO_IDENTITY = "no telegram identity for this person"
+NO_IDENTITY = "no channel identity for this person"
 BLOCKED = "the person blocked the bot"
 EXPIRED = "expired"
 PAUSED = "paused"
@@ -49,6 +57,9 @@ CONSENT_WITHDRAWN = "consent withdrawn"
 @dataclass(frozen=True)
 class Send:
     chat_id: str
+    channel: str = TELEGRAM
+    # Outside the channel's window (WhatsApp's 24 hours): only an approved template may go.
+    window_closed: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,12 +113,15 @@ def decide(
     if consent_withdrawn:
         # KVKK: after a withdrawal nothing more is sent, whoever queued it.
         return Drop(CONSENT_WITHDRAWN)
-    chat_id = message.chat_id
+    chat_id, channel, window_closed = message.chat_id, TELEGRAM, False
     if chat_id is None:
         usable = [i for i in identities if i.blocked_at is None]
         if not usable:
             return Fail(BLOCKED if identities else NO_IDENTITY)
-        chat_id = max(usable, key=lambda i: i.id).chat_id
+        # One person uses one channel at a time: the account they joined with last.
+        newest = max(usable, key=lambda i: i.id)
+        chat_id, channel = newest.chat_id, newest.channel
+        window_closed = not window_open(newest.channel, newest.last_inbound_at, now)
     if person is not None and message.respect_quiet_hours:
         if person.paused_until is not None and person.paused_until > now:
             if message.kind in PAUSE_DROPS_KINDS:
@@ -115,7 +129,15 @@ def decide(
             return Defer(person.paused_until)
         if (until := quiet_until(person, now)) is not None:
             return Defer(until)
-    return Send(chat_id)
+    return Send(chat_id, channel, window_closed)
+
+
+def window_open(channel: str, last_inbound_at: datetime | None, now: datetime) -> bool:
+    """Whether the channel takes a free-form message now (always, except inside a closed window)."""
+    window = WINDOWS.get(channel)
+    if window is None:
+        return True
+    return last_inbound_at is not None and now < last_inbound_at + window - WINDOW_MARGIN
 
 
 def backoff(
@@ -127,7 +149,7 @@ def backoff(
 
 
 async def unreachable_people(session: AsyncSession, person_ids: Iterable[int]) -> set[int]:
-    """Of these people, those the bot cannot write to on Telegram (no identity, or blocked)."""
+    """Of these people, those the bot cannot write to on any channel (no identity, or blocked)."""
     wanted = set(person_ids)
     if not wanted:
         return set()
@@ -135,7 +157,6 @@ async def unreachable_people(session: AsyncSession, person_ids: Iterable[int]) -
         await session.scalars(
             select(ChannelIdentity.person_id).where(
                 ChannelIdentity.person_id.in_(wanted),
-                ChannelIdentity.channel == TELEGRAM,
                 ChannelIdentity.blocked_at.is_(None),
             )
         )

@@ -12,7 +12,11 @@ and errors the channel must survive:
   (at most 10 rows, titles 24, descriptions 72), URL buttons and captions;
   a refused send gets Graph's error object (HTTP 400, `error.code`);
 - the 24-hour window: a free-form message to someone who has not written in
-  24 hours is refused with code 131047 (a template goes through);
+  24 hours is refused with code 131047 (a template goes through); templates
+  must be approved (`approved`: name and language) or get 132001, and their
+  quick-reply button comes back as a `button` message (`tap_template`);
+- `late_failures`: as Meta mostly does, 131047 and 131026 are not refused at
+  once but accepted, then reported by a `failed` status webhook;
 - throughput per number (`throughput`, messages per second; code 130429) and
   the pair rate between the business and one person (`pair_gap` seconds;
   code 131056);
@@ -118,6 +122,14 @@ class Sent:
         return str(self.body.get("caption", ""))
 
     @property
+    def payload(self) -> str | None:
+        """A template's quick-reply payload (the data its button gives back)."""
+        for component in self.body.get("components", []):
+            if component.get("sub_type") == "quick_reply":
+                return str(component["parameters"][0]["payload"])
+        return None
+
+    @property
     def choices(self) -> list[tuple[str, str]]:
         """(id, title) of every reply button or list row."""
         if self.kind != "interactive":
@@ -150,7 +162,11 @@ class CloudApiStandIn:
         webhook_url: str | None = None,
         webhook_attempts: int = 3,
         clock: Callable[[], float] = time.time,
+        approved: set[tuple[str, str]] | None = None,
+        late_failures: bool = False,
     ) -> None:
+        # Approved templates as (name, language code); None: any name is approved.
+        self.approved, self.late_failures = approved, late_failures
         self.app_secret, self.token = app_secret, token
         self.phone_number_id, self.display_number = phone_number_id, display_number
         self.api_version = api_version
@@ -160,12 +176,13 @@ class CloudApiStandIn:
         self.people: dict[str, Person] = {}
         self.sent: list[Sent] = []
         self.refused: list[tuple[str | None, int]] = []  # (wa_id, error code) of refused sends
+        self.failed: list[Sent] = []  # accepted, then failed by a status webhook (`late_failures`)
         self.webhooks: list[Webhook] = []
         self.media: dict[str, tuple[bytes, str]] = {}
         self._ids = itertools.count(1)
         self._recent: deque[float] = deque()
         self._last_to: dict[str, float] = {}
-        self._fail_next: deque[GraphError] = deque()
+        self._fail_next: deque[list[Any]] = deque()  # [sends to let through first, the error]
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -221,9 +238,9 @@ class CloudApiStandIn:
     def block(self, wa_id: str) -> None:
         self.person(wa_id).blocked = True
 
-    def fail_next(self, code: int, message: str = "Failure", status: int = 400) -> None:
-        """The next send is refused with this error (e.g. 131000 "something went wrong", status 500)."""
-        self._fail_next.append(GraphError(code, message, status))
+    def fail_next(self, code: int, message: str = "Failure", status: int = 400, *, after: int = 0) -> None:
+        """The next send (after `after` others) is refused with this error (e.g. 131000, status 500)."""
+        self._fail_next.append([after, GraphError(code, message, status)])
 
     # ------------------------------------------------------------------ the person writes (webhooks)
 
@@ -270,6 +287,14 @@ class CloudApiStandIn:
         sent, title = self._carrying(wa_id, row_id)
         content = {"type": "list_reply", "list_reply": {"id": row_id, "title": title, "description": ""}}
         payload, message_id = self._message(wa_id, "interactive", content, context=sent.id)
+        await self.deliver(payload)
+        return message_id
+
+    async def tap_template(self, wa_id: str) -> str:
+        """The quick-reply button of the newest template sent to this person tapped (a `button` message)."""
+        sent = next(s for s in reversed(self.messages_to(wa_id)) if s.template)
+        content = {"payload": sent.payload, "text": "Show"}
+        payload, message_id = self._message(wa_id, "button", content, context=sent.id)
         await self.deliver(payload)
         return message_id
 
@@ -398,22 +423,42 @@ class CloudApiStandIn:
             template = kind == "template"
             now = self.clock()
             if self._fail_next:
-                raise self._fail_next.popleft()
-            if person.blocked:
-                raise GraphError(131026, "Message undeliverable")
-            if not template and (person.last_message_at is None or now - person.last_message_at > WINDOW_SECONDS):
-                raise GraphError(131047, "Re-engagement message",
-                                 details="Message failed to send because more than 24 hours have passed "
-                                         "since the customer last replied to this number.")
+                if self._fail_next[0][0] == 0:
+                    raise self._fail_next.popleft()[1]
+                self._fail_next[0][0] -= 1
+            if template and self.approved is not None and (
+                (body["name"], body["language"]["code"]) not in self.approved
+            ):
+                raise GraphError(132001, "Template name does not exist in the translation")
+            late: GraphError | None = None
+            try:
+                if person.blocked:
+                    raise GraphError(131026, "Message undeliverable")
+                if not template and (
+                    person.last_message_at is None or now - person.last_message_at > WINDOW_SECONDS
+                ):
+                    raise GraphError(131047, "Re-engagement message",
+                                     details="Message failed to send because more than 24 hours have passed "
+                                             "since the customer last replied to this number.")
+            except GraphError as error:
+                if not self.late_failures:
+                    raise
+                late = error
             self._pace(person, now)
         except GraphError as error:
             self.refused.append((wa_id, error.code))
             return web.json_response(error.body(), status=error.status)
         sent = Sent(f"wamid.out.{next(self._ids)}", person.wa_id, kind, body, now, template)
-        self.sent.append(sent)
-        self._changed.set()
-        if self.webhook_url is not None:
-            self._later(self._statuses(sent))
+        if late is not None:
+            # Accepted, never delivered: the failure comes as a status webhook.
+            self.refused.append((wa_id, late.code))
+            self.failed.append(sent)
+            self._later(self.deliver(self._status(sent, "failed", late)))
+        else:
+            self.sent.append(sent)
+            self._changed.set()
+            if self.webhook_url is not None:
+                self._later(self._statuses(sent))
         return web.json_response({
             "messaging_product": "whatsapp",
             "contacts": [{"input": payload.get("to") or payload.get("recipient"), "wa_id": person.wa_id}],

@@ -26,7 +26,6 @@ CONFIDENCE_KEY = "confidence"
 TO_MENTORS_KEY = "to_mentors"
 QUOTE_CHARS = 200
 REASON_WEEKS = 4  # "the same reason twice" and the top reasons look this many weeks back
-TELEGRAM = "telegram"
 
 
 @dataclass(frozen=True)
@@ -201,8 +200,7 @@ async def _reachability(session: AsyncSession, groups: list[int], got: Gathered)
     mentees = select(Membership.person_id).where(_current(Role.MENTEE, groups))
     got.reachable = set(await session.scalars(
         select(ChannelIdentity.person_id).where(
-            ChannelIdentity.person_id.in_(mentees), ChannelIdentity.channel == TELEGRAM,
-            ChannelIdentity.blocked_at.is_(None),
+            ChannelIdentity.person_id.in_(mentees), ChannelIdentity.blocked_at.is_(None),
         )
     ))
 

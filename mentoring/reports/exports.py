@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.schema import Column
 
 from mentoring import audit
-from mentoring.delivery import TELEGRAM
 from storage.models import ChannelIdentity, Group, Membership, Person, Province
 from storage.models.peers import PeerCheckin
 from storage.models.plans import PlanGoal, SelfAssessment
@@ -43,8 +42,8 @@ class Table:
 
 
 _reachable = (
-    select(ChannelIdentity.id).where(ChannelIdentity.person_id == Person.id, ChannelIdentity.channel == TELEGRAM,
-                                     ChannelIdentity.blocked_at.is_(None)).exists()
+    select(ChannelIdentity.id).where(ChannelIdentity.person_id == Person.id, ChannelIdentity.blocked_at.is_(None))
+    .exists()
 )
 
 TABLES: tuple[Table, ...] = (

@@ -35,8 +35,9 @@ async def due(session: AsyncSession, now: datetime, limit: int) -> Sequence[Outb
 
 
 async def people_and_identities(
-    session: AsyncSession, person_ids: Iterable[int], channel: str
+    session: AsyncSession, person_ids: Iterable[int], channels: Collection[str]
 ) -> tuple[dict[int, Person], dict[int, list[ChannelIdentity]]]:
+    """The people and their identities on these channels."""
     ids = set(person_ids)
     if not ids:
         return {}, {}
@@ -44,7 +45,7 @@ async def people_and_identities(
     identities: dict[int, list[ChannelIdentity]] = {}
     for identity in await session.scalars(
         select(ChannelIdentity).where(
-            ChannelIdentity.person_id.in_(ids), ChannelIdentity.channel == channel
+            ChannelIdentity.person_id.in_(ids), ChannelIdentity.channel.in_(list(channels))
         )
     ):
         identities.setdefault(identity.person_id, []).append(identity)
@@ -116,7 +117,7 @@ async def close_pending(session: AsyncSession, row_id: int, status: str, reason:
 
 async def mark_sent(
     session: AsyncSession, row_id: int, attempts: int, message_id: str, now: datetime,
-    claimed_at: datetime | None = None,
+    claimed_at: datetime | None = None, *, channel: str | None = None, template: str | None = None,
 ) -> None:
     await _move(
         session,
@@ -128,9 +129,23 @@ async def mark_sent(
             "sent_message_id": message_id,
             "sent_at": now,
             "last_error": None,
+            "channel": channel,
+            "template": template,
         },
         claimed_at,
     )
+
+
+async def templated_people_since(session: AsyncSession, channel: str, since: datetime) -> set[int]:
+    """People a channel sent a template to since then (WhatsApp counts them against a daily limit)."""
+    return set(await session.scalars(
+        select(OutboxMessage.person_id).distinct().where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.template.is_not(None),
+            OutboxMessage.sent_at >= since,
+            OutboxMessage.person_id.is_not(None),
+        )
+    ))
 
 
 async def note_first_part(

@@ -357,7 +357,7 @@ async def test_a_blocked_bot_makes_the_person_unreachable(api, bot, sessions, cl
     first, second = await row(sessions, "first"), await row(sessions, "second")
     assert first.status == "failed" and "blocked" in (first.last_error or "")
     assert (second.status, second.attempts) == ("failed", 0)
-    assert (await row(sessions, "to nobody")).last_error == "no telegram identity for this person"
+    assert (await row(sessions, "to nobody")).last_error == "no channel identity for this person"
     assert api.stats.forbidden == 1 and api.stats.delivered == [(1002, "hello")]
     async with sessions.begin() as session:
         assert await unreachable_people(session, [gone, stays, nobody]) == {gone, nobody}

@@ -136,10 +136,3 @@ def test_run_without_any_channel_explains_both_and_exits_2(tmp_path: Path) -> No
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "No channel is configured" in result.stderr
     assert "@BotFather" in result.stderr and "WHATSAPP_APP_SECRET" in result.stderr
-
-
-def test_run_with_whatsapp_alone_says_what_is_missing_for_now(tmp_path: Path) -> None:
-    result = narbot_run(tmp_path, **{name.upper(): value for name, value in WHATSAPP.items()})
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "set TELEGRAM_BOT_TOKEN as well" in result.stderr
-    assert not (tmp_path / "narbot.db").exists()

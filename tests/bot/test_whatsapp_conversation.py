@@ -10,22 +10,28 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.scheduler import plan_pass
+from bot.sender import Sender
 from bot.web_server import WebServer
 from bot.whatsapp.client import whatsapp_client
 from bot.whatsapp.conversation import CHANNEL, Conversations, invite_code_in
+from bot.whatsapp.courier import WhatsAppCourier
 from bot.whatsapp.webhook import WebhookEndpoint
+from mentoring import inbound
 from mentoring.clock import ManualClock
 from mentoring.runtime import Services
 from mentoring.screens import Typed
-from storage.models import ChannelIdentity, ConsentRecord, Person
+from storage.models import ChannelIdentity, ConsentRecord, OutboxMessage, Person
 from storage.models.reflections import Reflection, ReflectionAnswer
 from tests.support.reflection import WEEK1_OPEN
 from tests.support.seed import Setup, seed_programme
+from tests.support.sender import VirtualTimer
 from tests.whatsapp_standin import CloudApiStandIn, Sent
 
 AYSE = "905551112233"
@@ -229,3 +235,160 @@ async def test_mydata_reaches_whatsapp_as_a_text_file(whatsapp: WhatsApp) -> Non
     content, mime = whatsapp.cloud.media[document.body["id"]]
     assert mime == "text/plain" and document.body["filename"].endswith(".txt")
     assert b"display_name" in content or b"people" in content
+
+
+# ---------------------------------------------------------------------------- the window, statuses, late replies
+
+
+async def identity(sessions: async_sessionmaker[AsyncSession]) -> ChannelIdentity:
+    async with sessions() as session:
+        found = await session.scalar(select(ChannelIdentity).where(ChannelIdentity.channel == CHANNEL))
+        assert found is not None
+        return found
+
+
+async def outbox_rows(sessions: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
+    async with sessions() as session:
+        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+async def test_the_window_clock_starts_when_joining_and_moves_with_each_message(
+    whatsapp: WhatsApp, clock: ManualClock
+) -> None:
+    await whatsapp.write(whatsapp.setup.codes["mentee1"])
+    clock.advance(timedelta(minutes=1))
+    await whatsapp.press("Türkçe")
+    clock.advance(timedelta(minutes=1))
+    accepted = clock.now()
+    notice = whatsapp.cloud.messages_to(AYSE)[-1]
+    await whatsapp.press(notice.choices[0][1])  # the account is made here, with the moment it was made by
+    assert (await identity(whatsapp.sessions)).last_inbound_at == accepted
+
+    clock.advance(inbound.CLOCK_STEP + timedelta(seconds=1))
+    await whatsapp.write("/settings")
+    assert (await identity(whatsapp.sessions)).last_inbound_at == clock.now()
+
+    clock.advance(inbound.CLOCK_STEP + timedelta(seconds=1))
+    await whatsapp.cloud.forge_press(AYSE, "set:tz:Mars/Olympus")  # refused: its transaction is rolled back
+    await whatsapp.endpoint.drained()
+    assert (await identity(whatsapp.sessions)).last_inbound_at == clock.now()
+
+
+async def test_a_status_reaches_the_outbox_row_that_sent_the_message(whatsapp: WhatsApp, clock: ManualClock) -> None:
+    await join(whatsapp, whatsapp.setup.codes["mentee1"])
+    person_id = (await identity(whatsapp.sessions)).person_id
+    sent = whatsapp.cloud.messages_to(AYSE)[-1]
+    async with whatsapp.sessions.begin() as session:  # as the sender leaves a row it sent
+        session.add(OutboxMessage(
+            idempotency_key="prompt:test", person_id=person_id, kind="reflection_prompt", text="…",
+            not_before=clock.now(), status="sent", attempts=1, created_at=clock.now(), sent_at=clock.now(),
+            sent_message_id=sent.id, channel=CHANNEL,
+        ))
+    clock.advance(timedelta(minutes=5))
+    await whatsapp.cloud.read(sent.id)
+    await whatsapp.endpoint.drained()
+    [row] = await outbox_rows(whatsapp.sessions)
+    assert row.read_at == clock.now() and row.delivered_at == clock.now()
+
+
+async def test_a_status_that_cannot_be_recorded_is_logged_and_the_rest_goes_on(
+    whatsapp: WhatsApp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from mentoring import statuses
+
+    async def broken(*_: object) -> None:
+        raise RuntimeError("the database went away")
+
+    await join(whatsapp, whatsapp.setup.codes["mentee1"])
+    monkeypatch.setattr(statuses, "record", broken)
+    await whatsapp.cloud.read(whatsapp.cloud.messages_to(AYSE)[-1].id)
+    await whatsapp.endpoint.drained()
+    assert "Recording a WhatsApp read status failed" in caplog.text
+    assert AYSE not in caplog.text
+    [menu] = await whatsapp.write("/settings")  # the webhook still answers people
+    assert "Europe/Istanbul" in menu.text
+
+
+@pytest.mark.parametrize(("code", "status"), [(130429, 400), (131056, 400), (131000, 500)])
+async def test_a_reply_whatsapp_refuses_for_the_moment_is_queued_in_the_outbox(
+    whatsapp: WhatsApp, clock: ManualClock, code: int, status: int
+) -> None:
+    await join(whatsapp, whatsapp.setup.codes["mentee1"])
+    person_id = (await identity(whatsapp.sessions)).person_id
+    whatsapp.cloud.fail_next(code, "Try later", status)
+    message_id = await whatsapp.cloud.write(AYSE, "/settings")
+    await whatsapp.endpoint.drained()
+    assert whatsapp.cloud.refused[-1] == (AYSE, code)
+    [row] = await outbox_rows(whatsapp.sessions)
+    assert (row.person_id, row.chat_id, row.kind, row.priority, row.status) == (person_id, None, "reply", 0, "pending")
+    assert row.idempotency_key == f"reply:whatsapp:{message_id}:0"
+    assert not row.respect_quiet_hours and row.not_before == clock.now()
+    assert row.expires_at == clock.now() + timedelta(minutes=10)
+    assert "Europe/Istanbul" in row.text
+    labels = [button.get("short", button["text"]) for line in row.buttons or [] for button in line]
+    assert "Saat dilimi" in labels and all(button["data"].startswith("set:") for line in row.buttons or []
+                                           for button in line)
+
+
+async def test_the_rest_of_a_reply_refused_halfway_is_queued_behind_what_was_sent(
+    whatsapp: WhatsApp, clock: ManualClock
+) -> None:
+    await whatsapp.write(whatsapp.setup.codes["mentee1"])
+    await whatsapp.press("Türkçe")
+    notice = whatsapp.cloud.messages_to(AYSE)[-1]
+    clock.advance(timedelta(seconds=2))
+    whatsapp.cloud.throughput = 1  # the welcome's second message is over the number's limit (130429)
+    welcome = await whatsapp.press(notice.choices[0][1])
+    assert len(welcome) == 1 and whatsapp.cloud.refused[-1] == (AYSE, 130429)
+    rows = await outbox_rows(whatsapp.sessions)
+    assert rows and all(row.kind == "reply" and row.priority == 0 for row in rows)
+    assert [row.idempotency_key.rsplit(":", 1)[1] for row in rows] == [str(n) for n in range(1, len(rows) + 1)]
+    assert not any(welcome[0].text and welcome[0].text in row.text for row in rows)  # nothing sent twice
+
+
+async def test_a_reply_refused_for_good_or_to_a_visitor_is_not_queued(
+    whatsapp: WhatsApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    whatsapp.cloud.fail_next(130429, "Rate limit hit")
+    await whatsapp.write("Merhaba")  # a stranger: nobody to queue it for
+    assert "A reply to a visitor was not sent (130429 RateLimitHit); not queued" in caplog.text
+    await join(whatsapp, whatsapp.setup.codes["mentee1"])
+    whatsapp.cloud.fail_next(131009, "Parameter value is not valid")
+    assert await whatsapp.write("/settings") == []
+    assert await outbox_rows(whatsapp.sessions) == []
+    assert AYSE not in caplog.text
+
+
+async def test_a_prompt_outside_the_window_goes_as_a_template_whose_button_opens_it(
+    whatsapp: WhatsApp, clock: ManualClock
+) -> None:
+    """Days after joining, the planner's weekly prompt goes as the approved template; its tap shows the prompt."""
+    await join(whatsapp, whatsapp.setup.codes["mentee1"])
+    clock.set(WEEK1_OPEN)  # four days later: the 24-hour window closed long ago
+    services = Services(whatsapp.sessions, clock)
+    await plan_pass(services)
+    client = whatsapp_client(
+        phone_number_id=whatsapp.cloud.phone_number_id, access_token=whatsapp.cloud.token,
+        app_secret=whatsapp.cloud.app_secret, verify_token="verify", api_base_url=whatsapp.cloud.base_url,
+    )
+    courier = WhatsAppCourier(client, whatsapp.cloud.phone_number_id, rate_per_second=20, pair_seconds=6,
+                              daily_new_people=250, template_prefix="narbot")
+    sender = Sender({CHANNEL: courier}, whatsapp.sessions, clock, timer=VirtualTimer())
+    try:
+        assert await sender.drain() >= 1
+    finally:
+        await client.api._session.aclose()
+    nudge = whatsapp.cloud.messages_to(AYSE)[-1]
+    assert nudge.template and nudge.body["name"] == "narbot_reflection"
+    assert not [code for _, code in whatsapp.cloud.refused]  # no free-form try outside the window
+
+    before = len(whatsapp.cloud.messages_to(AYSE))
+    await whatsapp.cloud.tap_template(AYSE)
+    await whatsapp.endpoint.drained()
+    [prompt] = whatsapp.cloud.messages_to(AYSE)[before:]
+    async with whatsapp.sessions() as session:
+        queued = await session.scalar(select(OutboxMessage).where(OutboxMessage.template.is_not(None)))
+    assert queued is not None and queued.kind == "reflection_prompt"
+    assert prompt.text == queued.text and prompt.choices  # the prompt itself, with its buttons
+    [started] = await whatsapp.press(prompt.choices[0][1])
+    assert "soru 1/7" in started.text  # the flow opens as it would from the prompt itself

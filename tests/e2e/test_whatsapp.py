@@ -3,6 +3,7 @@
 The process gets both channels' settings; the WhatsApp stand-in posts signed
 webhooks to it and takes its sends. A newcomer joins by the code the wa.me
 link fills in; a badly signed post is refused; the process stops cleanly.
+Without a Telegram token the same command runs WhatsApp alone.
 """
 
 from __future__ import annotations
@@ -33,6 +34,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def narbot_env(cloud: CloudApiStandIn, port: int, database_url: str, **more: str) -> dict[str, str]:
+    """The environment of a `narbot run` process with WhatsApp pointed at the stand-in (and `more`)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "DATABASE_", "WEBHOOK_", "WHATSAPP_"))}
+    env.update(
+        DATABASE_URL=database_url, PYTHONPATH=str(ROOT),
+        WHATSAPP_PHONE_NUMBER_ID=cloud.phone_number_id, WHATSAPP_ACCESS_TOKEN=cloud.token,
+        WHATSAPP_APP_SECRET=cloud.app_secret, WHATSAPP_VERIFY_TOKEN="verify-me",
+        WHATSAPP_API_BASE_URL=cloud.base_url, WHATSAPP_WEBHOOK_PORT=str(port), **more,
+    )
+    return env
+
+
 async def wait_until_listening(port: int, process: asyncio.subprocess.Process, timeout: float = 30) -> None:
     """Until the webhook accepts connections (the process's own start-up, not a timer)."""
     deadline = asyncio.get_running_loop().time() + timeout
@@ -56,15 +70,8 @@ async def test_a_newcomer_joins_on_whatsapp_through_the_running_bot(
     setup = await seed_programme(sessions, SystemClock().now())
     port = free_port()
     async with CloudApiStandIn(webhook_url=f"http://127.0.0.1:{port}/whatsapp") as cloud:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("TELEGRAM_", "DATABASE_", "WEBHOOK_", "WHATSAPP_"))}
-        env.update(
-            TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=standin.base_url, DATABASE_URL=database_url,
-            WHATSAPP_PHONE_NUMBER_ID=cloud.phone_number_id, WHATSAPP_ACCESS_TOKEN=cloud.token,
-            WHATSAPP_APP_SECRET=cloud.app_secret, WHATSAPP_VERIFY_TOKEN="verify-me",
-            WHATSAPP_API_BASE_URL=cloud.base_url, WHATSAPP_WEBHOOK_PORT=str(port),
-            PYTHONPATH=str(ROOT), LOG_LEVEL="DEBUG",
-        )
+        env = narbot_env(cloud, port, database_url, TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+                         TELEGRAM_API_BASE_URL=standin.base_url, LOG_LEVEL="DEBUG")
         process = await asyncio.create_subprocess_exec(
             *narbot_command(), "run", cwd=tmp_path, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
@@ -99,3 +106,25 @@ async def test_a_newcomer_joins_on_whatsapp_through_the_running_bot(
         person = await session.scalar(select(Person))
     assert identity is not None and identity.channel == "whatsapp" and identity.chat_id == WA_ID
     assert person is not None and person.display_name == "Zehra"
+
+
+async def test_narbot_run_serves_whatsapp_without_a_telegram_token(database_url: str, tmp_path: Path) -> None:
+    port = free_port()
+    async with CloudApiStandIn(webhook_url=f"http://127.0.0.1:{port}/whatsapp") as cloud:
+        env = narbot_env(cloud, port, database_url)
+        process = await asyncio.create_subprocess_exec(
+            *narbot_command(), "run", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            await wait_until_listening(port, process)
+            await cloud.write(WA_ID, "merhaba")
+            [answer] = await cloud.wait_for_messages(WA_ID, 1, timeout=30)
+            assert "davet" in answer.text.lower()  # a visitor is told how to join: with an invite
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+            output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    log = output.decode()
+    assert process.returncode == 0, log
+    assert "WhatsApp alone" in log and "Traceback" not in log

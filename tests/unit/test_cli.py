@@ -15,8 +15,8 @@ def narbot(database_url: str, cwd: Path, *args: str, **env: str) -> subprocess.C
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120,
         check=False,
-        env=clean_env(DATABASE_URL=database_url, TELEGRAM_BOT_USERNAME="narbot_test_bot",
-                      DEFAULT_LOCALE="en", **env),
+        env=clean_env(**{"DATABASE_URL": database_url, "TELEGRAM_BOT_USERNAME": "narbot_test_bot",
+                         "DEFAULT_LOCALE": "en", **env}),
     )
 
 
@@ -95,6 +95,30 @@ def test_with_a_whatsapp_number_invites_get_a_wa_me_link_and_qr_too(tmp_path: Pa
         [row] = list(csv.DictReader(fp))
     assert row["whatsapp_link"] == f"https://wa.me/905320000000?text={row['invite_code']}"
     assert len(list((tmp_path / "qr").glob("*.png"))) == 2
+
+
+def test_without_telegram_invites_carry_whatsapp_links_alone(tmp_path: Path, database_url: str) -> None:
+    whatsapp_only = {"TELEGRAM_BOT_USERNAME": "", "WHATSAPP_DISPLAY_NUMBER": "905320000000"}
+    narbot(database_url, tmp_path, "programme", "create", "Nar")
+    narbot(database_url, tmp_path, "group", "create", "Nar", "Nar 1")
+    invite = narbot(database_url, tmp_path, "invite", "create", "Nar", "--role", "mentee", "--group", "Nar 1",
+                    **whatsapp_only)
+    assert invite.returncode == 0, invite.stderr
+    assert "t.me" not in invite.stdout and invite.stdout.startswith("WhatsApp: https://wa.me/905320000000?text=")
+
+    sheet = tmp_path / "roster.csv"
+    sheet.write_text("ad,rol,grup,il\nAyşe Yılmaz,menti,Nar 1,Ankara\n", encoding="utf-8")
+    result = narbot(database_url, tmp_path, "roster", "import", "Nar", str(sheet), **whatsapp_only)
+    assert result.returncode == 0, result.stderr
+    with (tmp_path / "roster-invites.csv").open(encoding="utf-8-sig") as fp:
+        [row] = list(csv.DictReader(fp))
+    assert row["invite_link"] == "" and row["whatsapp_link"].endswith(row["invite_code"])
+
+    # Neither channel: the command says what to set instead of making links nobody can open.
+    nowhere = narbot(database_url, tmp_path, "invite", "create", "Nar", "--role", "mentee", "--group", "Nar 1",
+                     TELEGRAM_BOT_USERNAME="")
+    assert nowhere.returncode != 0 and "WHATSAPP_DISPLAY_NUMBER" in nowhere.stderr + nowhere.stdout
+    assert "Traceback" not in nowhere.stderr
 
 
 def test_db_commands_report_the_revision(tmp_path: Path, database_url: str) -> None:

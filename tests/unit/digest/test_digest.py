@@ -22,7 +22,7 @@ from mentoring.digest.model import FlagKind, GroupDigest
 from mentoring.digest.render import render
 from mentoring.i18n import translator
 from mentoring.joining import rules as joining
-from storage.models import OutboxMessage
+from storage.models import ChannelIdentity, OutboxMessage
 from tests.support.digest import (
     EN_MORNING,
     LONG_TEXT,
@@ -196,3 +196,15 @@ async def test_a_mentor_with_the_chart_off_gets_text_only(sessions, seeded: Seed
     assert rows[seeded.people["Maria"]].attachment is None
     assert rows[seeded.people["Maria"]].buttons[-1][0]["data"] == "dg:c:1"
     assert rows[seeded.people["Mert"]].attachment is not None
+
+
+async def test_a_mentee_on_whatsapp_is_reachable_in_a_telegram_mentors_digest(
+    sessions, seeded: Seeded, clock: ManualClock
+) -> None:
+    """Elif had no account; once she joins on WhatsApp, Mert's digest (read on Telegram) no longer flags her."""
+    async with sessions.begin() as session:
+        session.add(ChannelIdentity(person_id=seeded.people["Elif"], channel="whatsapp", external_user_id="TR.1",
+                                    chat_id="905551112233", created_at=clock.now()))
+    found = await _digest(sessions, seeded)
+    assert not any(f.kind is FlagKind.UNREACHABLE for f in found.flags)
+    assert found.mentees == 5 and {line.name for line in found.lines} >= {"Elif"}

@@ -1,8 +1,11 @@
-"""Turning an outbox row into Bot API calls: inline keyboards, photos and documents.
+"""Telegram's side of the sender: an outbox row as Bot API calls, and Telegram's answers as outcomes.
 
-The Telegram side of the sender (bot/sender.py): `send_job` puts one claimed
-row in front of its reader; the sender keeps the queue, the limits and the
-results, and maps what Telegram answers to them.
+`TelegramCourier.deliver` puts one claimed row in front of its reader (inline
+keyboards, photos and documents, a text too long for a caption after its file)
+and maps what Telegram answers to the outcomes the sender acts on
+(bot/courier.py): a 429 pauses everyone for as long as Telegram asks,
+"Forbidden" means the person blocked the bot, a bad request is never repeated,
+network faults and 5xx are retried.
 """
 
 from __future__ import annotations
@@ -10,57 +13,68 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import NetworkError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
-from storage.models import OutboxMessage
+from bot.courier import Delivered, Interrupted, Job, Rejected, Throttled, Transient, Unreachable
+from bot.sender_pacing import Limits
+from mentoring.delivery import TELEGRAM
 
 logger = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
+PRIVATE_CHAT_INTERVAL = 1.0  # one message a second to a private chat
 
 
-@dataclass
-class Job:
-    """A claimed row, as the sender sends it (read from the row once, at claim time)."""
+class TelegramCourier:
+    """Sends outbox rows through PTB's `Bot` at `rate_per_second` overall (below Telegram's ~30/s)."""
 
-    row_id: int
-    person_id: int | None
-    chat_id: str
-    text: str
-    buttons: list[list[dict[str, str]]] | None
-    attachment: dict[str, str] | None
-    attempts: int
-    attachment_sent: bool
-    claimed_at: datetime
+    channel = TELEGRAM
+    daily_new_people = None
 
-    @classmethod
-    def of(cls, row: OutboxMessage, chat_id: str, claimed_at: datetime) -> Job:
-        return cls(
-            row.id,
-            row.person_id,
-            chat_id,
-            row.text,
-            row.buttons,
-            row.attachment,
-            row.attempts,
-            row.sent_message_id is not None,
-            claimed_at,
-        )
+    def __init__(self, bot: Bot, rate_per_second: float) -> None:
+        self.bot = bot
+        self.limits = Limits(rate_per_second, private_interval=PRIVATE_CHAT_INTERVAL)
+
+    async def deliver(
+        self, job: Job, *, part_sent: Callable[[str], Awaitable[None]],
+        wait_for_slot: Callable[[], Awaitable[bool]],
+    ) -> Delivered:
+        try:
+            message_id = await send_job(self.bot, job, part_sent=part_sent, wait_for_slot=wait_for_slot)
+        except RetryAfter as exc:
+            raise Throttled(seconds_of(exc.retry_after), "rate limited (429)") from exc
+        except Forbidden as exc:
+            raise Unreachable(exc.message) from exc
+        except (BadRequest, ChatMigrated) as exc:
+            raise Rejected(exc.message) from exc  # resending the same request cannot succeed
+        except NetworkError as exc:  # timeouts, connection faults and 5xx
+            raise Transient(exc.message) from exc
+        except TelegramError as exc:
+            raise Rejected(exc.message) from exc
+        except OSError as exc:  # an attachment that cannot be read
+            raise Rejected(f"attachment unreadable: {exc.__class__.__name__}") from exc
+        return Delivered(message_id)
 
 
 async def send_job(
-    bot: Bot, job: Job, *, first_part_sent: Callable[[str], Awaitable[None]],
+    bot: Bot, job: Job, *, part_sent: Callable[[str], Awaitable[None]],
     wait_for_slot: Callable[[], Awaitable[bool]],
 ) -> str:
     """Send one row (its file first, if any); the id of the message that carries the text.
 
     A text too long for a caption goes after the file as a second message:
-    `first_part_sent` records the file's message, so a retry never sends it again,
+    `part_sent` records the file's message, so a retry never sends it again,
     and `wait_for_slot` keeps the chat's pace between the two (False: stopping).
     """
     markup = keyboard(job.buttons)
@@ -84,8 +98,8 @@ async def send_job(
         if fits:
             return str(message.message_id)
         # Remember the first part, so a retry of the text does not repeat the file.
-        await first_part_sent(str(message.message_id))
-        job.attachment_sent = True
+        await part_sent(str(message.message_id))
+        job.sent_before = str(message.message_id)
         if not await wait_for_slot():
             raise Interrupted
     return await _send_text(bot, job.chat_id, job.text, markup)
@@ -94,13 +108,6 @@ async def send_job(
 async def _send_text(bot: Bot, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> str:
     message = await bot.send_message(chat_id, text, reply_markup=markup)
     return str(message.message_id)
-
-
-class Interrupted(NetworkError):
-    """Stopped between the two parts of a long-captioned attachment; the text part is retried."""
-
-    def __init__(self) -> None:
-        super().__init__("stopped before the text part")
 
 
 def keyboard(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
