@@ -239,13 +239,17 @@ class Awaits:
 
 @dataclass(frozen=True)
 class Media:
-    """A file shown with a screen: exactly one of a path, the channel's file id, or the bytes."""
+    """A file shown with a screen: exactly one of a path, the channel's file id, or the bytes.
+
+    `elsewhere`: what to say instead on a channel that cannot carry this file (WhatsApp takes no ZIP).
+    """
 
     kind: Literal["photo", "document", "voice"]
     path: Path | None = None
     file_id: str | None = None
     content: bytes | None = field(default=None, repr=False)
     filename: str | None = None
+    elsewhere: Words | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in ("photo", "document", "voice"):

@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.whatsapp.files import document_form
 from mentoring.i18n import Translator
 from mentoring.screens import Choice, Media, Reply, Screen
 
@@ -67,11 +68,17 @@ def _screen(screen: Screen, tr: Translator) -> list[Outgoing]:
         text = "\n".join([text, "", *(f"{link.label.render(tr)}: {link.url}" for link in links)])
         links = []
     messages: list[Outgoing] = []
-    if screen.media is not None:
+    media = screen.media
+    if media is not None and media.kind == "document" and document_form(_name_of(media)) is None:
+        # A file WhatsApp cannot carry (a ZIP): the screen says where to get it instead.
+        if media.elsewhere is not None:
+            text = "\n\n".join(part for part in (text, media.elsewhere.render(tr)) if part)
+        media = None
+    if media is not None:
         alone = not choices and not links
         # Voice notes take no caption: their words follow them.
-        captioned = alone and screen.media.kind != "voice" and len(text) <= BODY_LIMIT
-        messages.append(_media(screen.media, text if captioned else ""))
+        captioned = alone and media.kind != "voice" and len(text) <= BODY_LIMIT
+        messages.append(_media(media, text if captioned else ""))
         if captioned or (alone and not text):
             return messages
     if not choices and not links:
@@ -89,6 +96,10 @@ def _screen(screen: Screen, tr: Translator) -> list[Outgoing]:
         words = body if number == 1 else f"({number}/{len(pages)})"
         messages.append(_list(words, page, tr, number, len(pages)))
     return messages
+
+
+def _name_of(media: Media) -> str:
+    return media.filename or (media.path.name if media.path is not None else "")
 
 
 def _texts(text: str) -> list[Outgoing]:

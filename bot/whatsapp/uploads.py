@@ -1,7 +1,8 @@
 """Media for WhatsApp: a file Narbot sends is uploaded first, then sent by the id the Cloud API gives.
 
 Shared by the replies (bot/whatsapp/conversation.py) and the outbox sender
-(bot/whatsapp/courier.py). The file is read off the event loop.
+(bot/whatsapp/courier.py). The file is read off the event loop; a document
+goes in the form bot/whatsapp/files.py gives it.
 """
 
 from __future__ import annotations
@@ -11,17 +12,9 @@ import mimetypes
 
 from pywa_async import WhatsApp
 
+from bot.whatsapp.files import document_form
 from bot.whatsapp.render import Outgoing
 from mentoring.screens import Media
-
-# The document types the Cloud API accepts (others are refused at upload).
-DOCUMENT_TYPES = frozenset({
-    "text/plain", "application/pdf", "application/msword", "application/vnd.ms-excel",
-    "application/vnd.ms-powerpoint",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-})
 
 
 async def with_media(client: WhatsApp, phone_number_id: str, message: Outgoing) -> dict[str, object]:
@@ -32,9 +25,12 @@ async def with_media(client: WhatsApp, phone_number_id: str, message: Outgoing) 
     content = media.content if media.content is not None else await asyncio.to_thread(_read, media)
     filename = media.filename or (media.path.name if media.path else f"narbot-{media.kind}")
     mime = _mime(media, filename)
-    if media.kind == "document" and mime not in DOCUMENT_TYPES:
-        # WhatsApp takes few document types; a JSON export is text, so it goes as .txt.
-        filename, mime = f"{filename}.txt", "text/plain"
+    if media.kind == "document":
+        # render.py kept only documents WhatsApp carries; a JSON or CSV file goes as .txt.
+        form = document_form(filename)
+        if form is None:
+            raise ValueError(f"WhatsApp cannot carry {mime} documents")
+        filename, mime = form
     uploaded = await client.api.upload_media(
         phone_id=phone_number_id, media=content, mime_type=mime, filename=filename
     )

@@ -51,7 +51,12 @@ def export_screen(programme: str, content: bytes, day: str) -> Screen:
     """The export as a document, with what it holds (and does not) as its caption."""
     return Screen(
         Text("{programme}: figures as CSV files (UTF-8). No texts people wrote are included.", programme=programme),
-        media=Media("document", content=content, filename=f"narbot-export-{day}.zip"),
+        media=Media(
+            "document", content=content, filename=f"narbot-export-{day}.zip",
+            elsewhere=Text("This app cannot receive the export's ZIP file. Send /export in Telegram, "
+                           "or ask your system administrator to run: narbot export \"{programme}\"",
+                           programme=programme),
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.whatsapp.files import document_form
 from bot.whatsapp.render import (
     BODY_LIMIT,
     BUTTON_TITLE_LIMIT,
@@ -182,3 +183,19 @@ def test_reply_buttons_that_meet_once_cut_are_told_apart() -> None:
 def test_a_single_list_has_no_section_title() -> None:
     [message] = messages_of(Reply(Screen(Raw("Liste"), [todo_choices(5)])), EN)
     assert message.body["action"]["sections"] == [{"rows": message.body["action"]["sections"][0]["rows"]}]
+
+
+def test_a_file_whatsapp_cannot_carry_gives_way_to_where_to_get_it() -> None:
+    export = Screen(Text("Nar: figures as CSV files (UTF-8). No texts people wrote are included.", programme="Nar"),
+                    media=Media("document", content=b"PK\x03\x04", filename="narbot-export-2026-11-29.zip",
+                                elsewhere=Raw("Send /export in Telegram.")))
+    [message] = messages_of(Reply(export), TR)
+    assert message.kind == "text" and message.upload is None  # no ZIP disguised as anything
+    assert message.body["body"].endswith("\n\nSend /export in Telegram.")
+
+    mydata = Screen(Raw("Your data"), media=Media("document", content=b"{}", filename="narbot-mydata.json"))
+    [document] = messages_of(Reply(mydata), TR)
+    assert document.kind == "document" and document.upload is not None  # JSON is text: it goes (as .txt)
+    assert document_form("narbot-mydata.json") == ("narbot-mydata.json.txt", "text/plain")
+    assert document_form("report.pdf") == ("report.pdf", "application/pdf")
+    assert document_form("narbot-export.zip") is None
