@@ -8,8 +8,11 @@ nothing of pywa's own is patched.
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from pywa_async import WhatsApp
+from pywa_async.types import User
 
 GRAPH_API_VERSION = "26.0"  # the Cloud API version Narbot is written and tested against
 META_GRAPH_HOST = "graph.facebook.com"
@@ -36,12 +39,34 @@ class GraphRoot(httpx.AsyncHTTPTransport):
         return await super().handle_async_request(request)
 
 
+class Sender(User):
+    """The person behind a message, with or without a business-scoped user id.
+
+    pywa 4.5 reads `contacts[].user_id` as always there and drops a webhook
+    without one; Meta's payloads carried only the phone number (`wa_id`) before
+    business-scoped ids, and may still. Such a message is kept: its sender is
+    then known by the phone number alone (bot/whatsapp/conversation.py).
+    """
+
+    @classmethod
+    def from_contact(cls, data: dict[str, Any], client: WhatsApp) -> User:  # type: ignore[override]
+        if data.get("user_id"):
+            return super().from_contact(data, client)
+        return super().from_contact({**data, "user_id": None}, client)
+
+
+class Client(WhatsApp):
+    """pywa's client, reading message senders with `Sender`."""
+
+    _usr_cls = Sender
+
+
 def whatsapp_client(
     *, phone_number_id: str, access_token: str, app_secret: str, verify_token: str, api_base_url: str | None
 ) -> WhatsApp:
     """A pywa client that validates webhook signatures and sends through `api_base_url` (Meta's when None)."""
     transport = GraphRoot(api_base_url) if api_base_url else httpx.AsyncHTTPTransport(retries=0)
-    return WhatsApp(
+    return Client(
         phone_id=phone_number_id,
         token=access_token,
         session=httpx.AsyncClient(transport=transport, timeout=TIMEOUT_SECONDS),

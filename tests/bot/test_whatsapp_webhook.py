@@ -118,6 +118,15 @@ async def test_a_text_arrives_as_typed_input_with_both_identities(rig: Rig) -> N
     assert rig.cloud.webhooks[-1].statuses == [200]
 
 
+async def test_a_message_without_a_business_scoped_id_is_kept_by_the_phone_number(rig: Rig) -> None:
+    """Payloads from before business-scoped ids carry only `wa_id`: the message is not dropped."""
+    payload, message_id = rig.cloud._message(WA_ID, "text", {"body": "Merhaba"})
+    del payload["entry"][0]["changes"][0]["value"]["contacts"][0]["user_id"]
+    assert await rig.cloud.deliver(payload) == [200]
+    [event] = await rig.received()
+    assert (event.message_id, event.wa_id, event.user_id, event.given) == (message_id, WA_ID, None, Typed("Merhaba"))
+
+
 async def test_a_badly_signed_post_is_refused_and_ignored(rig: Rig) -> None:
     payload, _ = rig.cloud._message(WA_ID, "text", {"body": "/start FORGED"})
     assert await rig.cloud.deliver(payload, signature=rig.cloud.signature(b"another body")) == [403, 403, 403]
