@@ -46,8 +46,12 @@ class Job:
 
     @property
     def attachment_sent(self) -> bool:
-        """A former attempt sent the first part (Telegram: the file of a long-captioned message)."""
-        return self.sent_before is not None
+        """A former attempt sent the first part (Telegram: the file of a long-captioned message).
+
+        Progress WhatsApp's courier noted (`parts:N`) means nothing here: a person who moved
+        channel between two attempts gets the whole message on the new one.
+        """
+        return self.sent_before is not None and not self.sent_before.startswith("parts:")
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -77,6 +77,10 @@ RELEASE_AFTER_PAUSE = 30.0
 NEW_PEOPLE_RETRY = timedelta(hours=1)
 # How often the count of people contacted outside the window is read again from the outbox.
 NEW_PEOPLE_REFRESH = 60.0
+# How long a template claimed here is counted before the outbox is sure to show it as sent.
+IN_FLIGHT_MEMORY = 600.0
+# How far the sender reads past rows no channel can take now, looking for ones another can.
+MAX_SCAN = 2000
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,8 @@ class _NewPeople:
 
     people: set[int] = field(default_factory=set)
     read_at: float | None = None
+    # People this sender claimed a template for, and when (timer seconds).
+    claimed: dict[int, float] = field(default_factory=dict)
 
 
 class Sender:
@@ -286,22 +292,46 @@ class Sender:
     async def _claim_in(self, session: AsyncSession, busy: Collection[tuple[str, str]]) -> _Pass:
         now, moment = self.clock.now(), self.timer.now()
         progress = _Pass()
-        rows = await outbox.due(session, now, 4 * sum(c.limits.batch for c in self.couriers.values()))
+        chosen: dict[tuple[str, str], Job] = {}
+        per_channel: dict[str, int] = {}
+        page = 4 * sum(c.limits.batch for c in self.couriers.values())
+        # Rows one channel cannot take now stay at the head of the queue: read on past them (a page
+        # at a time) while another channel still has room, so one channel never holds up the other.
+        for offset in range(0, MAX_SCAN, page):
+            rows = await outbox.due(session, now, page, offset)
+            await self._choose(session, rows, busy, chosen, per_channel, progress, now, moment)
+            full = all(per_channel.get(name, 0) >= c.limits.batch for name, c in self.couriers.items())
+            if len(rows) < page or full:
+                break
+        won = set(await outbox.claim(session, [j.row_id for j in chosen.values()], now))
+        jobs = [job for job in chosen.values() if job.row_id in won]
+        # Chats that may receive now go first; one still within its interval waits at the end.
+        progress.jobs = sorted(
+            jobs, key=lambda job: self.couriers[job.channel].limits.chat_ready_at(job.chat_id)
+        )
+        return progress
+
+    async def _choose(
+        self, session: AsyncSession, rows: Sequence[Any], busy: Collection[tuple[str, str]],
+        chosen: dict[tuple[str, str], Job], per_channel: dict[str, int], progress: _Pass,
+        now: datetime, moment: float,
+    ) -> None:
+        """Decide each row: choose it for this pass, or defer, drop or fail it now."""
         person_ids = {r.person_id for r in rows if r.person_id is not None}
         people, identities = await outbox.people_and_identities(session, person_ids, CHANNELS)
         withdrawn = await consent.withdrawn_among(session, person_ids)
-        chosen: dict[tuple[str, str], Job] = {}
-        per_channel: dict[str, int] = {}
         for row in rows:
             person = people.get(row.person_id) if row.person_id is not None else None
             decision: Decision = decide(
                 row, person, identities.get(row.person_id or 0, []), now,
-                consent_withdrawn=row.person_id in withdrawn,
+                consent_withdrawn=row.person_id in withdrawn, channels=self.couriers.keys(),
             )
             if isinstance(decision, Send):
-                courier = self.couriers.get(decision.channel)
-                if courier is None:
-                    decision = Fail(f"{decision.channel} is not configured in this process")
+                courier = self.couriers[decision.channel]
+                pause = self._long_pause_of(courier)
+                if pause > 0:
+                    # The channel asked for a long pause: its rows leave the head of the queue until then.
+                    decision = Defer(now + timedelta(seconds=pause))
                 elif decision.window_closed and not await self._may_start(session, courier, row.person_id):
                     decision = Defer(now + NEW_PEOPLE_RETRY)
             if isinstance(decision, Send):
@@ -312,9 +342,6 @@ class Sender:
                 # Two batches ahead: a batch claimed in advance goes out after the current one.
                 horizon = moment + 2 * limits.batch * limits.interval
                 ready = limits.chat_ready_at(decision.chat_id)
-                if self._long_pause_of(courier) > 0:
-                    # The channel is paused for long: its rows stay in the queue meanwhile.
-                    ready = max(ready, limits.paused_until() - RELEASE_AFTER_PAUSE)
                 if ready > horizon:
                     progress.chat_ready_at = min(progress.chat_ready_at or ready, ready)
                     continue
@@ -322,9 +349,9 @@ class Sender:
                 chosen[key] = _job_of(row, decision, now, locale)
                 per_channel[decision.channel] = per_channel.get(decision.channel, 0) + 1
                 if decision.window_closed and row.person_id is not None:
-                    self._new_people.setdefault(decision.channel, _NewPeople()).people.add(
-                        row.person_id
-                    )
+                    known = self._new_people.setdefault(decision.channel, _NewPeople())
+                    known.people.add(row.person_id)
+                    known.claimed[row.person_id] = moment
                 continue
             if isinstance(decision, Defer):
                 await outbox.defer(session, row.id, decision.until)
@@ -333,13 +360,6 @@ class Sender:
             elif isinstance(decision, Fail):
                 await outbox.close_pending(session, row.id, "failed", decision.reason)
             progress.settled += 1
-        won = set(await outbox.claim(session, [j.row_id for j in chosen.values()], now))
-        jobs = [job for job in chosen.values() if job.row_id in won]
-        # Chats that may receive now go first; one still within its interval waits at the end.
-        progress.jobs = sorted(
-            jobs, key=lambda job: self.couriers[job.channel].limits.chat_ready_at(job.chat_id)
-        )
-        return progress
 
     async def _may_start(self, session: AsyncSession, courier: Courier, person_id: int | None) -> bool:
         """Whether the channel's daily limit of new people lets this person get a template now.
@@ -354,7 +374,10 @@ class Sender:
         moment = self.timer.now()
         if known.read_at is None or moment - known.read_at >= NEW_PEOPLE_REFRESH:
             since = self.clock.now() - timedelta(hours=24)
+            # Claimed lately but perhaps not recorded as sent yet: still counted.
+            known.claimed = {p: at for p, at in known.claimed.items() if moment - at < IN_FLIGHT_MEMORY}
             known.people = await outbox.templated_people_since(session, courier.channel, since)
+            known.people |= known.claimed.keys()
             known.read_at = moment
         return person_id in known.people or len(known.people) < limit
 
@@ -547,7 +570,9 @@ class Sender:
             people = await outbox.block_identity(session, job.channel, job.chat_id, now)
             given_up = 0
             for person_id in people:
-                given_up += await outbox.fail_pending_for_person(session, person_id, BLOCKED)
+                # Still reachable on another channel: the queue waits for that one instead.
+                if not await outbox.reachable(session, person_id):
+                    given_up += await outbox.fail_pending_for_person(session, person_id, BLOCKED)
             logger.warning(
                 "Outbox: row %d: unreachable; %d more rows given up", job.row_id, given_up
             )

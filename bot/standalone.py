@@ -3,8 +3,10 @@
 PTB's Application (and its JobQueue) needs a Telegram bot. When only WhatsApp
 is configured the same parts run without it: the webhook server and its
 worker (bot/whatsapp/channel.py), the outbox sender with WhatsApp's courier,
-and a planning pass every minute (`bot.scheduler.plan_pass`, under the same
-database lock as on Telegram), each reporting its health for `narbot status`.
+a planning pass every minute (`bot.scheduler.plan_pass`, under the same
+database lock as on Telegram), each reporting its health for `narbot status`,
+and every few seconds the broadcasts whose messages all settled are closed
+with their delivery report (on Telegram a job also edits the progress message).
 
 A stop (SIGINT, SIGTERM, or `stop()` in tests) goes in the same order as
 bot/app.py: the webhook stops taking messages and answers what it accepted,
@@ -28,12 +30,15 @@ from bot.sender import Sender, SenderConfig
 from bot.sender_pacing import LoopTimer
 from bot.settings import Settings
 from bot.whatsapp.channel import WhatsAppChannel
+from mentoring.broadcasts.progress import changed_progress, record_shown
 from mentoring.clock import Clock, SystemClock
 from mentoring.runtime import Services
 from storage import migrate
 from storage.db import create_engine, create_sessionmaker, normalize_database_url
 
 logger = logging.getLogger(__name__)
+
+BROADCAST_EVERY = 5.0  # seconds, as Telegram's progress job
 
 
 class Standalone:
@@ -69,6 +74,7 @@ class Standalone:
         self._tasks = [
             loop.create_task(self.sender.run(), name="narbot.sender"),
             loop.create_task(self._plan(services), name="narbot.plan"),
+            loop.create_task(self._close_broadcasts(services), name="narbot.broadcasts"),
         ]
         logger.info("Narbot is up on WhatsApp alone (no TELEGRAM_BOT_TOKEN)")
 
@@ -86,6 +92,18 @@ class Standalone:
             await health.beat()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), wait)
+
+    async def _close_broadcasts(self, services: Services) -> None:
+        """Broadcasts whose messages all settled get their delivery report (Telegram's job edits a message too)."""
+        while not self._stopping.is_set():
+            try:
+                async with services.sessions.begin() as session:
+                    for progress in await changed_progress(session):
+                        await record_shown(session, progress, services.clock.now())
+            except Exception:  # tried again on the next round
+                logger.warning("Broadcast progress could not be recorded; trying again", exc_info=True)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), BROADCAST_EVERY)
 
     async def stop(self) -> None:
         self._stopping.set()

@@ -7,7 +7,7 @@ the rules live here so they are the same for any channel and easy to test.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -26,6 +26,8 @@ CHANNELS = (TELEGRAM, WHATSAPP)
 # margin keeps a message from leaving just as the window closes.
 WINDOWS = {WHATSAPP: timedelta(hours=24)}
 WINDOW_MARGIN = timedelta(minutes=5)
+# A row for a channel the sender does not run waits this long before it is looked at again.
+CHANNEL_WAIT = timedelta(minutes=10)
 
 # Prompts and their reminders make no sense after a pause: they are dropped.
 # Everything else a paused person is owed waits until the pause ends.
@@ -106,8 +108,13 @@ def decide(
     now: datetime,
     *,
     consent_withdrawn: bool = False,
+    channels: Collection[str] = CHANNELS,
 ) -> Decision:
-    """The rules, in order: expiry, consent, reachability, pause, quiet hours."""
+    """The rules, in order: expiry, consent, reachability, pause, quiet hours.
+
+    `channels`: those the sender runs. A person reachable only on another one waits for it
+    (a process that runs one channel for a while must not fail the other's rows).
+    """
     if message.expires_at is not None and message.expires_at <= now:
         return Drop(EXPIRED)
     if consent_withdrawn:
@@ -118,10 +125,15 @@ def decide(
         usable = [i for i in identities if i.blocked_at is None]
         if not usable:
             return Fail(BLOCKED if identities else NO_IDENTITY)
-        # One person uses one channel at a time: the account they joined with last.
-        newest = max(usable, key=lambda i: i.id)
+        # One person uses one channel at a time: the account they joined with last, on a channel running here.
+        running = [i for i in usable if i.channel in channels]
+        if not running:
+            return Defer(now + CHANNEL_WAIT)
+        newest = max(running, key=lambda i: i.id)
         chat_id, channel = newest.chat_id, newest.channel
         window_closed = not window_open(newest.channel, newest.last_inbound_at, now)
+    elif TELEGRAM not in channels:
+        return Defer(now + CHANNEL_WAIT)  # a group chat is Telegram's
     if person is not None and message.respect_quiet_hours:
         if person.paused_until is not None and person.paused_until > now:
             if message.kind in PAUSE_DROPS_KINDS:

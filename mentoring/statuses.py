@@ -12,8 +12,9 @@ caller owns the transaction; nothing here commits.
   "delivered" (webhooks come in any order) fills `delivered_at` too.
 - "failed": the row is failed with Meta's code and title as its reason, and
   * 131026 (undeliverable: not on WhatsApp, an old app, or the person blocked
-    the business): the person's WhatsApp account is marked blocked and what
-    still waits for them is failed, as for Telegram's "blocked";
+    the business): the person's WhatsApp account is marked blocked and, unless
+    they have an account on another channel, what still waits for them is
+    failed, as for Telegram's "blocked";
   * 131047 (outside the 24-hour window) on a free-form message: the window is
     known to be closed, so `last_inbound_at` is cleared and the row goes back
     to the queue, for the sender to send again as a template; on a template
@@ -138,7 +139,9 @@ async def _unreachable(
     failed = 0
     for chat in chats:
         for blocked in await outbox_repo.block_identity(session, channel, chat, at):
-            failed += await outbox_repo.fail_pending_for_person(session, blocked, BLOCKED)
+            # Still reachable on another channel: what waits goes there instead.
+            if not await outbox_repo.reachable(session, blocked):
+                failed += await outbox_repo.fail_pending_for_person(session, blocked, BLOCKED)
     return failed
 
 

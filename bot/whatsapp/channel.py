@@ -53,7 +53,7 @@ class WhatsAppChannel:
         if self.server is not None:
             await self.server.stop()
             self.server = None
-        self.conversations.close()
+        await self.conversations.close()
 
     async def close(self) -> None:
         """Close the client's connections (after the sender stopped using them)."""

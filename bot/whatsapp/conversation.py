@@ -117,11 +117,13 @@ class Conversations:
         self._retries: set[asyncio.TimerHandle] = set()
         self._looking: set[asyncio.Task[None]] = set()
 
-    def close(self) -> None:
-        """Forget statuses still waiting to be matched (the process is stopping)."""
+    async def close(self) -> None:
+        """Forget statuses still waiting to be matched, and finish those being looked up (the process stops)."""
         for handle in self._retries:
             handle.cancel()
         self._retries.clear()
+        if self._looking:
+            await asyncio.gather(*self._looking, return_exceptions=True)
 
     async def on_event(self, event: Event) -> None:
         if isinstance(event, Delivery):

@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 PARTS = "parts:"  # `sent_message_id` while a row in several parts is half sent
 # Pauses Meta does not state: the number's throughput is per second, the app's and account's per hour.
 THROUGHPUT_PAUSE, APP_RATE_PAUSE, SPAM_PAUSE = 2.0, 60.0, 300.0
+TOKEN_PAUSE = 300.0  # an access token refused: every send waits until it is fixed
 RETRIED_CODES = frozenset({1, 2, 131000, 131016})
 OUTSIDE_WINDOW = 131047
 UNDELIVERABLE = 131026
@@ -72,7 +73,9 @@ class WhatsAppCourier:
         messages = messages_of(_reply_of(job), translator(job.locale))
         if not messages:
             raise Rejected("nothing to send (the text was erased)")
-        done = _parts_done(job.sent_before)
+        # Parts a former attempt sent; if the row now makes fewer (its file is gone), its last part
+        # (the words and buttons) still goes: better once more than never.
+        done = min(_parts_done(job.sent_before), len(messages) - 1)
         message_id = ""
         for index, message in enumerate(messages[done:], start=done):
             try:
@@ -142,9 +145,9 @@ class WhatsAppCourier:
         if code in RETRIED_CODES or status >= 500 or error.is_transient:
             return Transient(reason)
         if isinstance(error, AuthorizationError):
-            # Every send fails alike until the token is fixed: retried, not failed at once.
+            # Every send fails alike until the token is fixed: everything waits, nothing is given up.
             logger.error("WhatsApp refused the access token (%s); check WHATSAPP_ACCESS_TOKEN", code)
-            return Transient(reason)
+            return Throttled(TOKEN_PAUSE, reason)
         return Rejected(reason)
 
 

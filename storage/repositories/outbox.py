@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import ChannelIdentity, OutboxMessage, Person
 
 
-async def due(session: AsyncSession, now: datetime, limit: int) -> Sequence[OutboxMessage]:
+async def due(
+    session: AsyncSession, now: datetime, limit: int, offset: int = 0
+) -> Sequence[OutboxMessage]:
     """Due pending rows, most urgent first; on PostgreSQL locked so no other sender sees them."""
     query = (
         select(OutboxMessage)
@@ -28,6 +30,7 @@ async def due(session: AsyncSession, now: datetime, limit: int) -> Sequence[Outb
         )
         .order_by(OutboxMessage.priority, OutboxMessage.not_before, OutboxMessage.id)
         .limit(limit)
+        .offset(offset)
     )
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=OutboxMessage)
@@ -201,6 +204,16 @@ async def fail_pending_for_person(session: AsyncSession, person_id: int, reason:
         .returning(OutboxMessage.id)
     )
     return len(result.all())
+
+
+async def reachable(session: AsyncSession, person_id: int) -> bool:
+    """Whether the person still has an account on some channel that has not blocked the bot."""
+    found = await session.scalar(
+        select(ChannelIdentity.id).where(
+            ChannelIdentity.person_id == person_id, ChannelIdentity.blocked_at.is_(None)
+        ).limit(1)
+    )
+    return found is not None
 
 
 async def block_identity(

@@ -22,7 +22,7 @@ from bot.sender import NEW_PEOPLE_RETRY, Sender, SenderConfig
 from bot.whatsapp.client import whatsapp_client
 from bot.whatsapp.courier import WhatsAppCourier
 from mentoring.clock import ManualClock
-from mentoring.delivery import BLOCKED, WHATSAPP
+from mentoring.delivery import BLOCKED, CHANNEL_WAIT, WHATSAPP
 from mentoring.digest.buttons import DIGEST
 from mentoring.nudges.templates import held_data, nudge_for, template_name
 from mentoring.outbox import Button
@@ -271,9 +271,44 @@ async def test_a_person_on_both_channels_is_reached_where_they_joined_last(
     await sender_for(courier, sessions, clock).drain()
 
     assert [s.text for s in cloud.messages_to(AYSE)] == ["news"]
-    failed = await row(sessions, "telegram only")
-    # This sender runs WhatsApp alone: it says so instead of pretending.
-    assert failed.status == "failed" and failed.last_error == "telegram is not configured in this process"
+    waiting = await row(sessions, "telegram only")
+    # This sender runs WhatsApp alone: the Telegram row waits for a sender that runs Telegram.
+    assert waiting.status == "pending" and waiting.not_before == now + CHANNEL_WAIT
+
+
+async def test_undeliverable_on_whatsapp_leaves_the_queue_to_telegram(cloud, courier, sessions, clock) -> None:
+    now = clock.now()
+    ayse = await on_whatsapp(sessions, cloud, AYSE, now, wrote=now - timedelta(hours=1), telegram=501)
+    cloud.block(AYSE)
+    await queue(sessions, now, "first", person_id=ayse)
+    await queue(sessions, now, "later", person_id=ayse, not_before=now + timedelta(hours=1))
+
+    await sender_for(courier, sessions, clock).drain()
+
+    assert (await row(sessions, "first")).status == "failed"
+    # Her Telegram account still works: what waits is not given up, and goes there (decided per row).
+    assert (await row(sessions, "later")).status == "pending"
+
+
+async def test_a_refused_access_token_holds_everything_back_and_fails_nothing(cloud, courier, sessions, clock) -> None:
+    now = clock.now()
+    ayse = await on_whatsapp(sessions, cloud, AYSE, now, wrote=now - timedelta(hours=1))
+    await queue(sessions, now, "hello", person_id=ayse)
+    refusals = 12  # more than max_attempts (3 here): none of them may count
+    for _ in range(refusals):
+        cloud.fail_next(190, "Error validating access token: Session has expired", status=401)
+    sender = sender_for(courier, sessions, clock)
+
+    for _ in range(refusals):
+        await sender.drain()
+        clock.advance(timedelta(minutes=6))
+        sender.timer.moment += 360  # type: ignore[attr-defined]
+    waiting = await row(sessions, "hello")
+    assert waiting.status == "pending" and waiting.attempts == 0 and "190" in waiting.last_error
+    assert cloud.refused == [(AYSE, 190)] * refusals
+
+    await sender.drain()  # the token is fixed (no more refusals)
+    assert (await row(sessions, "hello")).status == "sent"
 
 
 async def test_a_part_that_went_is_not_sent_again_when_the_next_one_is_retried(

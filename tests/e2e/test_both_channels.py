@@ -22,10 +22,11 @@ from bot.whatsapp.client import whatsapp_client
 from bot.whatsapp.courier import WhatsAppCourier
 from mentoring.clock import ManualClock
 from mentoring.delivery import BLOCKED, TELEGRAM, WHATSAPP
+from mentoring.outbox import Outgoing, enqueue
 from storage.models import ChannelIdentity
 from tests.standin import BotApiStandIn
 from tests.support.broadcasting import batch_rows, seed_cast
-from tests.support.sender import VirtualTimer
+from tests.support.sender import VirtualTimer, add_person, queue, row
 from tests.unit.broadcasts.test_broadcasts import compose, confirm
 from tests.whatsapp_standin import CloudApiStandIn
 
@@ -99,3 +100,26 @@ async def test_a_broadcast_reaches_both_channels_once_each(couriers, sessions, c
     [to_cem] = cloud.messages_to(CEM)
     assert to_cem.template and to_cem.body["name"] == "narbot_announcement"
     assert rows["Cem"].template == "narbot_announcement" and rows["Kemal"].template is None
+
+
+async def test_rows_one_channel_cannot_take_now_do_not_hold_up_the_other(
+    couriers, sessions, clock: ManualClock
+) -> None:
+    """Two hundred messages for one WhatsApp person (one a pass, at the pair rate) sit ahead of a Telegram one."""
+    telegram, cloud, client, bot = couriers
+    now = clock.now()
+    kemal = await add_person(sessions, now, None)
+    await on_whatsapp(sessions, cloud, kemal, KEMAL, now, now - timedelta(hours=1))
+    async with sessions.begin() as session:
+        await enqueue(session, [
+            Outgoing(idempotency_key=f"wa:{n}", kind="broadcast", text=f"{n}", not_before=now, person_id=kemal)
+            for n in range(200)
+        ], now)
+    ayse = await add_person(sessions, now, 7001)
+    await queue(sessions, now, "for Ayşe on Telegram", person_id=ayse)
+
+    await sender_of(bot, client, cloud, sessions, clock).run_once()
+
+    assert (await row(sessions, "for Ayşe on Telegram")).status == "sent"
+    assert [text for _, text in telegram.stats.delivered] == ["for Ayşe on Telegram"]
+    assert len(cloud.messages_to(KEMAL)) == 1  # one to Kemal this pass: the pair rate holds the rest
