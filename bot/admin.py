@@ -13,8 +13,8 @@ from telegram.error import TelegramError
 from bot.qr import write_qr
 from bot.settings import Settings, SettingsError
 from mentoring.clock import SystemClock
-from mentoring.demo import seed_demo
-from mentoring.i18n import Translator
+from mentoring.demo import DEMO_PROGRAMME, DemoInvite, seed_demo
+from mentoring.i18n import N_, Translator
 from mentoring.joining.invites import InviteSpec, create_invite, invite_link, whatsapp_link
 from mentoring.joining.roster import (
     RosterError,
@@ -43,23 +43,25 @@ def validity(days: int) -> timedelta | None:
     return timedelta(days=days) if days > 0 else None
 
 
-NO_LINKS = (
+NO_LINKS = N_(
     "Invite links need a channel: set TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_USERNAME) for Telegram links, "
     "WHATSAPP_DISPLAY_NUMBER for WhatsApp links, or both."
 )
 
 
-async def bot_username(settings: Settings) -> str | None:
+async def bot_username(settings: Settings, tr: Translator | None = None) -> str | None:
     """The bot's username for invite links: from the settings, else asked from Telegram.
 
     None when Telegram is not configured at all and WhatsApp links will do (a WhatsApp-only deployment).
+    With `tr`, a refusal is worded in the CLI's language.
     """
+    _ = tr.gettext if tr is not None else str
     if settings.telegram_bot_username:
         return settings.telegram_bot_username.lstrip("@")
     if settings.telegram_bot_token is None:
         if settings.whatsapp_display_number:
             return None
-        raise SettingsError(NO_LINKS)
+        raise SettingsError(_(NO_LINKS))
     bot = Bot(
         settings.require_token(),
         base_url=(settings.telegram_api_base_url or "https://api.telegram.org/bot").rstrip("/"),
@@ -69,10 +71,10 @@ async def bot_username(settings: Settings) -> str | None:
         async with bot:
             return bot.username
     except TelegramError as exc:
-        raise SettingsError(
-            f"Could not ask Telegram for the bot's username ({exc}). Set TELEGRAM_BOT_USERNAME "
+        raise SettingsError(_(
+            "Could not ask Telegram for the bot's username ({error}). Set TELEGRAM_BOT_USERNAME "
             "in .env to make invite links without reaching Telegram."
-        ) from None
+        ).format(error=exc)) from None
 
 
 def _expiry(tr: Translator, settings: Settings, moment: datetime | None) -> str:
@@ -142,7 +144,7 @@ async def invite_create(
         ),
         CLOCK.now(),
     )
-    username = await bot_username(settings)
+    username = await bot_username(settings, tr)
     link = invite_link(username, invite.code) if username else None
     if link:
         print(link)
@@ -175,7 +177,7 @@ async def roster_import(
     except OSError as exc:
         print(tr.gettext("Cannot read {path}: {error}").format(path=args.csv, error=exc.strerror))
         return 1
-    username = await bot_username(settings)
+    username = await bot_username(settings, tr)
     # Without Telegram the sheet's invite_link column stays empty; the WhatsApp column carries the links.
     links = [invite_link(username, item.code) if username else "" for item in invites]
     number = settings.whatsapp_display_number
@@ -202,21 +204,88 @@ async def roster_import(
     return 0
 
 
+async def _demo_links(settings: Settings, tr: Translator) -> tuple[str | None, str | None]:
+    """How the demo's invites can be opened: the bot's username, or why it is not known.
+
+    Asked before anything is written, and never a reason to fail: without a username the
+    codes are printed with what to set (a demo needs no token).
+    """
+    if settings.telegram_bot_username or settings.telegram_bot_token is not None:
+        try:
+            return await bot_username(settings, tr), None
+        except SettingsError as exc:
+            return None, str(exc)
+    return None, None
+
+
 async def demo_seed(
     session: AsyncSession, args: argparse.Namespace, settings: Settings, tr: Translator
 ) -> int:
-    invites = await seed_demo(session, CLOCK.now())
-    if not invites:
-        print(tr.gettext("The demo programme exists already; see: narbot programme list"))
-        return 0
-    username = await bot_username(settings)
+    username, problem = await _demo_links(settings, tr)
+    now = CLOCK.now()
+    demo = await seed_demo(session, now)
+    week = demo.week
+    if demo.created:
+        print(tr.gettext("Created the demo programme “{name}”. Its week {week} is open now:").format(
+            name=DEMO_PROGRAMME, week=week.week))
+    else:
+        print(tr.gettext("The demo programme “{name}” exists already; nothing was added. "
+                         "Its week {week}:").format(name=DEMO_PROGRAMME, week=week.week))
+    # Seen again later, only what is still open or ahead is said (a fresh demo has all three).
+    if week.reflection.is_open(now):
+        print("  " + tr.gettext("the reflection is open until {moment}").format(
+            moment=tr.deadline(week.reflection.closes_at, week.zone)))
+    if week.checkin.is_open(now):
+        print("  " + tr.gettext("the partner check-in is open until {moment}").format(
+            moment=tr.deadline(week.checkin.closes_at, week.zone)))
+    if week.session_at > now:
+        print("  " + tr.gettext("the group session is on {moment}").format(
+            moment=tr.moment(week.session_at, week.zone)))
+    print(tr.gettext("Each group has five example mentees and a mentor with four weeks behind them; they have "
+                     "no chat, so the bot never writes to them."))
     number = settings.whatsapp_display_number
-    for item in invites:
-        link = invite_link(username, item.code) if username else whatsapp_link(number or "", item.code)
-        print(f"{item.label}\t{link}")
-        if args.qr:
-            write_qr(args.qr, link, item.code, item.label)
+    for item in demo.invites:
+        print()
+        print(_demo_for(tr, item))
+        link = invite_link(username, item.code) if username else whatsapp_link(number, item.code) if number else None
+        if link:
+            print("  " + link)
+        else:
+            print("  " + tr.gettext("Code {code}: send “/start {code}” to your bot.").format(code=item.code))
+        print("  " + tr.gettext("Reusable: any number of people can join with it, and it does not expire."))
+        print("  " + _demo_try(tr, item))
+        if args.qr and link:
+            try:
+                write_qr(args.qr, link, item.code, item.label)
+            except OSError as exc:  # the demo is made all the same: a QR code is a convenience
+                print("  " + tr.gettext("Cannot write a QR code to {path}: {error}").format(
+                    path=args.qr, error=exc.strerror or exc))
+    if username is None and not number:
+        print()
+        if problem:
+            print(problem)
+        print(tr.gettext("No links yet: set TELEGRAM_BOT_USERNAME (your bot's username, e.g. narbot_bot) in .env, "
+                         "or WHATSAPP_DISPLAY_NUMBER for WhatsApp, and run “narbot demo seed” again to see them. "
+                         "The codes work already."))
     return 0
+
+
+def _demo_for(tr: Translator, item: DemoInvite) -> str:
+    if item.role is Role.MENTEE:
+        return tr.gettext("For a mentee of group {group} (a care worker trying the bot):").format(group=item.group)
+    if item.role is Role.MENTOR:
+        return tr.gettext("For a mentor of group {group}:").format(group=item.group)
+    return tr.gettext("For a coordinator of the whole programme:")
+
+
+def _demo_try(tr: Translator, item: DemoInvite) -> str:
+    if item.role is Role.MENTEE:
+        return tr.gettext("Try first: /reflect (this week's reflection is open), then /partner for the check-in "
+                          "with your peer partner, then /sessions.")
+    if item.role is Role.MENTOR:
+        return tr.gettext("Try first: /digest (last week and the chart of the weeks before), then /sessions "
+                          "and /pairs.")
+    return tr.gettext("Try first: /report (both groups at a glance), then /export.")
 
 
 ACTIONS = {

@@ -17,6 +17,7 @@ from mentoring import audit
 from mentoring.clock import SystemClock
 from mentoring.i18n import Translator
 from mentoring.privacy.retention import apply_retention
+from mentoring.privacy.screens import KIND_LABELS, OTHER_RECORDS
 
 CLOCK = SystemClock()
 
@@ -63,8 +64,13 @@ async def retention_apply(
             id=programme.programme_id, name=programme.name, ends=programme.ends_on.isoformat(),
             until=programme.keep_until.isoformat())
         print(line + " — " + (_("due") if programme.due else _("not yet")))
-    for table, count in sorted(report.values.items()):
-        print(f"  {table}: {count}")
+    # Kinds of records in the operator's words (as /mydata names them), not table names.
+    kinds: dict[str, int] = {}
+    for table, count in report.values.items():
+        label = _(KIND_LABELS.get(table, OTHER_RECORDS))
+        kinds[label] = kinds.get(label, 0) + count
+    for label, count in sorted(kinds.items()):
+        print(f"  {label}: {count}")
     n = report.total
     summary = (
         tr.ngettext("Dry run: {count} personal value would be cleared; nothing was changed.",

@@ -3,7 +3,8 @@
 Read from the database, so it works from any shell next to any number of bot
 processes: the outbox's queue, and each worker's heartbeat (bot/health.py). Exit
 code 0 when a sender and a planner beat recently and none is degraded, 1
-otherwise, so a monitor can run it. Operator output, in English like the logs.
+otherwise, so a monitor can run it. Operator output, in the CLI's language (--lang or
+DEFAULT_LOCALE); the logs stay English.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.health import BEAT_EVERY, describe_queue, duration
+from bot.health import BEAT_EVERY, duration
 from bot.settings import Settings
 from mentoring.clock import SystemClock
-from mentoring.i18n import Translator
+from mentoring.i18n import Translator, translator
 from storage.models import OutboxMessage
 from storage.repositories import health
-from storage.repositories.outbox import queue_state
+from storage.repositories.outbox import QueueState, queue_state
 
 CLOCK = SystemClock()
 # A worker that has not written for this long is taken to be gone (three missed beats).
@@ -41,33 +42,44 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
 async def status(
     session: AsyncSession, args: argparse.Namespace, settings: Settings, tr: Translator
 ) -> int:
-    for line in await status_lines(session, CLOCK.now()):
+    for line in await status_lines(session, CLOCK.now(), tr):
         print(line)
     return 0 if await is_healthy(session, CLOCK.now()) else 1
 
 
-async def status_lines(session: AsyncSession, now: datetime) -> list[str]:
+def queue_words(state: QueueState | None, now: datetime, tr: Translator) -> str:
+    """The outbox queue in the operator's language (bot.health.describe_queue is the log's English)."""
+    if state is None:
+        return tr.gettext("queue unknown")
+    if state.oldest_due is None:
+        return tr.gettext("{due} due, {sending} sending").format(due=state.waiting, sending=state.sending)
+    age = max(timedelta(0), now - state.oldest_due)
+    return tr.gettext("{due} due (oldest {age}), {sending} sending").format(
+        due=state.waiting, age=duration(age), sending=state.sending)
+
+
+async def status_lines(session: AsyncSession, now: datetime, tr: Translator | None = None) -> list[str]:
+    _ = (tr or translator("en")).gettext
     queue = await queue_state(session, now)
-    lines = [f"Outbox: {describe_queue(queue, now)}"]
+    lines = [_("Outbox: {queue}").format(queue=queue_words(queue, now, tr or translator("en")))]
     repeated, failed = await _in_doubt(session, now - IN_DOUBT_WINDOW)
     if repeated or failed:
-        lines.append(
-            f"Interrupted mid-send in the last 7 days: {repeated} sent again, {failed} failed "
-            "(delivery unknown)"
-        )
+        lines.append(_("Interrupted mid-send in the last 7 days: {repeated} sent again, {failed} failed "
+                       "(delivery unknown)").format(repeated=repeated, failed=failed))
     beats = [b for b in await health.heartbeats(session) if now - b.beat_at < FORGOTTEN_AFTER]
     if not beats:
-        lines.append("No sender or planner has reported: is the bot running?")
+        lines.append(_("No sender or planner has reported: is the bot running?"))
     for beat in beats:
         age = duration(now - beat.beat_at)
         if now - beat.beat_at > SILENT_AFTER:
-            state = f"silent for {age}: stopped, or cannot reach the database"
+            state = _("{worker}: silent for {age}: stopped, or cannot reach the database")
         elif beat.healthy:
-            state = f"healthy (heard {age} ago)"
+            state = _("{worker}: healthy (heard {age} ago)")
         else:
-            since = duration(now - beat.degraded_since) if beat.degraded_since else "?"
-            state = f"DEGRADED for {since} (heard {age} ago): {beat.last_error or 'unknown fault'}"
-        lines.append(f"{beat.name}: {state}")
+            state = _("{worker}: DEGRADED for {since} (heard {age} ago): {error}")
+        since = duration(now - beat.degraded_since) if beat.degraded_since else "?"
+        lines.append(state.format(worker=beat.name, age=age, since=since,
+                                  error=beat.last_error or _("unknown fault")))
     return lines
 
 

@@ -57,10 +57,12 @@ def templates_command(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.flush()
         raw.write(text.encode("utf-8"))
         raw.flush()
+    tr = translator(getattr(args, "cli_lang", None) or settings.default_locale)
     print(
-        "Submit each object in WhatsApp Manager > Message templates, or POST it to "
-        f"{settings.whatsapp_api_base_url.rstrip('/')}/<version>/<WABA id>/message_templates; "
-        f"the names must stay {prefix}_*, as WHATSAPP_TEMPLATE_PREFIX says.",
+        tr.gettext("Submit each object in WhatsApp Manager > Message templates, or POST it to "
+                   "{url}/<version>/<WABA id>/message_templates; the names must stay {prefix}_*, "
+                   "as WHATSAPP_TEMPLATE_PREFIX says.").format(
+            url=settings.whatsapp_api_base_url.rstrip("/"), prefix=prefix),
         file=sys.stderr,
     )
     return 0

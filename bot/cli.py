@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.logging import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from mentoring.errors import DomainError
-from mentoring.i18n import Translator, compile_catalogues, translator
+from mentoring.i18n import SUPPORTED_LOCALES, Translator, compile_catalogues, translator
 from mentoring.refusals import describe_error
 from storage import migrate
 from storage.db import (
@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="narbot",
         description="Narbot: the group mentoring companion for care workers of children's homes.",
     )
+    # `cli_lang`, not `lang`: `narbot report ... --lang` names the report's language.
+    parser.add_argument("--lang", dest="cli_lang", choices=SUPPORTED_LOCALES, default=None,
+                        help="the language narbot answers in: tr or en (default: DEFAULT_LOCALE)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser("run", help="apply pending migrations, then run the bot "
@@ -148,7 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     configure_logging(settings.log_level)
     _report_fatal_signals()
-    tr = translator(settings.default_locale)
+    # Everything narbot prints goes through this translator: --lang, else DEFAULT_LOCALE.
+    args.cli_lang = args.cli_lang or settings.default_locale
+    tr = translator(args.cli_lang)
     try:
         offline = offline_action(args)
         if offline is not None:

@@ -53,6 +53,8 @@ def build_handlers() -> list[BaseHandler]:
         CallbackQueryHandler(joining.join_button, pattern=joining.CALLBACK_PATTERN),
         CallbackQueryHandler(help_handlers.language_button, pattern=help_handlers.CALLBACK_PATTERN),
         *feature_handlers,
+        CallbackQueryHandler(inputs.parts_button, pattern=inputs.PARTS_PATTERN),
+        CallbackQueryHandler(inputs.resume_button, pattern=inputs.RESUME_PATTERN),
         # Catch-alls last, so every feature above gets its chance first.
         CallbackQueryHandler(fallback.unknown_button),
         # Free input (text, voice, photo…) goes to the flow that waits for it.

@@ -13,11 +13,14 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from handlers import fallback
-from handlers.common import load_member
+from handlers.common import load_member, run_step
 from handlers.services import services
-from mentoring import conversation
-from mentoring.conversation import Waiting
+from mentoring import conversation, entries
+from mentoring.conversation import PARTS, RESUME, Waiting
 from mentoring.joining.rules import MemberView
+
+PARTS_PATTERN = rf"^{PARTS.prefix}:"
+RESUME_PATTERN = rf"^{RESUME.prefix}:"
 
 InputHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, MemberView, Waiting], Awaitable[None]]
 
@@ -40,3 +43,13 @@ async def route_input(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await fallback.unexpected_message(update, context)
         return
     await _INPUT_HANDLERS[state.flow](update, context, member, state)
+
+
+async def parts_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"That was all" under the first part of a long text: the held text goes to the waiting flow."""
+    await run_step(update, context, entries.BUTTONS[PARTS.prefix])
+
+
+async def resume_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"Back to /todo" under the note that a flow was paused: that command, as if typed."""
+    await run_step(update, context, entries.BUTTONS[RESUME.prefix])

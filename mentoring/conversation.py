@@ -3,18 +3,25 @@
 Each change is one statement (an upsert or a delete), because a change of
 step happens on nearly every message a person sends; an object of the same
 state already loaded in the session is kept in step with it.
+
+A channel splits a text longer than its longest message into parts (Telegram:
+4,096 characters each). A text that long, typed while a flow waits, is *held*
+in the wait's data until the rest comes (`hold`, `held`, `release`);
+`mentoring.entries.take` joins the parts into one answer. Nothing is kept
+anywhere else, so a restart between the parts loses nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from mentoring.button_data import Choice, Feature
 from storage.models import ConversationState
 from storage.upsert import upsert_statement
 
@@ -71,3 +78,55 @@ def _loaded(session: AsyncSession, person_id: int) -> ConversationState | None:
     key = session.sync_session.identity_key(ConversationState, person_id)
     found = session.sync_session.identity_map.get(key)
     return found if isinstance(found, ConversationState) else None
+
+
+# ---- a text the channel split into parts ----
+
+# The parts of one split paste arrive within a second or two of each other (by the messages' dates).
+PART_WINDOW = timedelta(seconds=3)
+_HELD = "held"
+
+# "That was all": a held part is the whole answer (it is given to the flow that waits).
+PARTS = Feature("part", {"all": ("all",)})
+# The commands a paused flow is taken up again by ("Back to /todo"): one tap on any channel.
+RESUMABLE = ("todo", "assign", "plan", "session", "sessions", "agenda", "settings", "broadcast")
+RESUME = Feature("back", {"c": ("c", Choice("command", RESUMABLE))})
+TABLES = (PARTS, RESUME)
+
+
+@dataclass(frozen=True)
+class Held:
+    """The parts of a long text received so far, and when the last of them was sent."""
+
+    text: str
+    at: datetime
+
+    def followed_by(self, sent_at: datetime) -> bool:
+        """Whether a text sent at `sent_at` is the next part of the same paste."""
+        return timedelta(0) <= sent_at - self.at <= PART_WINDOW
+
+
+def held(waiting: Waiting | None) -> Held | None:
+    """The part of a long text the wait holds, if any."""
+    found = waiting.data.get(_HELD) if waiting is not None else None
+    if not isinstance(found, dict) or not isinstance(found.get("text"), str):
+        return None
+    try:
+        at = datetime.fromisoformat(str(found.get("at")))
+    except ValueError:
+        return None
+    return Held(found["text"], at)
+
+
+async def hold(session: AsyncSession, person_id: int, waiting: Waiting, part: Held, now: datetime) -> Waiting:
+    """Keep `part` in the wait (the flow and its step stay as they are) until the rest comes."""
+    data = {**waiting.data, _HELD: {"text": part.text, "at": part.at.isoformat()}}
+    await expect(session, person_id, waiting.flow, waiting.step, now, data)
+    return Waiting(waiting.flow, waiting.step, data)
+
+
+async def release(session: AsyncSession, person_id: int, waiting: Waiting, now: datetime) -> Waiting:
+    """The wait without its held part (the caller gives the part to the flow)."""
+    data = {key: value for key, value in waiting.data.items() if key != _HELD}
+    await expect(session, person_id, waiting.flow, waiting.step, now, data)
+    return Waiting(waiting.flow, waiting.step, data)

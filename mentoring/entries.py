@@ -8,6 +8,18 @@ and shows the reply. The Telegram adapter registers one PTB handler per entry
 here (tests/handlers/test_entries.py checks they agree); the WhatsApp adapter
 routes through `route` directly (bot/whatsapp/conversation.py).
 
+`take` runs one input for a member as their conversation stands; every channel's
+adapter calls it (Telegram through handlers.common.run_step). Around the step it
+does two things every feature needs. A long paste the channel split into parts
+(a text of the channel's longest length, `Typed.part`) is held in the wait and
+joined with the part that follows within a few seconds (by the messages' own
+dates), so the flow gets the whole answer, and refuses it whole when it is too
+long; a held part never followed is given alone ("That was all", or before the
+next input), so nothing is lost. And one flow waits at a time, said clearly: a
+command or button of another feature while a flow waits pauses that flow (its
+wait is dropped, so free text goes to what waits now) and the reply says so,
+with one tap back (`PAUSES`).
+
 Joining is not here: a newcomer is not a member yet (`mentoring.joining.screens`
 takes a `Visitor`). Nor is what only one channel does (Telegram's broadcast
 progress message, its command menus).
@@ -15,15 +27,17 @@ progress message, its command menus).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mentoring import conversation
 from mentoring.broadcasts import rules as broadcasts
 from mentoring.broadcasts import screens as broadcast_screens
 from mentoring.broadcasts.buttons import BROADCAST
-from mentoring.conversation import Waiting
+from mentoring.conversation import PARTS, RESUME, Held, Waiting
 from mentoring.digest import screens as digest_screens
 from mentoring.digest.buttons import DIGEST
 from mentoring.errors import DomainError
@@ -46,7 +60,19 @@ from mentoring.reports import screens as report_screens
 from mentoring.reports.buttons import REPORTS
 from mentoring.rhythm import screens as rhythm_screens
 from mentoring.rhythm.buttons import RHYTHM
-from mentoring.screens import Input, Pressed, Reply, Typed
+from mentoring.screens import (
+    Choice,
+    Input,
+    Lines,
+    Pressed,
+    Raw,
+    Reply,
+    Screen,
+    Text,
+    Typed,
+    Words,
+    button_of,
+)
 from mentoring.sessions import (
     agenda,
     agenda_screens,
@@ -73,6 +99,17 @@ async def _privacy_press(session: AsyncSession, member: MemberView, given: Input
 
 async def _consent_press(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:
     return (await privacy_screens.consent_press(session, member, given, now)).reply
+
+
+async def _back_to(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:
+    """"Back to /todo" under a paused flow: the command that takes it up again, as if typed."""
+    command = button_of(given, RESUME)["command"]
+    return await COMMANDS[command](session, member, Typed(f"/{command}"), now)
+
+
+async def _no_held_part(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:
+    # `take` answers "That was all" while a part is held; without one the button is stale.
+    raise DomainError("stale_button")
 
 
 # A command word, without its slash, to the step that answers it.
@@ -119,6 +156,10 @@ BUTTONS: Mapping[str, Step] = {
     REPORTS.prefix: report_screens.press,
     # A tapped WhatsApp template (a nudge): the held outbox message it stood for.
     HELD.prefix: nudge_screens.show,
+    # "That was all" under a held part of a long text (`take` gives the part to the waiting flow).
+    PARTS.prefix: _no_held_part,
+    # "Back to /todo" under the note that a flow was paused.
+    RESUME.prefix: _back_to,
 }
 
 # A waiting conversation flow to the step that takes the person's free input.
@@ -164,3 +205,155 @@ def route(given: Input, waiting: Waiting | None) -> Step:
 
 async def _stale_press(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:
     raise DomainError("stale_button")
+
+
+# ----------------------------------------------------------------------------- take
+
+
+def entry_of(given: Input) -> str | None:
+    """How an input enters a feature: "/<command>", a button's prefix, or None for free input."""
+    command = command_of(given)
+    if command is not None:
+        return "/" + command
+    if isinstance(given, Pressed):
+        return given.data.split(":", 1)[0]
+    return None
+
+
+# Entries that leave what waits as it is (typing /help in the middle of a question answers
+# /help; the question stays open). Privacy's are here too: after an erasure nothing is "kept".
+ASIDES = frozenset({
+    "/help", "/language", LANGUAGE.prefix, CONSENT.prefix, HELD.prefix, PARTS.prefix,
+    "/mydata", "/forgetme", PRIVACY.prefix, RESUME.prefix,
+})
+
+_TODO = frozenset({"/todo", "/assign", TODOS.prefix, ASSIGN.prefix})
+_PLAN = frozenset({"/plan", PLAN.prefix})
+_SESSION = frozenset({"/session", "/sessions", "/agenda", SESSIONS.prefix, AGENDA.prefix})
+_SETTINGS = frozenset({"/settings", "/rhythm", SETTINGS.prefix, RHYTHM.prefix})
+
+# A waiting flow to the entries of its own feature: they continue it; any other entry pauses it.
+OWNERS: Mapping[str, frozenset[str]] = {
+    reflection_screens.FLOW: frozenset({"/reflect", REFLECTION.prefix}),
+    **{flow: _TODO for flow in (*todos.MY_FLOWS, assign.FLOW_ASSIGN)},
+    **{flow: _PLAN for flow in plan_screens.FLOWS},
+    **{flow: _SESSION for flow in (planning.FLOW, followup.MINUTES_FLOW, followup.TAKEAWAY_FLOW, agenda.ADD_FLOW)},
+    settings_screens.FLOW: _SETTINGS,
+    broadcasts.FLOW: frozenset({"/broadcast", BROADCAST.prefix}),
+}
+
+# What a paused flow is called and the one tap that goes back to it: (session, wait) -> (words, button).
+Resume = Callable[[AsyncSession, Waiting], Awaitable[tuple[Words, Choice | None]]]
+
+
+async def _reflection_paused(session: AsyncSession, waiting: Waiting) -> tuple[Words, Choice | None]:
+    return (Text("Your reflection is paused; your answers so far are kept. "
+                 "Tap “Back to the reflection” to go on where you were."),
+            await reflection_screens.resume(session, waiting))
+
+
+def _paused_with(command: str) -> Resume:
+    async def paused(session: AsyncSession, waiting: Waiting) -> tuple[Words, Choice | None]:
+        back = Choice(RESUME.encode("c", command=command.lstrip("/")), Text("Back to {command}", command=command))
+        return Text("What you were doing with {command} is paused. Tap “Back to {command}” to go back to it.",
+                    command=command), back
+    return paused
+
+
+PAUSES: Mapping[str, Resume] = {
+    reflection_screens.FLOW: _reflection_paused,
+    **{flow: _paused_with("/todo") for flow in todos.MY_FLOWS},
+    assign.FLOW_ASSIGN: _paused_with("/assign"),
+    **{flow: _paused_with("/plan") for flow in plan_screens.FLOWS},
+    planning.FLOW: _paused_with("/session"),
+    followup.MINUTES_FLOW: _paused_with("/sessions"),
+    followup.TAKEAWAY_FLOW: _paused_with("/sessions"),
+    agenda.ADD_FLOW: _paused_with("/agenda"),
+    settings_screens.FLOW: _paused_with("/settings"),
+    broadcasts.FLOW: _paused_with("/broadcast"),
+}
+
+
+def pauses(given: Input, waiting: Waiting | None) -> bool:
+    """Whether this input takes the person away from the flow that waits (see `OWNERS`)."""
+    entry = entry_of(given)
+    return (
+        waiting is not None
+        and waiting.flow in FLOWS
+        and entry is not None
+        and entry not in ASIDES
+        and entry not in OWNERS.get(waiting.flow, frozenset())
+    )
+
+
+async def take(
+    session: AsyncSession, member: MemberView, given: Input, now: datetime, step: Step | None = None
+) -> object:
+    """Run one input for the member (`step`: the one the channel routed it to; `route`s if None).
+
+    Joins the parts of a split text and pauses a flow another feature interrupts (the
+    module's docstring says how); otherwise the step's own result, unchanged.
+    """
+    waiting = await conversation.waiting(session, member.person_id)
+    step = step or route(given, waiting)
+    earlier: list[Screen] = []
+    held = conversation.held(waiting)
+    if held is not None and waiting is not None:
+        waiting = await conversation.release(session, member.person_id, waiting, now)
+        flow_step = FLOWS.get(waiting.flow, joining_screens.unexpected)
+        if _next_part(held, given, now):
+            assert isinstance(given, Typed)
+            given = dataclasses.replace(given, text=held.text + given.text)
+            step = flow_step
+        elif isinstance(given, Pressed) and given.data == PARTS.encode("all"):
+            given, step = Typed(held.text), flow_step
+        else:
+            # Not the rest of it: the held text was a whole answer, given before this input.
+            answered = await flow_step(session, member, Typed(held.text), now)
+            if isinstance(answered, Reply):
+                earlier = [dataclasses.replace(screen, replace=False) for screen in answered.screens]
+            waiting = await conversation.waiting(session, member.person_id)
+            if entry_of(given) is None:
+                step = route(given, waiting)
+    if isinstance(given, Typed) and given.part and entry_of(given) is None and waiting is not None \
+            and waiting.flow in FLOWS:
+        await conversation.hold(session, member.person_id, waiting, Held(given.text, given.sent_at or now), now)
+        return Reply(*earlier, _holding(len(given.text)))
+    paused = waiting if pauses(given, waiting) else None
+    result = await step(session, member, given, now)
+    if not isinstance(result, Reply):
+        return result
+    if paused is not None:
+        result = await _pause(session, member, paused, result)
+    if earlier:
+        result = Reply(*earlier, *result.screens, notice=result.notice)
+    return result
+
+
+def _next_part(held: Held, given: Input, now: datetime) -> bool:
+    return isinstance(given, Typed) and entry_of(given) is None and held.followed_by(given.sent_at or now)
+
+
+def _holding(length: int) -> Screen:
+    return Screen(
+        Text("I received a long text ({length} characters). Long texts arrive in parts, so I will put "
+             "it together with the part that follows. If that was all, tap “That was all”.",
+             length=length),
+        [[Choice(PARTS.encode("all"), Text("That was all"))]],
+    )
+
+
+async def _pause(session: AsyncSession, member: MemberView, paused: Waiting, result: Reply) -> Reply:
+    """The step took the person away from `paused`: drop that wait (unless the step set its own)
+    and say so under the step's last screen, with the way back."""
+    if await conversation.waiting(session, member.person_id) == paused:
+        await conversation.clear(session, member.person_id, paused.flow)
+    words, back = await PAUSES.get(paused.flow, _paused_with("/help"))(session, paused)
+    rows = [[back]] if back is not None else []
+    if not result.screens:
+        return Reply(Screen(words, rows), notice=result.notice)
+    *first, last = result.screens
+    noted = dataclasses.replace(
+        last, text=Lines(last.text, Raw(""), words), choices=(*last.choices, *map(tuple, rows))
+    )
+    return Reply(*first, noted, notice=result.notice)

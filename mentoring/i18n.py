@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -85,6 +85,41 @@ class Translator:
 
     def time(self, moment: dt.datetime, tz: dt.tzinfo, fmt: str = "short") -> str:
         return format_time(moment, fmt, tzinfo=tz, locale=self.locale)
+
+    # One style per kind of date (issue #13): every screen writes a day, a moment and a
+    # deadline the same way, in both languages ("2 Aralık 2026 Çarşamba", "… 18:30").
+
+    def day(self, day: dt.date) -> str:
+        """A day: "2 Aralık 2026 Çarşamba", "Wednesday, December 2, 2026"."""
+        return format_date(day, "full", locale=self.locale)
+
+    def clock(self, value: dt.time | dt.datetime, tz: dt.tzinfo | None = None) -> str:
+        """A wall time ("18:30", "6:30 PM"); a datetime is read in `tz`."""
+        if isinstance(value, dt.datetime):
+            return format_time(value, "short", tzinfo=tz, locale=self.locale)
+        return format_time(value, "short", locale=self.locale)
+
+    def moment(self, moment: dt.datetime, tz: dt.tzinfo) -> str:
+        """A moment in the reader's zone: the day as `day` writes it, then the time."""
+        local = moment.astimezone(tz)
+        glue = str(self.babel_locale.datetime_formats["short"])
+        return glue.replace("{1}", self.day(local.date())).replace("{0}", self.clock(local.time()))
+
+    def deadline(self, moment: dt.datetime, tz: dt.tzinfo) -> str:
+        """The moment something closes; one closing at local midnight is the end of the day before."""
+        local = moment.astimezone(tz)
+        if local.time() == dt.time(0):
+            return self.gettext("end of {day}").format(day=self.day(local.date() - dt.timedelta(days=1)))
+        return self.moment(moment, tz)
+
+    def zone(self, name: str) -> str:
+        """A time zone as the reader names it: its city in their language ("İstanbul", "Londra")."""
+        if "/" not in name or name.startswith("Etc/"):
+            return name
+        try:
+            return get_timezone_location(name, locale=self.locale, return_city=True)
+        except LookupError:
+            return name
 
 
 @cache

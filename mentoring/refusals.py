@@ -24,7 +24,7 @@ STALE = N_("This button is no longer active.")
 # For a code no words were written for; the test keeps this from being shown.
 UNWORDED = N_("That did not work. Please try again.")
 TOO_LONG = N_("That is too long ({length} characters). Please keep it to {limit} characters.")
-BAD_DATE = N_("Please type the date as DD.MM.YYYY, for example 05.12.2026.")
+BAD_DATE = N_("I could not read that date. Type it like {example}, “31 December”, “tomorrow” or a weekday.")
 PLEASE_WRITE = N_("Please write some text.")
 
 WORDS: dict[str, str] = {
@@ -37,6 +37,7 @@ WORDS: dict[str, str] = {
     "unknown_person": UNWORDED,
     # Dates, times and texts a person types.
     "bad_date": BAD_DATE,
+    "no_such_date": N_("{day} {month} does not exist: {month} {year} has {days} days."),
     "bad_time": N_("Please type the time as HH:MM, for example 18:30."),
     "date_in_past": N_("That day has passed. Please choose a day from today on."),
     "date_too_far": N_("Please choose a day within the next year."),
@@ -49,6 +50,8 @@ WORDS: dict[str, str] = {
     "empty_text": PLEASE_WRITE,
     # Settings.
     "unknown_timezone": N_("I do not know the time zone {zone}. Use a name such as Europe/Istanbul."),
+    "unknown_city": N_("I do not know a city or time zone called {typed}. Type a city in your time zone, "
+                       "for example Berlin."),
     "bad_quiet_hours": N_("I could not read those hours. Write them like 22:00-08:00 "
                           "(start and end must differ)."),
     # Sessions and their agenda.
@@ -90,7 +93,6 @@ WORDS: dict[str, str] = {
     # Development plan and peer partners.
     "too_many_goals": N_("Your plan already has {most} goals; mark some as done or keep working on them."),
     "goal_too_long": N_("That is {length} characters; please keep it to at most {most}."),
-    "goal_bad_date": N_("Please write the date as DD.MM.YYYY, for example 31.01.2027."),
     "goal_date_far": N_("That date is too far away; please choose one within three years."),
     "no_partner": N_("You do not have a peer partner yet; your mentors will pair you."),
     "checkin_closed": N_("This check-in is closed; nothing was changed. The next one will come next week."),
@@ -104,7 +106,7 @@ WORDS: dict[str, str] = {
     ),
     "broadcast_empty": N_("The announcement is empty. Please write its text."),
     "broadcast_bad_time": N_(
-        "I could not read that time. Please type it as DD.MM.YYYY HH:MM, for example 24.11.2026 10:00."
+        "I could not read that time. Please type a day and a time, for example {example} or “tomorrow 10:00”."
     ),
     "broadcast_time_passed": N_("That moment has already passed. Please type a time in the future."),
     "broadcast_nobody": N_("Nobody is in this audience. Please choose another audience."),

@@ -122,16 +122,17 @@ class Lines:
 
 @dataclass(frozen=True)
 class Moment:
-    """A day, a wall time or a moment, written as the reader writes it (Babel, their language).
+    """A day, a wall time, a moment or a deadline, written as the reader writes it (Babel, their language).
 
-    A `datetime` needs the IANA `zone` it is read in; `show` picks its day, its time
-    or both. `style` is Babel's ("short", "medium", "long", "full"); the default
-    matches `Translator.date/time/datetime`.
+    A `datetime` needs the IANA `zone` it is read in; `show` picks its day, its time,
+    both, or both as a deadline. Without a `style` each kind has one style everywhere
+    (`Translator.day/clock/moment/deadline`); a `style` (Babel's, or a pattern such as
+    "EEE d MMM" for a short button label) is for the few places that need another.
     """
 
     value: date | datetime | time
     zone: str | None = None
-    show: Literal["date", "time", "datetime"] = "datetime"
+    show: Literal["date", "time", "datetime", "deadline"] = "datetime"
     style: str | None = None
 
     def __post_init__(self) -> None:
@@ -141,19 +142,39 @@ class Moment:
     def render(self, tr: Translator) -> str:
         value = self.value
         if isinstance(value, time):
-            return format_time(value, self.style or "short", locale=tr.locale)
+            return format_time(value, self.style, locale=tr.locale) if self.style else tr.clock(value)
         if not isinstance(value, datetime):
-            return tr.date(value, self.style or "long")
+            return tr.date(value, self.style) if self.style else tr.day(value)
         assert self.zone is not None
         zone = ZoneInfo(self.zone)
         if self.show == "date":
-            return tr.date(value.astimezone(zone).date(), self.style or "long")
+            local = value.astimezone(zone).date()
+            return tr.date(local, self.style) if self.style else tr.day(local)
         if self.show == "time":
-            return tr.time(value, zone, self.style or "short")
-        return tr.datetime(value, zone, self.style or "medium")
+            return tr.time(value, zone, self.style) if self.style else tr.clock(value, zone)
+        if self.style:
+            return tr.datetime(value, zone, self.style)
+        return tr.deadline(value, zone) if self.show == "deadline" else tr.moment(value, zone)
 
 
-Words = Text | Plural | Raw | Lines | Moment
+@dataclass(frozen=True)
+class Zone:
+    """A time zone as the reader names it: its city in their language ("İstanbul", "Berlin").
+
+    `most` cuts a long name to that many characters (a short button label).
+    """
+
+    name: str
+    most: int | None = None
+
+    def render(self, tr: Translator) -> str:
+        city = tr.zone(self.name)
+        if self.most is not None and len(city) > self.most:
+            return city[:self.most - 1].rstrip() + "…"
+        return city
+
+
+Words = Text | Plural | Raw | Lines | Moment | Zone
 
 
 def _rendered(params: tuple[tuple[str, Any], ...], tr: Translator) -> dict[str, Any]:
@@ -326,7 +347,12 @@ class Pressed:
 
 @dataclass(frozen=True)
 class Typed:
+    """Typed text. `sent_at`: when the channel says it was sent; `part`: it is as long as the
+    channel's longest message, so it may be the first part of a longer text the channel split."""
+
     text: str
+    sent_at: datetime | None = None
+    part: bool = False
 
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}", re.ASCII)

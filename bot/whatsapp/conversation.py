@@ -49,7 +49,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.whatsapp.render import Outgoing, messages_of
 from bot.whatsapp.uploads import with_media
 from bot.whatsapp.webhook import Delivery, Event, Received
-from mentoring import conversation, entries, inbound, late_replies, statuses
+from mentoring import entries, inbound, late_replies, statuses
 from mentoring.errors import DomainError
 from mentoring.gate import consent_holds
 from mentoring.i18n import Translator, translator
@@ -209,8 +209,8 @@ class Conversations:
         standing = member.consent
         if standing is not None and consent_holds(standing, given):
             return Answer(Reply(privacy_screens.held(standing)), standing.locale, member.person_id)
-        waiting = await conversation.waiting(session, member.person_id)
-        result = await entries.route(given, waiting)(session, member, given, now)
+        # Routed as on Telegram; WhatsApp never splits a text, so only the pausing applies.
+        result = await entries.take(session, member, given, now)
         reply = result.reply if isinstance(result, Outcome) else result
         if not isinstance(reply, Reply):
             raise TypeError(f"a step returned {type(reply).__name__}, not a Reply")

@@ -9,11 +9,12 @@ report in `mentoring.broadcasts.progress_screens`. Choices carry the draft's id
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from mentoring.broadcasts import rules
 from mentoring.broadcasts.buttons import BROADCAST
 from mentoring.broadcasts.progress_screens import send_time
-from mentoring.broadcasts.rules import MAX_TEXT_LENGTH, DraftView
+from mentoring.broadcasts.rules import MAX_TEXT_LENGTH, DraftView, time_example
 from mentoring.screens import (
     SHORT_LABEL_MAX,
     Awaits,
@@ -151,23 +152,23 @@ def text_prompt() -> Words:
                 "It is sent exactly as you write it.", limit=MAX_TEXT_LENGTH)
 
 
-def time_prompt(zone: str) -> Words:
-    return Text("When should it go out? Type the date and time as DD.MM.YYYY HH:MM, for example "
-                "24.11.2026 10:00 (your time zone: {zone}).", zone=zone)
+def time_prompt(zone: str, now: datetime) -> Words:
+    return Text("When should it go out? Type a day and a time, for example {example} or “tomorrow 10:00” "
+                "(your time zone: {zone}).", example=time_example(zone, now), zone=zone)
 
 
 def ask_text() -> Screen:
     return Screen(text_prompt(), awaits=AWAITS, replace=True)
 
 
-def ask_time(zone: str) -> Screen:
-    return Screen(time_prompt(zone), awaits=AWAITS, replace=True)
+def ask_time(zone: str, now: datetime) -> Screen:
+    return Screen(time_prompt(zone, now), awaits=AWAITS, replace=True)
 
 
-def not_text(step: str, zone: str) -> Screen:
+def not_text(step: str, zone: str, now: datetime) -> Screen:
     """A sticker, photo or voice note where words are expected: say so, keep waiting."""
     if step == TIME:
-        return Screen(time_prompt(zone), awaits=AWAITS)
+        return Screen(time_prompt(zone, now), awaits=AWAITS)
     return Screen(Text("Please send the announcement as a text message; stickers, photos and voice "
                        "messages cannot be sent as announcements."), awaits=AWAITS)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -28,6 +28,7 @@ from mentoring.broadcasts.audience import (
     recipients,
 )
 from mentoring.broadcasts.progress import Counts
+from mentoring.dates import example, local_today, parse_day
 from mentoring.errors import DomainError
 from mentoring.i18n import translator
 from mentoring.joining.rules import MemberView
@@ -40,7 +41,9 @@ from storage.models.outbox import PRIORITY_BULK
 FLOW = "broadcast"
 # Telegram allows 4096 characters; the rest is room for the translated header.
 MAX_TEXT_LENGTH = 3500
-_TYPED_TIME = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2})[:.](\d{2})\s*$")
+# A day as people type it (mentoring.dates), then a time: "31.12.2026 10:00", "yarın 9:30", "cuma 18.00".
+_TYPED_TIME = re.compile(r"^(.*\S)\s+(\d{1,2})[:.](\d{2})$")
+EXAMPLE_TIME = "10:00"
 
 
 class BroadcastGone(DomainError):
@@ -240,16 +243,21 @@ async def ask_send_time(session: AsyncSession, member: MemberView, broadcast_id:
     return await _view(session, broadcast)
 
 
+def time_example(zone: str, now: datetime) -> str:
+    """A send time to show as an example: a week from today in the reader's zone, at 10:00."""
+    return f"{example(local_today(now, zone))} {EXAMPLE_TIME}"
+
+
 def parse_send_time(typed: str, zone: str, now: datetime) -> datetime:
-    """A typed local "DD.MM.YYYY HH:MM" as a UTC moment in the future."""
-    match = _TYPED_TIME.match(typed)
+    """A typed local day and time ("31.12.2026 10:00", "yarın 9:30") as a UTC moment in the future."""
+    match = _TYPED_TIME.match(typed.strip())
     if match is None:
-        raise DomainError("broadcast_bad_time")
-    day, month, year, hour, minute = (int(part) for part in match.groups())
-    try:
-        local = datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(zone))
-    except ValueError:
-        raise DomainError("broadcast_bad_time") from None
+        raise DomainError("broadcast_bad_time", example=time_example(zone, now))
+    day = parse_day(match[1], local_today(now, zone))  # refused as bad_date or no_such_date
+    hour, minute = int(match[2]), int(match[3])
+    if hour > 23 or minute > 59:
+        raise DomainError("broadcast_bad_time", example=time_example(zone, now))
+    local = datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(zone))
     moment = local.astimezone(UTC)
     if moment <= now:
         raise DomainError("broadcast_time_passed")

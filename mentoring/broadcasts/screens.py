@@ -105,7 +105,7 @@ async def typed(session: AsyncSession, member: MemberView, given: Input, now: da
         return Reply(no_longer_written())
     text = AWAITS.accept(given)
     if not isinstance(text, Typed):
-        return Reply(not_text(state.step, member.timezone))
+        return Reply(not_text(state.step, member.timezone, now))
     broadcast_id = int(state.data.get("broadcast_id", 0))
     try:
         if state.step == TIME:
@@ -180,7 +180,7 @@ async def _text(session: AsyncSession, member: MemberView, button: button_data.P
 
 async def _later(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:
     await rules.ask_send_time(session, member, button["draft"], now)
-    return Reply(ask_time(member.timezone))
+    return Reply(ask_time(member.timezone, now))
 
 
 async def _now(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:

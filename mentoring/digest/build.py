@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from mentoring.digest.data import QUOTE_CHARS, REASON_WEEKS, TO_MENTORS_KEY, Gathered, Target
 from mentoring.digest.model import (
@@ -21,7 +22,8 @@ MAX_QUOTES = 3
 TOP = 3
 
 
-def build(target: Target, got: Gathered, zone: str) -> GroupDigest:
+def build(target: Target, got: Gathered, zone: str, *, closes_at: datetime | None = None) -> GroupDigest:
+    """A group's digest; with `closes_at`, the week so far of a week whose reflection window is still open."""
     group, week = target.group_id, target.week
     mentees = got.mentees.get(group, [])
     lines = tuple(_line(got, group, week, person_id, name) for person_id, name in mentees)
@@ -44,13 +46,14 @@ def build(target: Target, got: Gathered, zone: str) -> GroupDigest:
         rsvp_answered=(members - upcoming.no_answer) if upcoming else 0,
         members=members,
         lines=lines,
-        flags=_flags(got, group, week, lines, pairs, answers, reasons),
+        flags=_flags(got, group, week, lines, pairs, answers, reasons, in_progress=closes_at is not None),
         top_reasons=tuple(Counter(r for _, r, _ in reasons).most_common(TOP)),
         top_areas=tuple(sorted(got.areas.get(group, []), key=lambda a: (-a[1], a[0]))[:TOP]),
         area_titles=got.area_titles.get(target.programme_id, {}),
         quotes=_quotes(got, group, week, dict(mentees)),
         next_session=upcoming,
         trend=_trend(got, group, week, len(mentees)),
+        closes_at=closes_at,
     )
 
 
@@ -71,12 +74,14 @@ def _met(answers: dict[int, str]) -> bool:
 
 def _flags(got: Gathered, group: int, week: int, lines: tuple[MenteeLine, ...],
            pairs: dict[int, set[int]], answers: dict[int, dict[int, str]],
-           reasons: list[tuple[int, str, int]]) -> tuple[Flag, ...]:
+           reasons: list[tuple[int, str, int]], *, in_progress: bool = False) -> tuple[Flag, ...]:
+    """What a mentor should look at; while the week is open, "no reflection two weeks running" cannot
+    be seen yet (the mentee may still answer), every other flag already can."""
     flags: list[Flag] = []
     repeated = Counter((person_id, reason) for person_id, reason, _ in reasons)
     for line in lines:
         pid = line.person_id
-        if week >= 2 and not line.reflected and (group, pid, week - 1) not in got.reflected:
+        if not in_progress and week >= 2 and not line.reflected and (group, pid, week - 1) not in got.reflected:
             flags.append(Flag(FlagKind.NO_REFLECTION_TWICE, (pid,)))
         if line.confidence_change is not None and line.confidence_change <= -CONFIDENCE_DROP:
             flags.append(Flag(FlagKind.CONFIDENCE_DROP, (pid,), -line.confidence_change))

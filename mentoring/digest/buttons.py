@@ -12,6 +12,7 @@ DIGEST = Feature("dg", {
     "g": ("g", Id("group")),
     "m": ("m", Id("group"), Id("person")),
     "c": ("c", Choice("on", ON_OFF)),
+    "w": ("w", Id("group")),  # the latest closed week's digest, from the week so far
 })
 
 

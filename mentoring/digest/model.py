@@ -92,6 +92,12 @@ class GroupDigest:
     quotes: tuple[Quote, ...] = ()
     next_session: NextSession | None = None
     trend: tuple[WeekPoint, ...] = ()
+    # The week so far (its reflection window still open until then); None for a closed week's digest.
+    closes_at: datetime | None = None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.closes_at is not None
 
     def name_of(self, person_id: int) -> str:
         return next((line.name for line in self.lines if line.person_id == person_id), "?")

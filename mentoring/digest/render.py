@@ -3,6 +3,7 @@
 `words` says it as message ids and values (`mentoring.screens`), rendered at the
 channel's edge; `render` is the same in one string, for the queued digest the
 outbox sends without any update. `digest_choices` are its buttons.
+`so_far_words` and `so_far_choices` say an open week so far (only on demand, /digest).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ FLAG_TEXTS = {
     FlagKind.NO_REFLECTION_TWICE: N_("{name}: no reflection two weeks running"),
     FlagKind.CONFIDENCE_DROP: N_("{name}: confidence down by {points}"),
     FlagKind.SAME_REASON_TWICE: N_("{name}: the same reason twice for a to-do not done ({reason})"),
-    FlagKind.UNREACHABLE: N_("{name}: cannot be reached (blocked the bot)"),
+    FlagKind.UNREACHABLE: N_("{name}: cannot be reached (blocked Narbot, or has no chat with it)"),
     FlagKind.PARTNERS_DISAGREE: N_("{name}: partners disagree about meeting this week"),
 }
 
@@ -54,12 +55,43 @@ def words(digest: GroupDigest, zone: ZoneInfo, locale: str) -> Words:
     return Lines(*parts, sep="\n\n")
 
 
-def _header(digest: GroupDigest) -> Words:
+def _week(digest: GroupDigest) -> Words:
     if digest.weeks_total:
-        week = Text("week {week} of {total}", week=digest.week, total=digest.weeks_total)
-    else:
-        week = Text("week {week}", week=digest.week)
-    return Text("📋 Weekly digest: {group}, {week}", group=digest.group_name, week=week)
+        return Text("week {week} of {total}", week=digest.week, total=digest.weeks_total)
+    return Text("week {week}", week=digest.week)
+
+
+def _header(digest: GroupDigest) -> Words:
+    return Text("📋 Weekly digest: {group}, {week}", group=digest.group_name, week=_week(digest))
+
+
+def so_far_words(digest: GroupDigest, zone: ZoneInfo, locale: str) -> Words:
+    """An open week so far: marked in progress with its close, who answered and who not yet, the flags
+    already visible, the quotes mentees let mentors read, the next session."""
+    assert digest.closes_at is not None, "a closed week's digest is said by `words`"
+    answered = [line.name for line in digest.lines if line.reflected]
+    waiting = [line.name for line in digest.lines if not line.reflected]
+    parts: list[Words] = [
+        Lines(Text("⏳ This week so far: {group}, {week}", group=digest.group_name, week=_week(digest)),
+              Text("In progress: reflections close on {when}; the weekly digest comes after that.",
+                   when=Moment(digest.closes_at, zone.key))),
+        Lines(Text("Reflections so far: {done} of {all}", done=digest.reflections, all=digest.mentees),
+              Text("✅ Answered: {names}", names=_names(answered)),
+              Text("⏳ Not yet: {names}", names=_names(waiting)),
+              Text("Peer partner check-ins so far: {met} of {pairs} pairs met",
+                   met=digest.pairs_met, pairs=digest.pairs)),
+    ]
+    if digest.flags:
+        parts.append(Lines(Text("⚠️ Needs attention:"),
+                           *(Lines(Raw("• "), flag_words(flag, digest), sep="") for flag in digest.flags)))
+    if digest.quotes:
+        parts.append(Lines(Text("💬 From the reflections:"), *(Raw(f"“{q.text}” — {q.name}") for q in digest.quotes)))
+    parts.append(_next_session(digest, zone))
+    return Lines(*parts, sep="\n\n")
+
+
+def _names(names: list[str]) -> Words:
+    return Raw(", ".join(names)) if names else Raw("—")
 
 
 def _response(digest: GroupDigest) -> Words:
@@ -108,7 +140,7 @@ def _next_session(digest: GroupDigest, zone: ZoneInfo) -> Words:
         return Text("📅 No group mentoring session is planned yet.")
     return Lines(
         Text("📅 Next group mentoring session: {when}, {place}",
-             when=Moment(found.starts_at, zone.key, style="short"), place=found.place),
+             when=Moment(found.starts_at, zone.key), place=found.place),
         Text("Topic: {topic}", topic=found.topic) if found.topic else None,
         Text("Coming {yes}, not coming {no}, not sure {maybe}, no answer {none}",
              yes=found.coming, no=found.not_coming, maybe=found.maybe, none=found.no_answer),
@@ -120,6 +152,16 @@ def digest_choices(digest: GroupDigest, chart_on: bool) -> list[list[Choice]]:
     people = [_named(DIGEST.encode("m", group=digest.group_id, person=line.person_id), line.name)
               for line in digest.lines]
     return [*(people[i:i + PER_ROW] for i in range(0, len(people), PER_ROW)), [chart_choice(chart_on)]]
+
+
+def so_far_choices(digest: GroupDigest, closed_week: int | None) -> list[list[Choice]]:
+    """One button per mentee (their detail), two a row, then the latest closed week's digest if any."""
+    rows = digest_choices(digest, True)[:-1]
+    if closed_week is not None:
+        rows.append([Choice(DIGEST.encode("w", group=digest.group_id),
+                            Text("📋 Digest of week {week}", week=closed_week),
+                            short=Text("Week {week} digest", week=closed_week))])
+    return rows
 
 
 def chart_choice(chart_on: bool) -> Choice:

@@ -2,7 +2,10 @@
 
 After a group's reflection window closes, each mentor of the group gets the
 week's digest at 09:00 in their own zone on or after the close (`plan_digests`,
-called by the planner every minute). `/digest` builds the same report on demand.
+called by the planner every minute). `/digest` builds the same report on demand;
+while a reflection window is open it shows that week so far (`week_so_far`: who
+answered, who did not yet, the flags already visible), marked as in progress, with
+the latest closed week's digest one button away.
 Digests are built in batches of groups with a fixed number of queries per batch
 (mentoring/digest/data.py), then rendered per reader (mentoring/digest/render.py).
 """
@@ -20,7 +23,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import access
-from mentoring.calendar import Rhythm, Window, WindowKind, latest_window, week_of, window
+from mentoring.calendar import (
+    Rhythm,
+    Window,
+    WindowKind,
+    current_window,
+    latest_window,
+    week_of,
+    window,
+)
 from mentoring.digest.build import build
 from mentoring.digest.chart import write_chart
 from mentoring.digest.data import Target, gather
@@ -78,6 +89,16 @@ def closed_week(group: RunningGroup, now: datetime) -> Window | None:
         found = window(WindowKind.REFLECTION, group.rhythm, group.starts_on, found.week - 1, group.tz) \
             if found.week > 1 else None
     if found is None or found.closes_at > now:
+        return None
+    if group.ends_on is not None and found.opens_at.astimezone(group.tz).date() > group.ends_on:
+        return None
+    return found
+
+
+def open_week(group: RunningGroup, now: datetime) -> Window | None:
+    """The group's reflection window open at `now` (its week so far), within the programme."""
+    found = current_window(WindowKind.REFLECTION, group.rhythm, group.starts_on, now, group.tz)
+    if found is None:
         return None
     if group.ends_on is not None and found.opens_at.astimezone(group.tz).date() > group.ends_on:
         return None
@@ -186,9 +207,9 @@ async def digest_groups(session: AsyncSession, member: MemberView, now: datetime
     return [(v.group_id, v.group_name or "") for v in member.roles if v.group_id in access.mentored_groups(member)]
 
 
-async def latest_target(session: AsyncSession, member: MemberView, group_id: int,
-                        now: datetime) -> DueGroup | None:
-    """The week a mentor's `/digest` shows: the group's latest closed reflection week."""
+async def _running_group(session: AsyncSession, member: MemberView,
+                         group_id: int) -> tuple[RunningGroup, str] | None:
+    """A group's frame (and name) for one of its mentors; anyone else is refused."""
     access.require(access.is_mentor_of(member, group_id), "digest")
     row = (await session.execute(
         select(Group.name, Group.timezone, Programme.id, Programme.timezone, Programme.starts_on,
@@ -202,21 +223,58 @@ async def latest_target(session: AsyncSession, member: MemberView, group_id: int
     name, group_tz, programme_id, programme_tz, starts_on, ends_on, schedule = row
     group = RunningGroup(group_id, programme_id, zone_of(group_tz or programme_tz), starts_on, ends_on,
                          Rhythm.of(schedule))
-    found = closed_week(group, now)
-    if found is None:
-        return None
-    return DueGroup(Target(group_id, name, programme_id, found.week, weeks_total(group)), found.closes_at,
+    return group, name
+
+
+def _due(group: RunningGroup, name: str, found: Window) -> DueGroup:
+    return DueGroup(Target(group.id, name, group.programme_id, found.week, weeks_total(group)), found.closes_at,
                     group.tz.key)
+
+
+async def latest_target(session: AsyncSession, member: MemberView, group_id: int,
+                        now: datetime) -> DueGroup | None:
+    """The week a mentor's closed-week digest shows: the group's latest closed reflection week."""
+    known = await _running_group(session, member, group_id)
+    if known is None:
+        return None
+    group, name = known
+    found = closed_week(group, now)
+    return _due(group, name, found) if found is not None else None
+
+
+async def open_target(session: AsyncSession, member: MemberView, group_id: int,
+                      now: datetime) -> DueGroup | None:
+    """The group's week whose reflection window is open at `now`, for one of its mentors."""
+    known = await _running_group(session, member, group_id)
+    if known is None:
+        return None
+    group, name = known
+    found = open_week(group, now)
+    return _due(group, name, found) if found is not None else None
 
 
 async def digest_for(session: AsyncSession, member: MemberView, group_id: int,
                      now: datetime) -> GroupDigest | None:
-    """The current digest of one group, for one of its mentors (None before any week has closed)."""
+    """The latest closed week's digest of one group, for one of its mentors (None before any week closed)."""
     due = await latest_target(session, member, group_id, now)
     if due is None:
         return None
     (digest,) = await build_digests(session, [due.target], {group_id: due.zone}, now)
     return digest
+
+
+async def week_so_far(session: AsyncSession, member: MemberView, group_id: int,
+                      now: datetime) -> GroupDigest | None:
+    """The open week so far of one group, for one of its mentors (None when no reflection window is open).
+
+    The same rows, rules and privacy as the closed week's digest (numbers-only reflections give no
+    quotes); marked in progress by its `closes_at`, and without the flag that needs the week closed.
+    """
+    due = await open_target(session, member, group_id, now)
+    if due is None:
+        return None
+    got = await gather(session, [due.target], now)
+    return build(due.target, got, due.zone, closes_at=due.closes_at)
 
 
 # ---- The chart preference ----

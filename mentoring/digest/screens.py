@@ -4,10 +4,13 @@ Every step takes `(session, member, given, now)`, where `given` is the person's
 input (`mentoring.screens`), and returns a `Reply`; the adapters only translate
 it (principle 2). `start` answers the command: the digest of the mentor's one
 group (its chart as a photo, unless they turned it off), or a choice of their
-groups. `press` answers a digest button, here or under a digest the outbox
+groups; while the group's reflection window is open, its week so far instead
+(marked in progress, no chart), with the latest closed week's digest a button
+away. `press` answers a digest button, here or under a digest the outbox
 delivered: `dg:g:<group>` which group, `dg:m:<group>:<person>` one mentee's
 detail (checked against the presser's groups and audited), `dg:c:<0|1>` the
-chart off or on (written and read by `mentoring.digest.buttons.DIGEST`).
+chart off or on, `dg:w:<group>` the latest closed week's digest (written and
+read by `mentoring.digest.buttons.DIGEST`).
 
 The digest's and the detail's words are `mentoring.digest.render.words` and
 `mentoring.digest.detail.detail_words` (the queued digest is the same words in
@@ -27,7 +30,13 @@ from mentoring.digest.buttons import DIGEST
 from mentoring.digest.chart import chart_png
 from mentoring.digest.detail import TEXT_LIMIT, cut, detail_words, mentee_detail
 from mentoring.digest.model import GroupDigest
-from mentoring.digest.render import chart_choice, digest_choices, words
+from mentoring.digest.render import (
+    chart_choice,
+    digest_choices,
+    so_far_choices,
+    so_far_words,
+    words,
+)
 from mentoring.i18n import translator
 from mentoring.joining.rules import MemberView
 from mentoring.screens import (
@@ -85,6 +94,13 @@ def digest_screen(found: GroupDigest, member: MemberView, chart_on: bool) -> Scr
     return Screen(text, digest_choices(found, chart_on), media=media)
 
 
+def so_far_screen(found: GroupDigest, member: MemberView, closed_week: int | None) -> Screen:
+    """The open week so far in the reader's words, a button per mentee, the latest closed week's digest."""
+    said = so_far_words(found, digest.zone_of(member.timezone), member.locale)
+    text = fitting(said, member.locale, MESSAGE_LIMIT, lambda text: text[:MESSAGE_LIMIT])
+    return Screen(text, so_far_choices(found, closed_week))
+
+
 def chart_switched(on: bool) -> Screen:
     """What the switch changed, and the switch back (a digest already sent keeps its buttons)."""
     note = (Text("The chart will come with your digests again.") if on
@@ -106,7 +122,17 @@ async def start(session: AsyncSession, member: MemberView, given: Input, now: da
 
 
 async def show_digest(session: AsyncSession, member: MemberView, group_id: int, now: datetime) -> Reply:
-    """One group's current digest, for one of its mentors (refused for anyone else)."""
+    """One group's open week so far, else its latest closed week's digest, for one of its mentors
+    (refused for anyone else)."""
+    so_far = await digest.week_so_far(session, member, group_id, now)
+    if so_far is not None:
+        closed = await digest.latest_target(session, member, group_id, now)
+        return Reply(so_far_screen(so_far, member, closed.target.week if closed is not None else None))
+    return await show_closed(session, member, group_id, now)
+
+
+async def show_closed(session: AsyncSession, member: MemberView, group_id: int, now: datetime) -> Reply:
+    """One group's latest closed week's digest, for one of its mentors (refused for anyone else)."""
     found = await digest.digest_for(session, member, group_id, now)
     if found is None:
         return Reply(nothing_closed())
@@ -118,6 +144,8 @@ async def press(session: AsyncSession, member: MemberView, given: Input, now: da
     button = button_of(given, DIGEST)
     if button.action == "g":
         return await show_digest(session, member, button["group"], now)
+    if button.action == "w":
+        return await show_closed(session, member, button["group"], now)
     if button.action == "m":
         detail = await mentee_detail(session, member, button["group"], button["person"], now, member.locale)
         return Reply(Screen(fitting(detail_words(detail), member.locale, TEXT_LIMIT, cut)))

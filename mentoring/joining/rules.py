@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import exists, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from mentoring import demo
 from mentoring.joining.invites import InviteStatus, check_invite
 from mentoring.privacy.consent import NOTICE_VERSION, Standing
 from storage.models import (
@@ -277,6 +278,7 @@ async def _redeem(session: AsyncSession, invite: Invite, person: Person, now: da
     programme = await session.get(Programme, invite.programme_id)
     group = await session.get(Group, invite.group_id) if invite.group_id else None
     assert programme is not None
+    await demo.pair_newcomer(session, programme, invite.group_id, invite.role, person.id, now)
     return _role_view(membership, programme, group)
 
 

@@ -31,6 +31,11 @@ class Mentee:
 class Pair:
     pair_id: int
     members: tuple[Mentee, ...]
+    former: int = 0  # members who erased their data: shown as "a former member", never by name
+
+    @property
+    def is_trio(self) -> bool:
+        return len(self.members) + self.former >= 3
 
 
 @dataclass(frozen=True)
@@ -75,16 +80,22 @@ async def group_pairs(session: AsyncSession, group: Group) -> GroupPairs:
     mentees = await group_mentees(session, group.id)
     by_id = {m.person_id: m for m in mentees}
     rows = (await session.execute(
-        select(PeerPair.id, PeerPairMember.person_id).join(PeerPairMember, PeerPairMember.pair_id == PeerPair.id)
+        select(PeerPair.id, PeerPairMember.person_id, Person.erased_at)
+        .join(PeerPairMember, PeerPairMember.pair_id == PeerPair.id)
+        .join(Person, Person.id == PeerPairMember.person_id)
         .where(PeerPair.group_id == group.id, PeerPair.ended_at.is_(None))
         .order_by(PeerPair.id, PeerPairMember.id)
     )).all()
     members: dict[int, list[Mentee]] = {}
-    for pair_id, person_id in rows:
+    former: dict[int, int] = {}
+    for pair_id, person_id, erased_at in rows:
         if person_id in by_id:
             members.setdefault(pair_id, []).append(by_id[person_id])
+        elif erased_at is not None:
+            former[pair_id] = former.get(pair_id, 0) + 1
     paired = {m.person_id for group_members in members.values() for m in group_members}
-    return GroupPairs(group.id, group.name, tuple(Pair(pid, tuple(ms)) for pid, ms in members.items()),
+    return GroupPairs(group.id, group.name,
+                      tuple(Pair(pid, tuple(ms), former.get(pid, 0)) for pid, ms in members.items()),
                       tuple(m for m in mentees if m.person_id not in paired))
 
 
@@ -104,8 +115,12 @@ async def _announce(session: AsyncSession, pair_id: int, person_ids: list[int], 
         tr = translator(people[pid].locale)
         others = tuple(other for other in person_ids if other != pid)
         names = ", ".join(people[other].display_name for other in others)
-        text = tr.gettext("You have a new peer partner: {names}. Send /partner to see the goals they "
-                          "share with you and this week's check-in.").format(names=names)
+        if len(others) > 1:  # a trio
+            text = tr.gettext("You are in a peer trio with {names}. Send /partner to see the goals they "
+                              "share with you and this week's check-in.").format(names=names)
+        else:
+            text = tr.gettext("You have a new peer partner: {names}. Send /partner to see the goals they "
+                              "share with you and this week's check-in.").format(names=names)
         messages.append(Outgoing(f"peer-pair:{pair_id}:{pid}", "peer_pair", text, now, person_id=pid,
                                  mentions=others))
     await enqueue(session, messages, now)

@@ -64,11 +64,21 @@ def groups_page(groups: Sequence[Group], page: int) -> Screen:
     return Screen(Text("Which group's peer pairs?"), [*rows, nav], replace=True)
 
 
+def pair_line(number: int, pair: pairing.Pair) -> Words:
+    """"1. Ayşe — Elif", a trio marked as one, a member who erased their data as "a former member"."""
+    names: list[Words] = [Raw(m.name) for m in pair.members] + [Text("a former member")] * pair.former
+    parts: list[Words] = [Raw(f"{number}. ")]
+    for index, name in enumerate(names):
+        parts += [Raw(" — "), name] if index else [name]
+    if pair.is_trio:
+        parts += [Raw(" "), Text("(trio)")]
+    return Lines(*parts, sep="")
+
+
 def pairs_page(view: pairing.GroupPairs) -> Screen:
     """A group's pairs and who is not paired yet, with what can be done about them."""
-    lines: list[Words] = [Text("Peer pairs of group {group}:", group=view.group_name), Raw("")]
-    lines += [Raw(f"{number}. " + " — ".join(m.name for m in pair.members))
-              for number, pair in enumerate(view.pairs, start=1)] or [Text("No pairs yet.")]
+    lines: list[Words] = [Text("Peer pairs and trios of group {group}:", group=view.group_name), Raw("")]
+    lines += [pair_line(number, pair) for number, pair in enumerate(view.pairs, start=1)] or [Text("No pairs yet.")]
     if view.unpaired:
         lines += [Raw(""), Text("Not paired yet: {names}", names=", ".join(m.name for m in view.unpaired))]
     rows: list[list[Choice]] = []
@@ -76,8 +86,10 @@ def pairs_page(view: pairing.GroupPairs) -> Screen:
         rows.append([Choice(PAIRS.encode("auto", group=view.group_id), Text("Pair automatically"))])
     if len(view.mentees) >= 2:
         rows.append([Choice(PAIRS.encode("pick", group=view.group_id, chosen=()), Text("Pair by hand"))])
-    rows += [[Choice(PAIRS.encode("end", pair=pair.pair_id), Text("End pair {number}", number=number),
-                     short=Text("Unpair {number}", number=number))]
+    rows += [[Choice(PAIRS.encode("end", pair=pair.pair_id), Text("End trio {number}", number=number),
+                     short=Text("Split trio {number}", number=number)) if pair.is_trio
+              else Choice(PAIRS.encode("end", pair=pair.pair_id), Text("End pair {number}", number=number),
+                          short=Text("Unpair {number}", number=number))]
              for number, pair in enumerate(view.pairs, start=1)]
     return Screen(Lines(*lines), rows, replace=True)
 

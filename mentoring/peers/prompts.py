@@ -30,7 +30,7 @@ def prompt(week: int, closes_at: datetime, zone: str) -> Screen:
     return Screen(
         Text("Peer partner check-in, week {week}: did you talk with your peer partner this week? "
              "You can answer until {closes}.",
-             week=week, closes=Moment(closes_at, zone, style="short")),
+             week=week, closes=Moment(closes_at, zone, show="deadline")),
         talked_choices(week),
     )
 
@@ -40,7 +40,7 @@ def reminder(week: int, closes_at: datetime, zone: str) -> Screen:
     return Screen(
         Text("A reminder: this week's check-in with your peer partner is still open until {closes}. "
              "Did you talk this week?",
-             closes=Moment(closes_at, zone, style="short")),
+             closes=Moment(closes_at, zone, show="deadline")),
         talked_choices(week),
     )
 

@@ -29,7 +29,7 @@ class Partnership:
 
     pair_id: int
     group_id: int
-    partners: tuple[tuple[int, str], ...]  # (person id, name) of the others
+    partners: tuple[tuple[int, str | None], ...]  # (person id, name; None once erased) of the others
     shared: dict[int, list[PlanGoal]]  # partner id -> their shared goals
 
 
@@ -60,12 +60,15 @@ async def partnership(session: AsyncSession, person_id: int) -> Partnership | No
     if pair is None:
         return None
     rows = (await session.execute(
-        select(Person.id, Person.display_name).join(PeerPairMember, PeerPairMember.person_id == Person.id)
+        select(Person.id, Person.display_name, Person.erased_at)
+        .join(PeerPairMember, PeerPairMember.person_id == Person.id)
         .where(PeerPairMember.pair_id == pair.id, Person.id != person_id).order_by(PeerPairMember.id)
     )).all()
-    partners = tuple((pid, name) for pid, name in rows)
+    # A partner who erased their data has no name any more: None, shown as "a former member".
+    partners = tuple((pid, None if erased_at is not None else name) for pid, name, erased_at in rows)
     return Partnership(pair.id, pair.group_id, partners,
-                       {pid: await shared_goals(session, pid) for pid, _name in partners})
+                       {pid: await shared_goals(session, pid) if name is not None else []
+                        for pid, name in partners})
 
 
 async def checkin_window(session: AsyncSession, group_id: int, now: datetime) -> Window | None:

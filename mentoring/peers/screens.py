@@ -58,8 +58,12 @@ def partner_page(pair: peers.Partnership | None) -> Screen:
     """Who the peer partner(s) are, and the goals each shares (or that none has a partner yet)."""
     if pair is None:
         return Screen(Text("You do not have a peer partner yet; your mentors will pair you."))
-    parts: list[Words] = [Plural("Your peer partner:", "Your peer partners:", len(pair.partners))]
+    parts: list[Words] = [Text("Your peer trio partners:") if len(pair.partners) > 1 else
+                          Plural("Your peer partner:", "Your peer partners:", 1)]
     for person_id, name in pair.partners:
+        if name is None:  # they erased their data: no name, no goals
+            parts += [Raw(""), Lines(Raw("👤 "), Text("a former member"), sep="")]
+            continue
         parts += [Raw(""), Raw(f"👤 {name}")]
         goals = pair.shared[person_id]
         if not goals:

@@ -7,6 +7,10 @@ note) are the person's, shown as typed (`Raw`).
 
 from __future__ import annotations
 
+from datetime import date
+
+from mentoring.audiences import sentence
+from mentoring.dates import typed_day_hint
 from mentoring.i18n import N_
 from mentoring.plans import rules as plans
 from mentoring.plans.buttons import PLAN
@@ -23,7 +27,7 @@ AWAITS_NOTE = Awaits(Expect.TEXT, plans.NOTE_FLOW)
 
 
 def due_words(goal: PlanGoal) -> Words:
-    return Moment(goal.due_on, style="medium") if goal.due_on else Raw("—")
+    return Moment(goal.due_on) if goal.due_on else Raw("—")
 
 
 def cancel() -> Choice:
@@ -68,7 +72,9 @@ def goal_card(goal: PlanGoal, note: Words | None = None) -> Screen:
         Text("By: {due}", due=due_words(goal)),
         Text("Status: {status}", status=Text(STATUS_NAMES[goal.status])),
         Text("Note: {note}", note=Raw(goal.note)) if goal.note else None,
-        Text("Shared with your peer partner.") if goal.shared else Text("Only you can see this goal."),
+        # Who sees a goal: its mentee, the group's mentors (the digest's detail) and, once shared,
+        # the peer partner (mentoring.audiences holds the claim; a test checks it against the rules).
+        Text(sentence("goal_shared" if goal.shared else "goal_private")),
     )
     statuses = [
         Choice(PLAN.encode("st", goal=goal.id, status=status),
@@ -96,7 +102,7 @@ def goal_saved(goal: PlanGoal) -> Screen:
     return goal_card(goal, Text("Your goal is saved."))
 
 
-def form_question(step: str) -> Screen:
+def form_question(step: str, today: date | None = None) -> Screen:
     """The goal form's typed question: what ("what"), how they will know ("measure"), a date ("date")."""
     if step == "what":
         words = Text("New goal, step 1 of 3: what do you want to achieve? Write it in a sentence or two "
@@ -104,7 +110,8 @@ def form_question(step: str) -> Screen:
     elif step == "measure":
         words = Text("Step 2 of 3: how will you know you have achieved it?")
     else:
-        words = Text("Type the date as DD.MM.YYYY, for example 31.01.2027.")
+        assert today is not None, "the date question's example is computed from today"
+        words = typed_day_hint(today)
     return Screen(words, [[cancel()]], awaits=AWAITS_GOAL, replace=True)
 
 

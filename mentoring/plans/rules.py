@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring import conversation
+from mentoring import conversation, dates
 from mentoring.access import AccessDenied, may_change_goal, mentee_groups, require
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
@@ -122,14 +122,9 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def parse_day(text: str | None) -> date:
-    """A date typed as DD.MM.YYYY (also with / or -)."""
-    parts = (text or "").strip().replace("/", ".").replace("-", ".").split(".")
-    try:
-        day, month, year = (int(part) for part in parts)
-        return date(year, month, day)
-    except ValueError:
-        raise DomainError("goal_bad_date") from None
+def parse_day(text: str | None, today: date) -> date:
+    """A typed date (the forms `mentoring.dates.parse_day` reads: 31.01.2027, 31 Ocak, yarın, cuma)."""
+    return dates.parse_day(text, today)
 
 
 async def choose_due(session: AsyncSession, ctx: PlanContext, kind: str, typed: str | None,
@@ -147,7 +142,7 @@ async def choose_due(session: AsyncSession, ctx: PlanContext, kind: str, typed: 
     if kind == "end" and ctx.ends_on is None:
         raise DomainError("stale")
     due = {"2w": lambda: today + timedelta(days=14), "1m": lambda: add_months(today, 1),
-           "end": lambda: ctx.ends_on, "date": lambda: parse_day(typed)}[kind]()
+           "end": lambda: ctx.ends_on, "date": lambda: parse_day(typed, today)}[kind]()
     if due < today:
         raise DomainError("date_past")
     if due > today + timedelta(days=3 * 366):

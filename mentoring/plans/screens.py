@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import button_data, conversation
 from mentoring.access import AccessDenied
+from mentoring.dates import local_today
 from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
 from mentoring.plans import assessment
@@ -246,7 +247,7 @@ async def _new_goal(session: AsyncSession, member: MemberView, button: button_da
 async def _due(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:
     ctx = await plans.plan_context(session, member)
     goal = await plans.choose_due(session, ctx, button["kind"], None, now)
-    return Reply(form_question("date") if goal is None else goal_saved(goal))
+    return Reply(form_question("date", local_today(now, ctx.tz)) if goal is None else goal_saved(goal))
 
 
 async def _cancel(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:

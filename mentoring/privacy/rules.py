@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import enum
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -88,8 +89,13 @@ async def _rows(
     return rows, total, total > len(rows)
 
 
-async def export_person(session: AsyncSession, person_id: int, now: datetime) -> PersonExport:
-    """Gather every row about the person (their own, and detail rows under them) and log the export."""
+async def export_person(session: AsyncSession, person_id: int, now: datetime,
+                        label: Callable[[str], str] | None = None) -> PersonExport:
+    """Gather every row about the person (their own, and detail rows under them) and log the export.
+
+    `label` names a kind of record (a table) in the reader's words: the file opens with
+    "contents", each kind by that name with where its rows are and how many there are.
+    """
     people = Person.__table__
     person_rows, _total, _cut = await _rows(session, people, people.c.id == person_id)
     tables: dict[str, list[dict[str, Any]]] = {}
@@ -109,6 +115,10 @@ async def export_person(session: AsyncSession, person_id: int, now: datetime) ->
         truncated.append(audit_table.name)
     document = {
         "generated_at": now,
+        "contents": [
+            {"what": label(name), "records": counts[name], "where": f"tables.{name}"}
+            for name in sorted(tables, key=label)
+        ] if label is not None else [],
         "current_notice_version": NOTICE_VERSION,
         "person": person_rows[0] if person_rows else None,
         "tables": tables,

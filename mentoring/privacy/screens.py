@@ -241,7 +241,9 @@ def fresh(offered: datetime, now: datetime) -> bool:
 
 async def mydata(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:
     """/mydata: a summary with the rights' buttons, then everything stored as a JSON file."""
-    export = await privacy.export_person(session, member.person_id, now)
+    tr = translator(member.locale)
+    export = await privacy.export_person(session, member.person_id, now,
+                                         label=lambda kind: tr.gettext(KIND_LABELS.get(kind, OTHER_RECORDS)))
     if export is None:
         raise DomainError("unknown_person")
     day = now.astimezone(ZoneInfo(member.timezone)).date().isoformat()

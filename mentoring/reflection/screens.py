@@ -23,11 +23,13 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import button_data, conversation
+from mentoring.conversation import Waiting
 from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
 from mentoring.reflection import flow
 from mentoring.reflection.buttons import REFLECTION
 from mentoring.reflection.prompts import when
+from mentoring.reflection.questions import questions_of
 from mentoring.reflection.steps import (
     FLOW,
     MAX_TEXT_CHARS,
@@ -65,6 +67,7 @@ from mentoring.screens import (
     Words,
     button_of,
 )
+from storage.models.reflections import Reflection
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +174,21 @@ def _shown(step: Step, member: MemberView) -> Reply:
     if error is not None:
         raise error
     return Reply(screen_of(step, member))
+
+
+async def resume(session: AsyncSession, waiting: Waiting) -> Choice | None:
+    """The button back to a reflection another flow paused: its question again (the one being
+    changed, if it was a change), or the summary."""
+    reflection_id = waiting.data.get("reflection_id")
+    if not isinstance(reflection_id, int):
+        return None
+    data = REFLECTION.encode("sum", reflection=reflection_id)
+    if waiting.data.get("edit"):
+        reflection = await session.get(Reflection, reflection_id)
+        keys = [q.key for q in await questions_of(session, reflection.question_set_id)] if reflection else []
+        if waiting.step in keys:
+            data = REFLECTION.encode("ed", reflection=reflection_id, question=keys.index(waiting.step))
+    return Choice(data, Text("Back to the reflection"), short=Text("Continue reflection"))
 
 
 # ----------------------------------------------------------------------------- steps

@@ -24,7 +24,10 @@ from storage.upsert import insert_for, upsert_statement
 
 FLOW = "reflection"
 SUMMARY_STEP = "summary"
-MAX_TEXT_CHARS = 3500
+# One written answer: a long paste arrives in parts (Telegram: 4,096 characters each) and is
+# joined first (mentoring.entries.take); longer than this it is refused whole. Screens that
+# show an answer clip it (summary_screens.answer_words).
+MAX_TEXT_CHARS = 8000
 SKIP = "s"
 
 # ---- what the flow returns to its caller ----

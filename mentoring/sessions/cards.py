@@ -40,7 +40,8 @@ ANSWERS = {
 
 
 def card(view: SessionView, reader_zone: str) -> Words:
-    """A session as one reader sees it: its facts, whether it is cancelled, their answer, the counts."""
+    """A session as one reader sees it: its facts, whether it is cancelled, their answer, the counts,
+    and for the group's mentors who is coming, not coming, not sure and silent, by name."""
     if view.may_answer:
         answer: Words = Text(ANSWERS[view.my_answer]) if view.my_answer else Text("not given yet")
         mine: Words | None = Text("Your answer: {answer}", answer=answer)
@@ -54,8 +55,18 @@ def card(view: SessionView, reader_zone: str) -> Words:
         Text("Answers: {yes} coming, {no} not coming, {maybe} not sure, {none} no answer yet",
              yes=counts.yes, no=counts.no, maybe=counts.maybe, none=counts.none)
         if view.may_manage or not view.may_answer else None,
+        _who(view) if view.names is not None and not view.cancelled else None,
         sep="\n\n",
     )
+
+
+def _who(view: SessionView) -> Words:
+    """Each answer with the names that gave it (a mentor's view); an answer nobody gave is left out."""
+    names = view.names
+    assert names is not None
+    rows = ((N_("✅ Coming: {names}"), names.yes), (N_("❌ Not coming: {names}"), names.no),
+            (N_("❔ Not sure: {names}"), names.maybe), (N_("💤 No answer yet: {names}"), names.none))
+    return Lines(*(Text(message, names=Raw(", ".join(people))) for message, people in rows if people))
 
 
 def with_card(headline: Words, view: SessionView, reader_zone: str, *after: Words) -> Words:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from mentoring.i18n import Translator, translator
 from mentoring.outbox import Button, Outgoing, buttons_of
-from mentoring.screens import Choice, Lines, Moment, Raw, Text, Words
+from mentoring.screens import Choice, Lines, Moment, Text, Words, Zone
 from mentoring.sessions.buttons import SESSIONS
 from storage.models import Person
 
@@ -37,9 +37,8 @@ class SessionFacts:
 
 def when(moment: datetime, reader_zone: str, group_zone: str) -> Words:
     """A session's start as the reader reads it; names the zone when it is not the group's."""
-    text = Text("{date}, {time}", date=Moment(moment, reader_zone, show="date", style="full"),
-                time=Moment(moment, reader_zone, show="time"))
-    return text if reader_zone == group_zone else Lines(text, Raw(f"({reader_zone})"), sep=" ")
+    text = Moment(moment, reader_zone)
+    return text if reader_zone == group_zone else Lines(text, Text("({zone} time)", zone=Zone(reader_zone)), sep=" ")
 
 
 def when_text(tr: Translator, moment: datetime, reader_zone: str, group_zone: str) -> str:
@@ -157,7 +156,7 @@ def feedback_prompt(facts: SessionFacts, person: Person, now: datetime) -> Outgo
     text = "\n\n".join(
         [
             _("Thank you for coming to the group mentoring session of {date}.").format(
-                date=tr.date(facts.starts_at.astimezone(ZoneInfo(person.timezone)).date(), "long")
+                date=tr.day(facts.starts_at.astimezone(ZoneInfo(person.timezone)).date())
             ),
             _("How useful was it for you? (1 = not at all, 5 = very)"),
         ]

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring import access, conversation
+from mentoring import access, conversation, dates
 from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
 from mentoring.sessions import agenda
@@ -25,7 +25,6 @@ from storage.models import ConversationState, Group
 FLOW = "session_plan"
 TIME_SLOTS = ("10:00", "14:00", "17:00", "19:00")
 DAYS_OFFERED = 7
-_DATE = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$")
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
@@ -43,15 +42,11 @@ class Prompt:
     invited: int = 0
 
 
-def parse_date(text: str) -> date:
-    match = _DATE.match(text)
-    if match is None:
-        raise DomainError("bad_date")
-    day, month, year = (int(part) for part in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise DomainError("bad_date") from None
+async def give_typed_date(session: AsyncSession, member: MemberView, text: str, now: datetime) -> Prompt:
+    """A typed day ("12.12.2026", "12 Aralık", "cuma", see `mentoring.dates`), read in the group's zone."""
+    state = await _state(session, member, "date")
+    _, zone = await _zone(session, state.data["group_id"])
+    return await give_date(session, member, dates.parse_day(text, now.astimezone(zone).date()), now)
 
 
 def parse_time(text: str) -> time:

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring.button_data import Pressed as Button
+from mentoring.dates import example
 from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
 from mentoring.screens import (
@@ -58,7 +59,8 @@ def prompt_screen(prompt: Prompt, reader_zone: str) -> Screen:
                  else Text("Planning a group mentoring session for {group}.", group=prompt.group_name))
         days = [Choice(SESSIONS.encode("d", day=day), Moment(day, style="EEE d MMM")) for day in prompt.days]
         return Screen(
-            Lines(intro, Text("On which day? Choose below or type a date as DD.MM.YYYY."), sep="\n\n"),
+            Lines(intro, Text("On which day? Choose below, or type one: for example {example}, “31 December”, "
+                              "“tomorrow” or a weekday.", example=example(prompt.days[0])), sep="\n\n"),
             [*(days[i:i + DAYS_PER_ROW] for i in range(0, len(days), DAYS_PER_ROW)), _stop()],
             awaits=AWAITS, replace=True,
         )
@@ -118,7 +120,7 @@ async def answer(session: AsyncSession, member: MemberView, given: Input, now: d
     if step == "topic":
         return Reply(Screen(Text("Please choose a topic with the buttons above.")))
     if step == "date":
-        prompt = await planning.give_date(session, member, planning.parse_date(text), now)
+        prompt = await planning.give_typed_date(session, member, text, now)
     elif step == "time":
         prompt = await planning.give_time(session, member, planning.parse_time(text), now)
     elif step == "place":

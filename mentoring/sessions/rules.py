@@ -41,6 +41,16 @@ class RsvpCounts:
 
 
 @dataclass(frozen=True)
+class RsvpNames:
+    """Who answered what, by name, in the order they joined: shown to the group's mentors only."""
+
+    yes: tuple[str, ...] = ()
+    no: tuple[str, ...] = ()
+    maybe: tuple[str, ...] = ()
+    none: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class NextSession:
     session_id: int
     starts_at: datetime
@@ -70,6 +80,7 @@ class SessionView:
     rsvp: RsvpCounts
     may_manage: bool
     may_answer: bool
+    names: RsvpNames | None = None  # for the group's mentors; others see the counts only
 
 
 @dataclass(frozen=True)
@@ -334,11 +345,21 @@ async def _answers(session: AsyncSession, session_id: int) -> dict[int, str]:
     return {person_id: reply for person_id, reply in rows.all()}
 
 
-async def _counts(session: AsyncSession, found: GroupSession) -> RsvpCounts:
-    people = {p.id for p in await members(session, found.group_id)}
-    answers = {k: v for k, v in (await _answers(session, found.id)).items() if k in people}
+async def _tally(session: AsyncSession, found: GroupSession) -> tuple[RsvpCounts, RsvpNames]:
+    """The current members' answers: counted, and by name (`none`: who has not answered yet)."""
+    people = await members(session, found.group_id)
+    given = await _answers(session, found.id)
+    answers = {p.id: given[p.id] for p in people if p.id in given}
     tally = Counter(answers.values())
-    return RsvpCounts(tally["yes"], tally["no"], tally["maybe"], len(people) - len(answers))
+    by_answer: dict[str | None, list[str]] = {"yes": [], "no": [], "maybe": [], None: []}
+    for person in people:
+        by_answer.setdefault(answers.get(person.id), []).append(person.display_name)
+    names = RsvpNames(*(tuple(by_answer[key]) for key in ("yes", "no", "maybe", None)))
+    return RsvpCounts(tally["yes"], tally["no"], tally["maybe"], len(people) - len(answers)), names
+
+
+async def _counts(session: AsyncSession, found: GroupSession) -> RsvpCounts:
+    return (await _tally(session, found))[0]
 
 
 async def view_of(session: AsyncSession, member: MemberView, found: GroupSession) -> SessionView:
@@ -350,14 +371,18 @@ async def view_of(session: AsyncSession, member: MemberView, found: GroupSession
         "session_view",
     )
     mine = await session.get(SessionRsvp, (found.id, member.person_id))
+    counts, names = await _tally(session, found)
     return SessionView(
         await facts_of(session, found),
         found.group_id,
         found.status == "cancelled",
         mine.answer if mine else None,
-        await _counts(session, found),
+        counts,
         access.may_plan_sessions(member, group.id),
         access.may_answer_sessions_of(member, group.id),
+        # Names are for the group's mentors (a mentor sees the groups they mentor); a coordinator
+        # sees numbers only, a mentee their own answer.
+        names if access.is_mentor_of(member, group.id) else None,
     )
 
 

@@ -7,14 +7,16 @@ keep working after an upgrade.
 from __future__ import annotations
 
 from mentoring.button_data import Choice, Feature
-from mentoring.settings import COMMON_ZONES, QUIET_PRESETS
+from mentoring.settings import QUIET_PRESETS
+from mentoring.settings.rules import all_zones
 
 QUIET_HOURS = {f"{start:%H%M}-{end:%H%M}": (start, end) for start, end in QUIET_PRESETS}
 
 
 SETTINGS = Feature("set", {
     **{action: (action,) for action in ("menu", "tz", "quiet", "pause", "resume", "leave")},
-    "zone": ("tz", Choice("zone", COMMON_ZONES)),
+    # Any zone: the common ones are buttons, others come from a typed search.
+    "zone": ("tz", Choice("zone", all_zones)),
     "hours": ("q", Choice("hours", QUIET_HOURS)),
     "type": ("type", Choice("question", ("timezone", "quiet"))),
 })

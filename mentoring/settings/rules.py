@@ -15,10 +15,11 @@ from functools import lru_cache
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mentoring import dates
 from mentoring.errors import DomainError
 from storage.models import Person
 
-# Offered as buttons; any other IANA name can be typed.
+# Offered as buttons, most likely first; any other zone is found by typing its city.
 COMMON_ZONES = (
     "Europe/Istanbul", "Europe/Berlin", "Europe/Amsterdam", "Europe/Vienna",
     "Europe/Brussels", "Europe/Paris", "Europe/London", "Asia/Baku",
@@ -31,8 +32,6 @@ PAUSE = timedelta(days=7)
 LONGEST_LEAVE = timedelta(days=366)
 _TIME = r"(\d{1,2})(?:[:.](\d{2}))?"
 _QUIET = re.compile(rf"^\s*{_TIME}\s*(?:-|–|—|to|ile|\s)\s*{_TIME}\s*$", re.IGNORECASE)
-_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$")
-_ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
 @dataclass(frozen=True)
@@ -73,6 +72,19 @@ def resolve_timezone(text: str) -> str:
     if name is None:
         raise DomainError("unknown_timezone", timezone=text.strip()[:64])
     return name
+
+
+def search_timezones(text: str) -> list[str]:
+    """The zones a typed city or zone name finds ("İstanbul", "londra", "Europe/Berlin"), at least one."""
+    found = dates.find_zones(text)
+    if not found:
+        raise DomainError("unknown_city", typed=text.strip()[:64])
+    return found
+
+
+def all_zones() -> tuple[str, ...]:
+    """Every zone a button may carry: the common ones and any a search finds."""
+    return tuple(sorted(zoneinfo.available_timezones()))
 
 
 async def set_timezone(session: AsyncSession, person_id: int, text: str) -> PersonalSettings:
@@ -119,16 +131,8 @@ async def pause_for_a_week(session: AsyncSession, person_id: int, now: datetime)
 
 
 def parse_leave_day(text: str, today: date) -> date:
-    """The last day of a leave: "31.12.2026", "31/12/2026" or "2026-12-31", from today up to a year on."""
-    try:
-        if found := _DAY_FIRST.match(text):
-            day = date(int(found[3]), int(found[2]), int(found[1]))
-        elif found := _ISO_DAY.match(text):
-            day = date(int(found[1]), int(found[2]), int(found[3]))
-        else:
-            raise DomainError("bad_date")
-    except ValueError:
-        raise DomainError("bad_date") from None
+    """The last day of a leave ("31.12.2026", "31 Aralık", "cuma", see `mentoring.dates`), up to a year on."""
+    day = dates.parse_day(text, today)
     if day < today:
         raise DomainError("date_in_past")
     if day > today + LONGEST_LEAVE:

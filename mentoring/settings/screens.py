@@ -16,16 +16,18 @@ cannot take is answered with those words and the question stays open.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import button_data, conversation
+from mentoring.dates import typed_day_hint
 from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
 from mentoring.refusals import refusal
 from mentoring.screens import (
+    SHORT_LABEL_MAX,
     Awaits,
     Choice,
     Expect,
@@ -38,6 +40,7 @@ from mentoring.screens import (
     Text,
     Typed,
     Words,
+    Zone,
     button_of,
 )
 from mentoring.settings.buttons import SETTINGS
@@ -49,8 +52,8 @@ from mentoring.settings.rules import (
     parse_leave_day,
     parse_quiet_hours,
     pause_for_a_week,
-    resolve_timezone,
     resume,
+    search_timezones,
     set_quiet_hours,
     set_timezone,
     settings_of,
@@ -99,7 +102,7 @@ def menu(view: PersonalSettings, now: datetime, note: Words | None = None) -> Sc
         Lines(
             note, Raw("") if note is not None else None,
             Text("Your settings"),
-            Text("Time zone: {zone} (it is {time} there now)", zone=zone, time=Moment(now, zone, show="time")),
+            Text("Time zone: {zone} (it is {time} there now)", zone=Zone(zone), time=Moment(now, zone, show="time")),
             Text("Quiet hours: {start}–{end}. Prompts and reminders wait until they end.",
                  start=Moment(view.quiet_start), end=Moment(view.quiet_end)),
             paused,
@@ -109,14 +112,26 @@ def menu(view: PersonalSettings, now: datetime, note: Words | None = None) -> Sc
     )
 
 
+def _zone_buttons(names: Sequence[str]) -> list[list[Choice]]:
+    """Zones as buttons named by their city in the reader's language ("İstanbul"), two a row."""
+    buttons = [Choice(SETTINGS.encode("zone", zone=zone), Zone(zone), short=Zone(zone, most=SHORT_LABEL_MAX))
+               for zone in names]
+    return [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+
+
+def found_zones(names: Sequence[str]) -> Screen:
+    """What a typed search found, when it found more than one: choose, or type again."""
+    return Screen(Text("Which one do you mean? Choose below or type another city."),
+                  [*_zone_buttons(names), [back()]], awaits=AWAITS)
+
+
 def zones() -> Screen:
-    """The common zones as buttons, and a way to type any other."""
-    buttons = [Choice(SETTINGS.encode("zone", zone=zone), Raw(zone)) for zone in COMMON_ZONES]
+    """The common zones as buttons (most likely first), and a way to find any other by its city."""
     return Screen(
         Text("Choose your time zone:"),
-        [*(buttons[i:i + 2] for i in range(0, len(buttons), 2)),
-         [Choice(SETTINGS.encode("type", question=TIMEZONE), Text("Type another zone"),
-                 short=Text("Other zone"))],
+        [*_zone_buttons(COMMON_ZONES),
+         [Choice(SETTINGS.encode("type", question=TIMEZONE), Text("Type another city"),
+                 short=Text("Other city"))],
          [back()]],
         replace=True,
     )
@@ -141,12 +156,11 @@ def quiet_hours() -> Screen:
 def question(step: str, today: date) -> Screen:
     """Ask for a typed zone, hours or last day of leave; Back (or any other button) drops the question."""
     if step == TIMEZONE:
-        words = Text("Type the name of your time zone, for example Europe/Berlin or Asia/Tbilisi.")
+        words = Text("Type the city whose time you keep, for example Berlin or Tbilisi.")
     elif step == QUIET:
         words = Text("Type your quiet hours as start and end, for example 22:00-08:00.")
     else:
-        words = Text("Up to which day are you on leave? Type the date, for example {day}.",
-                     day=today.strftime("%d.%m.%Y"))
+        words = Lines(Text("Up to which day are you on leave?"), typed_day_hint(today), sep=" ")
     return Screen(words, [[back()]], awaits=AWAITS, replace=True)
 
 
@@ -186,6 +200,8 @@ async def answer(session: AsyncSession, member: MemberView, given: Input, now: d
         raise DomainError("text_too_long", limit=LONGEST_ANSWER, length=len(typed.text))
     try:
         # Read before anything is written, so a refusal leaves nothing half done.
+        if state.step == TIMEZONE and len(found := search_timezones(typed.text)) > 1:
+            return Reply(found_zones(found))  # the question stays open: a city typed again is searched
         change = _change_for(state.step, typed.text, today_of(view, now))
     except DomainError as error:
         return Reply(not_taken(error))
@@ -197,7 +213,7 @@ async def answer(session: AsyncSession, member: MemberView, given: Input, now: d
 def _change_for(step: str, text: str, today: date) -> _Change:
     """What the typed answer changes; raises DomainError for one the rules cannot take."""
     if step == TIMEZONE:
-        zone = resolve_timezone(text)
+        zone = search_timezones(text)[0]
         return lambda session, pid: set_timezone(session, pid, zone)
     if step == QUIET:
         start_at, end_at = parse_quiet_hours(text)

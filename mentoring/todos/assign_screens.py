@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import conversation
+from mentoring.dates import local_today
 from mentoring.joining.rules import MemberView
 from mentoring.screens import (
     Awaits,
@@ -110,7 +111,7 @@ async def press(session: AsyncSession, member: MemberView, given: Input, now: da
             replace=True,
         ))
     done = await assign.choose_due(session, member, button["kind"], now)
-    return Reply(date_question(AWAITS) if done is None else assigned(done))
+    return Reply(date_question(AWAITS, local_today(now, member.timezone)) if done is None else assigned(done))
 
 
 async def answer(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:

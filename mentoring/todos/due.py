@@ -6,18 +6,17 @@ A due day is a local date; `due_at` is the end of that day in the person's zone
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from mentoring import dates
 from mentoring.calendar import week_of, week_start
 from mentoring.errors import DomainError
 from mentoring.i18n import Translator
 from mentoring.screens import Moment, Text, Words
 from storage.models import Programme
 
-_DAY = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$")
 # A to-do is for the weeks between sessions; a date years ahead is a typo.
 FURTHEST_DAYS = 366
 
@@ -68,15 +67,8 @@ def due_of_kind(kind: str, programme: Programme, tz: ZoneInfo, now: datetime) ->
 
 
 def parse_day(text: str, today: date) -> date:
-    """A date typed as DD.MM.YYYY (dots, slashes or dashes), today or later."""
-    match = _DAY.match(text)
-    if match is None:
-        raise DomainError("bad_date")
-    day_, month, year = (int(part) for part in match.groups())
-    try:
-        day = date(year, month, day_)
-    except ValueError:
-        raise DomainError("bad_date") from None
+    """A typed date (the forms `mentoring.dates.parse_day` reads), today or later."""
+    day = dates.parse_day(text, today)
     if day < today:
         raise DomainError("date_past")
     if day > today + timedelta(days=FURTHEST_DAYS):
@@ -85,12 +77,12 @@ def parse_day(text: str, today: date) -> date:
 
 
 def due_words(due: Due) -> Words:
-    """The due as the reader says it ("by the end of the week, Nov 29, 2026"), rendered at the edge."""
+    """The due as the reader says it ("by the end of the week, Sunday, November 29, 2026"), rendered at the edge."""
     if due.kind == "session":
         return Text("before the next session")
     if due.on is None:
         return Text("no date")
-    day = Moment(due.on, style="medium")
+    day = Moment(due.on)
     if due.kind == "week":
         return Text("by the end of the week, {day}", day=day)
     return day

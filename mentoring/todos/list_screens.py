@@ -9,7 +9,9 @@ due question, `mentoring.todos.assign_screens`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
+from mentoring.dates import typed_day_hint
 from mentoring.i18n import N_
 from mentoring.screens import (
     SHORT_LABEL_MAX,
@@ -165,8 +167,9 @@ def due_question() -> Text:
     return Text("When do you want to do it?")
 
 
-def date_question(awaits: Awaits) -> Screen:
-    return Screen(Text("Type the date as DD.MM.YYYY, for example 05.12.2026."), awaits=awaits, replace=True)
+def date_question(awaits: Awaits, today: date) -> Screen:
+    """Ask for a typed date; the example is computed from `today` (the reader's)."""
+    return Screen(typed_day_hint(today), awaits=awaits, replace=True)
 
 
 def due_set(result: DueSet) -> Screen:

@@ -24,6 +24,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import button_data, conversation
+from mentoring.dates import local_today
 from mentoring.joining.rules import MemberView
 from mentoring.screens import Input, Reply, Text, Typed, button_of
 from mentoring.todos import rules
@@ -108,7 +109,7 @@ async def _due(session: AsyncSession, member: MemberView, button: button_data.Pr
     todo_id, kind = button["todo"], button["kind"]
     if kind == "date":
         await rules.ask_date(session, member, todo_id, "due", now)
-        return Reply(date_question(AWAITS_DATE))
+        return Reply(date_question(AWAITS_DATE, local_today(now, member.timezone)))
     return Reply(due_set(await rules.set_due(session, member, todo_id, kind, now)))
 
 
@@ -154,7 +155,7 @@ async def _postpone_date(
     session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime
 ) -> Reply:
     await rules.ask_date(session, member, button["todo"], "postpone", now)
-    return Reply(date_question(AWAITS_DATE))
+    return Reply(date_question(AWAITS_DATE, local_today(now, member.timezone)))
 
 
 async def _delete(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:

@@ -67,3 +67,15 @@ def test_help_lists_exactly_the_commands_some_step_answers() -> None:
     listed = {spec.name for spec in help_commands.COMMANDS}
     assert listed == set(entries.COMMANDS) | {"start"}
     assert help_commands.available() == listed
+
+
+def test_another_features_entry_pauses_a_wait_and_its_own_or_an_aside_does_not() -> None:
+    assert set(entries.OWNERS) == set(entries.FLOWS) == set(entries.PAUSES)
+    reflecting = Waiting("reflection", "tried", {"reflection_id": 1})
+    assert entries.pauses(Pressed("todo:add"), reflecting)
+    assert entries.pauses(Typed("/todo"), reflecting)
+    assert not entries.pauses(Pressed("rf:sum:1"), reflecting)
+    assert not entries.pauses(Typed("/reflect"), reflecting)
+    assert not entries.pauses(Typed("/help"), reflecting)
+    assert not entries.pauses(Typed("an answer"), reflecting)
+    assert not entries.pauses(Pressed("todo:add"), None)

@@ -55,11 +55,11 @@ async def test_mentor_pairs_five_mentees_into_a_pair_and_a_trio_then_re_pairs_by
 ) -> None:
     sessions, _setup, mentees, mentor = await a_group(app_and_api, clock, ["Ayşe", "Elif", "Fatma", "Zeynep", "Hale"])
     await mentor.send("/pairs")
-    assert mentor.last_text().startswith("Grup 1 grubunun eş düzey ikilileri:")
+    assert mentor.last_text().startswith("Grup 1 grubunun eş düzey ikilileri ve üçlüleri:")
     assert "Henüz eşleşmeyenler: Ayşe, Elif, Fatma, Zeynep, Hale" in mentor.last_text()
     await mentor.press("Otomatik eşleştir")
     text = mentor.last_text()
-    assert "1. Ayşe — Elif" in text and "2. Fatma — Zeynep — Hale" in text and "Henüz" not in text
+    assert "1. Ayşe — Elif" in text and "2. Fatma — Zeynep — Hale (üçlü)" in text and "Henüz" not in text
 
     await mentor.press("Elle eşleştir")
     await mentor.press("Ayşe")
@@ -69,7 +69,7 @@ async def test_mentor_pairs_five_mentees_into_a_pair_and_a_trio_then_re_pairs_by
     text = mentor.last_text()
     assert "1. Ayşe — Fatma" in text and "Henüz eşleşmeyenler: Elif, Zeynep, Hale" in text
     await mentor.press("Otomatik eşleştir")
-    assert "2. Elif — Zeynep — Hale" in mentor.last_text()
+    assert "2. Elif — Zeynep — Hale (üçlü)" in mentor.last_text()
     await mentor.press("1. ikiliyi sonlandır")
     assert "Henüz eşleşmeyenler: Ayşe, Fatma" in mentor.last_text()
     async with sessions() as session:
@@ -193,7 +193,7 @@ async def test_a_coordinator_chooses_among_the_programmes_groups(
     await user.send("/pairs")
     assert user.last_text() == "Which group's peer pairs?" and user.buttons() == ["Grup 1", "Grup 2"]
     await user.press("Grup 1")
-    assert user.last_text().startswith("Peer pairs of group Grup 1:")
+    assert user.last_text().startswith("Peer pairs and trios of group Grup 1:")
     await user.press("Pair by hand")
     await user.press("Ayşe")
     await user.press("Elif")

@@ -58,13 +58,13 @@ async def test_turkish_plan_areas_goal_form_status_sharing_and_note(
     assert user.buttons() == ["2 hafta içinde", "1 ay içinde", "Program sonuna kadar", "Tarih yazayım", "İptal et"]
     await user.press("1 ay içinde")
     saved = user.last_text()
-    assert saved.startswith("Hedefiniz kaydedildi.") and "23 Ara 2026" in saved
-    assert "Durum: Başlanmadı" in saved and "Bu hedefi yalnızca siz görebilirsiniz." in saved
+    assert saved.startswith("Hedefiniz kaydedildi.") and "23 Aralık 2026 Çarşamba" in saved
+    assert "Durum: Başlanmadı" in saved and "Bu hedefi mentorlarınız görebilir; eş düzey partneriniz göremez." in saved
 
     await user.press("Devam ediyor")
     assert "Durum: Devam ediyor" in user.last_text() and "• Devam ediyor" in user.buttons()
     await user.press("Partnerimle paylaş")
-    assert "Eş düzey partnerinizle paylaşılıyor." in user.last_text()
+    assert "Bu hedefi mentorlarınız ve eş düzey partneriniz görebilir." in user.last_text()
     await user.press("Not ekle")
     await user.send("İlk hafta iki kez başardım")
     assert "Not: İlk hafta iki kez başardım" in user.last_text()
@@ -89,11 +89,11 @@ async def test_english_goal_with_a_typed_date_and_paging(
         await user.send("I will see it")
         assert "By the end of the programme" not in user.buttons()
         await user.press("Type a date")
-        assert user.last_text().startswith("Type the date as DD.MM.YYYY")
+        assert user.last_text().startswith("Type the date, for example 30.11.2026")
         await user.send("31.02.2027")
-        assert user.last_text().startswith("Please write the date as DD.MM.YYYY")
-        await user.send("15.01.2027")
-        assert user.last_text().startswith("Your goal is saved.") and "Jan 15, 2027" in user.last_text()
+        assert user.last_text() == "31 February does not exist: February 2027 has 28 days."
+        await user.send("15 January 2027")
+        assert user.last_text().startswith("Your goal is saved.") and "Friday, January 15, 2027" in user.last_text()
     assert len(await goals_of(sessions, member.person_id)) == 6
     await user.press("Back to my goals")
     assert user.last_text().startswith("Your goals (page 1 of 2):") and "6." not in user.last_text()
@@ -127,7 +127,7 @@ async def test_a_restart_in_the_middle_of_the_goal_form_continues(
     await again.send("İkinci hedef")
     await again.send("Ölçüt")
     await again.send("01.03.2027")  # a date typed at the buttons is taken too
-    assert again.last_text().startswith("Hedefiniz kaydedildi.") and "1 Mar 2027" in again.last_text()
+    assert again.last_text().startswith("Hedefiniz kaydedildi.") and "1 Mart 2027 Pazartesi" in again.last_text()
 
 
 async def test_stickers_long_texts_stale_and_foreign_buttons_change_nothing(
@@ -146,7 +146,7 @@ async def test_stickers_long_texts_stale_and_foreign_buttons_change_nothing(
     assert "yazıyla gönderin" in user.last_text()
     await user.send("Ölçüt")
     await user.send_sticker()  # at the date buttons
-    assert user.last_text().startswith("Lütfen tarihi GG.AA.YYYY biçiminde yazın")
+    assert user.last_text().startswith("Bu tarihi okuyamadım.")
     await user.press("İptal et")
     assert "Hiçbir şey kaydedilmedi." in user.texts()  # the question with the buttons says so
     assert await goals_of(sessions, member.person_id) == []

@@ -56,7 +56,7 @@ async def test_attendance_minutes_and_feedback_for_attendees_only(
     prompts = await rows(sessions, "session_feedback")
     assert [r.person_id for r in prompts] == [people.ayse.person_id], "attending mentees only"
     assert prompts[0].idempotency_key == f"session-feedback:{sid}:{people.ayse.person_id}"
-    assert "25 Kasım 2026 tarihli grup mentorluk görüşmesine" in prompts[0].text
+    assert "25 Kasım 2026 Çarşamba tarihli grup mentorluk görüşmesine" in prompts[0].text
 
     await zeynep.send_sticker()
     assert zeynep.last_text() == "Lütfen bunu yazılı bir mesaj olarak gönderin."

@@ -22,15 +22,17 @@ async def test_a_turkish_mentee_picks_a_zone_from_the_buttons(
     await join(user, setup.codes["mentee1"])
     await user.send("/settings")
     shown = user.last_text()
-    assert "Ayarlarınız" in shown and "Saat dilimi: Europe/Istanbul (orada saat şu an 09:00)" in shown
+    assert "Ayarlarınız" in shown and "Saat dilimi: İstanbul (orada saat şu an 09:00)" in shown
     assert "Sessiz saatler: 22:00–08:00" in shown and "Ara verilmedi" in shown
     assert user.buttons() == ["Saat dilimi", "Sessiz saatler", "Bir hafta ara ver", "Şu tarihe kadar izindeyim…"]
 
     await user.press("Saat dilimi")
-    assert "Europe/Berlin" in user.buttons() and "Başka bir saat dilimi yaz" in user.buttons()
-    await user.press("Europe/Berlin")
+    # Cities in the reader's language, the most likely first.
+    assert user.buttons()[:4] == ["İstanbul", "Berlin", "Amsterdam", "Viyana"]
+    assert "Londra" in user.buttons() and "Başka bir şehir yazın" in user.buttons()
+    await user.press("Berlin")
     assert "Saat dilimi kaydedildi." in user.last_text()
-    assert "Europe/Berlin (orada saat şu an 07:00)" in user.last_text()
+    assert "Saat dilimi: Berlin (orada saat şu an 07:00)" in user.last_text()
     assert (await person_of(app_sessions, user)).timezone == "Europe/Berlin"
 
 
@@ -41,13 +43,13 @@ async def test_a_typed_zone_survives_a_restart_and_wrong_answers_are_explained(
     await join(user, setup.codes["mentee1"])
     await user.send("/settings")
     await user.press("Saat dilimi")
-    await user.press("Başka bir saat dilimi yaz")
-    assert "Saat diliminizin adını yazın" in user.last_text()
+    await user.press("Başka bir şehir yazın")
+    assert "Saatini kullandığınız şehri yazın" in user.last_text()
 
     app, api = await make_app()  # a restart: the wait is in the database
     again = ChatUser(app, api, user_id=user.user_id)
     await again.send("Mars/Olympus")
-    assert "Mars/Olympus adında bir saat dilimi bilmiyorum" in again.last_text()
+    assert "Mars/Olympus adında bir şehir ya da saat dilimi bulamadım" in again.last_text()
     await again.send_sticker()
     assert "yanıtınızı yazıyla gönderin" in again.last_text()
     await again.send("x" * 500)
@@ -55,7 +57,7 @@ async def test_a_typed_zone_survives_a_restart_and_wrong_answers_are_explained(
     assert (await person_of(app_sessions, user)).timezone == "Europe/Istanbul"
 
     await again.send("asia/tbilisi")
-    assert "Kaydedildi." in again.last_text() and "Asia/Tbilisi" in again.last_text()
+    assert "Kaydedildi." in again.last_text() and "Saat dilimi: Tiflis" in again.last_text()
     await again.send("Europe/Paris")  # the question was answered; this is just text now
     assert (await person_of(app_sessions, user)).timezone == "Asia/Tbilisi"
 
@@ -98,9 +100,12 @@ async def test_pause_resume_and_leave_until_a_date(
     assert "yeniden başlıyor" in user.last_text() and (await person_of(app_sessions, user)).paused_until is None
 
     await user.press("Şu tarihe kadar izindeyim…")
-    assert "Hangi güne kadar izindesiniz?" in user.last_text() and "23.11.2026" in user.last_text()
+    # The example is a week from today (Monday 23.11.2026), never a day in the past.
+    assert "Hangi güne kadar izindesiniz?" in user.last_text() and "örneğin 30.11.2026" in user.last_text()
     await user.send("32.13.2026")
-    assert "GG.AA.YYYY biçiminde" in user.last_text()
+    assert user.last_text().startswith("Bu tarihi okuyamadım. 30.11.2026, “31 Aralık”, “yarın”")
+    await user.send("31.02.2027")
+    assert user.last_text().startswith("31 Şubat diye bir gün yok: 2027 yılında Şubat 28 gün çeker.")
     await user.send("01.11.2026")
     assert "O gün geçti" in user.last_text()
     await user.send("01.01.2030")
@@ -120,7 +125,7 @@ async def test_back_cancels_a_question_and_stale_or_forged_buttons_change_nothin
     await user.send("/settings")
     menu = user.messages()[-1]
     await user.press("Saat dilimi")
-    await user.press("Başka bir saat dilimi yaz")
+    await user.press("Başka bir şehir yazın")
     await user.press("Geri")
     assert "Ayarlarınız" in user.last_text()
     await user.send("Europe/Paris")
@@ -141,3 +146,48 @@ async def test_back_cancels_a_question_and_stale_or_forged_buttons_change_nothin
     assert "davet" in stranger.last_text()
     async with app_sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Person)) == 1
+
+
+async def test_a_typed_city_finds_its_zone_in_either_language(
+    user: ChatUser, app_sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    setup = await seed_programme(app_sessions, clock.now())
+    await join(user, setup.codes["mentee1"])
+    await user.send("/settings")
+    await user.press("Saat dilimi")
+    assert user.buttons()[0] == "İstanbul"
+    await user.press("Başka bir şehir yazın")
+    await user.send("berlin")
+    assert "Kaydedildi." in user.last_text() and "Saat dilimi: Berlin (orada saat şu an 07:00)" in user.last_text()
+    assert (await person_of(app_sessions, user)).timezone == "Europe/Berlin"
+
+    # A city named in Turkish, and a name several cities begin with: the bot asks which.
+    await user.press("Saat dilimi")
+    await user.press("Başka bir şehir yazın")
+    await user.send("Londra")
+    assert (await person_of(app_sessions, user)).timezone == "Europe/London"
+    await user.press("Saat dilimi")
+    await user.press("Başka bir şehir yazın")
+    await user.send("sant")
+    assert "Hangisini kastediyorsunuz?" in user.last_text()
+    assert "Santiago" in user.buttons() and "Santo Domingo" in user.buttons()
+    await user.press("Santiago")
+    assert "Saat dilimi kaydedildi." in user.last_text()
+    assert (await person_of(app_sessions, user)).timezone == "America/Santiago"
+
+
+async def test_a_leave_day_can_be_typed_the_way_people_say_it(
+    user: ChatUser, app_sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    setup = await seed_programme(app_sessions, clock.now())  # Monday 23.11.2026, Istanbul
+    await join(user, setup.codes["mentee1"])
+    await user.send("/settings")
+    for typed, through in (("cuma", datetime(2026, 11, 27, 21, 0, tzinfo=UTC)),
+                           ("yarın", datetime(2026, 11, 24, 21, 0, tzinfo=UTC)),
+                           ("31 Aralık", datetime(2026, 12, 31, 21, 0, tzinfo=UTC)),
+                           ("5.12", datetime(2026, 12, 5, 21, 0, tzinfo=UTC))):
+        await user.press("Şu tarihe kadar izindeyim…")
+        await user.send(typed)
+        assert "Kaydedildi." in user.last_text(), typed
+        assert (await person_of(app_sessions, user)).paused_until == through, typed
+        await user.press("Şimdi devam et")

@@ -55,7 +55,7 @@ async def test_turkish_add_with_each_due(user, app_sessions, mentee, due, kind, 
     assert user.buttons() == ["Bu hafta", "Bir sonraki görüşmeden önce", "Bir tarih…", "Tarih yok"]
     await user.press(due)
     if kind == "date":
-        assert "GG.AA.YYYY" in user.last_text()
+        assert "örneğin 30.11.2026" in user.last_text()  # a week from today, not a day in the past
         await user.send("05.12.2026")
     assert "Kaydedildi." in user.last_text()
     if kind == "session":
@@ -94,7 +94,7 @@ async def test_english_add_done_and_goal_of_the_plan(user, app_sessions, clock, 
     assert user.buttons() == ["Active listening", "No goal"]
     await user.press("Active listening")
     assert "Goal: Active listening" in user.last_text()
-    assert "Due: by the end of the week, Nov 29, 2026" in user.last_text()
+    assert "Due: by the end of the week, Sunday, November 29, 2026" in user.last_text()
     await user.press("✅ Done")
     assert user.last_text().startswith("Well done! Marked as done.")
     (row,) = await todos_of(app_sessions, member.person_id)

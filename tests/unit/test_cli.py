@@ -137,3 +137,34 @@ def test_demo_seed_prints_an_invite_for_every_role_once(tmp_path: Path, database
     assert len([line for line in first.stdout.splitlines() if "?start=" in line]) == 5
     second = narbot(database_url, tmp_path, "demo", "seed")
     assert "exists already" in second.stdout
+
+
+def test_the_cli_speaks_default_locale_or_lang(tmp_path: Path, database_url: str) -> None:
+    """Every line follows DEFAULT_LOCALE, or the global --lang, through the bot's catalogues (issue #13, 7)."""
+    narbot(database_url, tmp_path, "programme", "create", "Nar Taneleri")
+    narbot(database_url, tmp_path, "group", "create", "Nar Taneleri", "Çankaya 1")
+
+    turkish = narbot(database_url, tmp_path, "programme", "list", DEFAULT_LOCALE="tr")
+    assert turkish.returncode == 0, turkish.stderr
+    assert "grup 1: Çankaya 1 — 0 menti, 0 mentor" in turkish.stdout
+    english = narbot(database_url, tmp_path, "--lang", "en", "programme", "list", DEFAULT_LOCALE="tr")
+    assert "group 1: Çankaya 1 — 0 mentees, 0 mentors" in english.stdout and "menti" not in english.stdout
+    assert "1\tNar Taneleri" in english.stdout, "a programme's name stays as stored"
+    assert "grup 1" in narbot(database_url, tmp_path, "--lang", "tr", "programme", "list").stdout
+
+    status = narbot(database_url, tmp_path, "--lang", "tr", "status")
+    assert status.returncode == 1, status.stderr
+    assert status.stdout.splitlines() == ["Giden kutusu: 0 gönderilmeyi bekliyor, 0 gönderiliyor",
+                                          "Hiçbir gönderici ya da planlayıcı haber vermedi: bot çalışıyor mu?"]
+
+    nowhere = narbot(database_url, tmp_path, "--lang", "tr", "invite", "create", "Nar Taneleri", "--role", "mentee",
+                     "--group", "Çankaya 1", TELEGRAM_BOT_USERNAME="")
+    assert nowhere.returncode != 0 and "Davet bağlantıları için bir kanal gerekir" in nowhere.stderr
+
+    refused = narbot(database_url, tmp_path, "--lang", "en", "group", "create", "Nar Taneleri", "Çankaya 1",
+                     DEFAULT_LOCALE="tr")
+    assert refused.returncode == 1 and "already has a group named Çankaya 1" in refused.stderr
+
+    assert "--lang" in narbot(database_url, tmp_path, "--help").stdout
+    wrong = narbot(database_url, tmp_path, "--lang", "de", "programme", "list")
+    assert wrong.returncode == 2 and "invalid choice" in wrong.stderr

@@ -52,7 +52,7 @@ def settings_screen() -> Screen:
         [
             [Choice(SETTINGS.encode("tz"), Text("Time zone")),
              Choice(SETTINGS.encode("quiet"), Text("Quiet hours"))],
-            [Choice(SETTINGS.encode("type", question="timezone"), Text("Type another zone"),
+            [Choice(SETTINGS.encode("type", question="timezone"), Text("Type another city"),
                     short=Text("Time zone"))],
             [Choice(SETTINGS.encode("menu"), Text("Back"))],
         ],
@@ -64,9 +64,9 @@ def test_a_screen_is_rendered_in_the_readers_language() -> None:
     assert screen.text.render(TR) == "Ayarlarınız\nSaat dilimi: Europe/Berlin (orada saat şu an 09:00)"
     assert screen.text.render(EN) == "Your settings\nTime zone: Europe/Berlin (it is 9:00\u202fAM there now)"
     assert [c.label.render(TR) for c in screen.all_choices()] == [
-        "Saat dilimi", "Sessiz saatler", "Başka bir saat dilimi yaz", "Geri"]
+        "Saat dilimi", "Sessiz saatler", "Başka bir şehir yazın", "Geri"]
     assert [c.label.render(EN) for c in screen.all_choices()] == [
-        "Time zone", "Quiet hours", "Type another zone", "Back"]
+        "Time zone", "Quiet hours", "Type another city", "Back"]
 
 
 def test_words_wait_for_the_translator_and_compare_as_values() -> None:
@@ -94,12 +94,20 @@ def test_plurals_follow_the_number(n: int, tr_text: str, en_text: str) -> None:
 
 def test_moments_are_written_as_the_reader_writes_them() -> None:
     moment = datetime(2026, 11, 23, 21, 30, tzinfo=UTC)
-    assert Moment(moment, "Europe/Istanbul", show="date").render(TR) == "24 Kasım 2026"
-    assert Moment(moment, "Europe/London", show="date").render(EN) == "November 23, 2026"
+    # One style per kind: a day, a moment, a deadline (issue #13).
+    assert Moment(moment, "Europe/Istanbul", show="date").render(TR) == "24 Kasım 2026 Salı"
+    assert Moment(moment, "Europe/London", show="date").render(EN) == "Monday, November 23, 2026"
     assert Moment(moment, "Europe/Istanbul", show="time").render(TR) == "00:30"
+    assert Moment(moment, "Europe/Istanbul").render(TR) == "24 Kasım 2026 Salı 00:30"
+    assert Moment(moment, "Europe/London").render(EN) == "Monday, November 23, 2026, 9:30\u202fPM"
+    assert Moment(moment, "Europe/Istanbul", show="deadline").render(TR) == "24 Kasım 2026 Salı 00:30"
+    midnight = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)  # 00:00 in Istanbul: the end of the day before
+    assert Moment(midnight, "Europe/Istanbul", show="deadline").render(TR) == "23 Kasım 2026 Pazartesi gün sonu"
+    assert Moment(midnight, "Europe/Istanbul", show="deadline").render(EN) == "end of Monday, November 23, 2026"
     assert Moment(time(22, 0)).render(TR) == "22:00"
     assert Moment(time(22, 0)).render(EN) == "10:00\u202fPM"
-    assert Moment(date(2026, 12, 31)).render(EN) == "December 31, 2026"
+    assert Moment(date(2026, 12, 31)).render(EN) == "Thursday, December 31, 2026"
+    assert Moment(date(2026, 12, 31), style="medium").render(EN) == "Dec 31, 2026"  # a style, where one is needed
     with pytest.raises(ValueError, match="zone"):
         Moment(moment)  # a moment without the zone it is read in would be read in none
 
@@ -111,8 +119,8 @@ def test_short_labels_fit_small_buttons(locale: str) -> None:
     assert short_labels_too_long(screen, tr) == []
     assert all(len(choice.short_label(tr)) <= SHORT_LABEL_MAX for choice in screen.all_choices())
     # The long label alone would not fit a WhatsApp reply button in Turkish.
-    long_only = Screen(Raw(""), [[Choice(SETTINGS.encode("type", question="timezone"), Text("Type another zone"))]])
-    assert short_labels_too_long(long_only, TR) == ["Başka bir saat dilimi yaz"]
+    long_only = Screen(Raw(""), [[Choice(SETTINGS.encode("type", question="timezone"), Text("Type another city"))]])
+    assert short_labels_too_long(long_only, TR) == ["Başka bir şehir yazın"]
 
 
 def test_choices_carry_only_data_the_codec_reads() -> None:
@@ -170,7 +178,7 @@ def test_every_message_id_in_screens_is_extracted_and_translated() -> None:
     """Text(...) and Plural(...) are extraction keywords: what they name must be in both catalogues."""
     # The extractor finds them (this file's own screens)...
     here = _extracted(ROOT / "tests" / "unit", "test_screens.py")
-    assert "Your settings" in here and "Type another zone" in here
+    assert "Your settings" in here and "Type another city" in here
     assert ("Cancelled: {count} message will not be sent.",
             "Cancelled: {count} messages will not be sent.") in here
     # ...and every one in the code, and in this file, is translated.

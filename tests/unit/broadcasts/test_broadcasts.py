@@ -148,8 +148,9 @@ async def test_a_scheduled_broadcast_waits_for_its_local_send_time(
 
 
 @pytest.mark.parametrize(("typed", "code"), [
-    ("tomorrow", "broadcast_bad_time"), ("31.02.2026 10:00", "broadcast_bad_time"),
-    ("24/11/2026 10:00", "broadcast_bad_time"), ("23.11.2026 08:59", "broadcast_time_passed"),
+    ("tomorrow", "broadcast_bad_time"), ("31.02.2027 10:00", "no_such_date"),
+    ("24.11.2026 25:00", "broadcast_bad_time"), ("someday 10:00", "bad_date"),
+    ("23.11.2026 08:59", "broadcast_time_passed"),
 ])
 def test_send_times_are_read_in_the_coordinators_zone_and_must_be_ahead(typed: str, code: str) -> None:
     now = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # 09:00 in Istanbul
@@ -157,6 +158,9 @@ def test_send_times_are_read_in_the_coordinators_zone_and_must_be_ahead(typed: s
         parse_send_time(typed, "Europe/Istanbul", now)
     assert raised.value.code == code
     assert parse_send_time(" 23.11.2026 9:01 ", "Europe/Istanbul", now) == now + timedelta(minutes=1)
+    # The day as people type it (mentoring.dates), then the time.
+    assert parse_send_time("yarın 09:00", "Europe/Istanbul", now) == now + timedelta(days=1)
+    assert parse_send_time("24/11/2026 9.00", "Europe/Istanbul", now) == now + timedelta(days=1)
 
 
 async def test_too_long_or_empty_text_is_refused_and_the_wait_goes_on(

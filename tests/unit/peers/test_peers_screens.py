@@ -140,7 +140,7 @@ async def test_the_check_in_goes_talked_goal_usefulness_and_is_stored_step_by_st
     assert len(reply.screens) == 2 and reply.notice is None
     prompt = reply.screens[1]
     assert text(prompt).startswith("Eş düzey partner görüşmesi, 2. hafta")
-    assert "27.11.2026 10:00" in text(prompt)  # when it closes, Istanbul time, written the Turkish way
+    assert "27 Kasım 2026 Cuma 10:00" in text(prompt)  # when it closes, Istanbul time, as every moment is written
     assert labels(prompt) == ["Evet", "Hayır", "Ulaşamadım"]
     assert labels(prompt, "en") == ["Yes", "No", "I could not reach them"]
     assert [choice.data for choice in prompt.all_choices()] == ["pc:t:2:yes", "pc:t:2:no", "pc:t:2:unreachable"]
@@ -238,13 +238,13 @@ async def test_a_mentor_pairs_automatically_by_hand_and_ends_a_pair(
 ) -> None:
     setup, mentees, mentor = await a_group(sessions, clock, ["Ayşe", "Elif", "Fatma", "Zeynep", "Hale"])
     page = only_screen(await step(sessions, clock, mentor, pairs_screens.start, Typed("/pairs")))
-    assert text(page).splitlines() == ["Grup 1 grubunun eş düzey ikilileri:", "", "Henüz ikili yok.", "",
+    assert text(page).splitlines() == ["Grup 1 grubunun eş düzey ikilileri ve üçlüleri:", "", "Henüz ikili yok.", "",
                                        "Henüz eşleşmeyenler: Ayşe, Elif, Fatma, Zeynep, Hale"]
     assert labels(page) == ["Otomatik eşleştir", "Elle eşleştir"]
 
     page = only_screen(await step(sessions, clock, mentor, pairs_screens.press, press(page, "Otomatik eşleştir")))
-    assert page.replace and "1. Ayşe — Elif" in text(page) and "2. Fatma — Zeynep — Hale" in text(page)
-    assert labels(page, "en") == ["Pair by hand", "End pair 1", "End pair 2"]
+    assert page.replace and "1. Ayşe — Elif" in text(page) and "2. Fatma — Zeynep — Hale (üçlü)" in text(page)
+    assert labels(page, "en") == ["Pair by hand", "End pair 1", "End trio 2"]
     assert fits_small_buttons(page)
 
     pick = only_screen(await step(sessions, clock, mentor, pairs_screens.press, press(page, "Elle eşleştir")))
@@ -302,7 +302,7 @@ async def test_a_coordinator_chooses_a_group_from_pages_of_eight(
     groups = only_screen(await step(sessions, clock, coordinator, pairs_screens.start, Typed("/pairs")))
     assert text(groups, "en") == "Which group's peer pairs?" and labels(groups) == ["Grup 1", "Grup 2"]
     page = only_screen(await step(sessions, clock, coordinator, pairs_screens.press, press(groups, "Grup 1")))
-    assert text(page, "en").startswith("Peer pairs of group Grup 1:")
+    assert text(page, "en").startswith("Peer pairs and trios of group Grup 1:")
 
     many = [Group(id=number, name=f"Grup {number} " + "çok uzun bir ad " * 3) for number in range(1, 11)]
     first = pairs_screens.groups_page(many, 0)

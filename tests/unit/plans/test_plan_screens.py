@@ -164,7 +164,7 @@ async def test_the_goal_form_waits_for_text_step_by_step_and_saves_the_goal(
     saved = await shown(sessions, clock, member, screens.press, press("due", kind="1m"))
     text = saved.text.render(EN)
     assert text.startswith("Your goal is saved.\n\nGoal: Talk calmly in hard moments")
-    assert "By: Dec 23, 2026" in text and "Status: Not started" in text and "Only you can see this goal." in text
+    assert "By: Wednesday, December 23, 2026" in text and "Status: Not started" in text and "Your mentors can see this goal; your peer partner cannot." in text
     assert actions(saved) == [["st", "st", "st"], ["n"], ["sh"], ["l"]]
     [goal] = await goals_of(sessions, member.person_id)
     assert (goal.what, goal.measure, goal.due_kind, goal.due_on) == (
@@ -187,10 +187,11 @@ async def test_typed_dates_and_wrong_answers_are_refused_and_the_question_stays_
     due = await shown(sessions, clock, member, screens.answer, Typed("A measure"))
     assert "By the end of the programme" not in labels(due)  # no end date, no such button
     typed = await shown(sessions, clock, member, screens.press, press("due", kind="date"))
-    assert typed.text.render(EN) == "Type the date as DD.MM.YYYY, for example 31.01.2027."
+    assert typed.text.render(EN) == "Type the date, for example 30.11.2026, “31 December”, “tomorrow” or a weekday."
     assert await waiting(sessions, member) == (plans.GOAL_FLOW, "date")
     for text, words in (
-        ("31.02.2027", "Please write the date as DD.MM.YYYY, for example 31.01.2027."),
+        ("31.02.2027", "31 February does not exist: February 2027 has 28 days."),
+        ("someday", "I could not read that date. Type it like 30.11.2026, “31 December”, “tomorrow” or a weekday."),
         ("01.01.2035", "That date is too far away; please choose one within three years."),
         ("01.01.2020", "That date has already passed; please choose a later one."),
     ):
@@ -198,7 +199,7 @@ async def test_typed_dates_and_wrong_answers_are_refused_and_the_question_stays_
         assert refusal(error).render(EN) == words
     assert await goals_of(sessions, member.person_id) == []
     saved = await shown(sessions, clock, member, screens.answer, Typed("15.01.2027"))
-    assert "By: Jan 15, 2027" in saved.text.render(EN)
+    assert "By: Friday, January 15, 2027" in saved.text.render(EN)
 
     # Cancel leaves the form; its old buttons are stale afterwards.
     await step(sessions, clock, member, screens.press, press("new"))
@@ -221,7 +222,7 @@ async def test_a_goals_status_sharing_and_note(
     doing = await shown(sessions, clock, member, screens.press, press("st", goal=goal.id, status="in_progress"))
     assert "Status: In progress" in doing.text.render(EN) and "• In progress" in labels(doing)
     shared = await shown(sessions, clock, member, screens.press, press("sh", goal=goal.id, shared=True))
-    assert "Shared with your peer partner." in shared.text.render(EN)
+    assert "Your mentors and your peer partner can see this goal." in shared.text.render(EN)
     [stop] = [c for c in shared.all_choices() if Pressed(c.data).decode(PLAN).action == "sh"]
     assert stop.label.render(EN) == "Stop sharing with my partner" and stop.short_label(EN) == "Stop sharing goal"
     assert Pressed(stop.data).decode(PLAN)["shared"] is False
@@ -255,7 +256,7 @@ async def test_goals_come_five_to_a_page(sessions: async_sessionmaker[AsyncSessi
 
     first = await shown(sessions, clock, member, screens.press, press("l", page=0))
     assert first.text.render(EN).startswith("Your goals (page 1 of 2):")
-    assert "1. ○ Goal 1 (by Dec 7, 2026)" in first.text.render(EN) and "Goal 6" not in first.text.render(EN)
+    assert "1. ○ Goal 1 (by Monday, December 7, 2026)" in first.text.render(EN) and "Goal 6" not in first.text.render(EN)
     assert actions(first) == [["g"] * 5, ["l"], ["new", "menu"]] and labels(first)[:6] == [*"12345", "▶"]
     second = await shown(sessions, clock, member, screens.press, press("l", page=1))
     assert second.text.render(EN).startswith("Your goals (page 2 of 2):")

@@ -59,11 +59,15 @@ async def test_a_programme_list_replaces_the_defaults(sessions: async_sessionmak
 
 
 def test_dates_and_months() -> None:
-    assert plans.parse_day("31.01.2027") == date(2027, 1, 31)
-    assert plans.parse_day("1/2/2027") == date(2027, 2, 1)
-    for bad in ("31.02.2027", "tomorrow", "", "1.2"):
-        with pytest.raises(DomainError):
-            plans.parse_day(bad)
+    today = date(2026, 11, 23)
+    assert plans.parse_day("31.01.2027", today) == date(2027, 1, 31)
+    assert plans.parse_day("1/2/2027", today) == date(2027, 2, 1)
+    assert plans.parse_day("1.2", today) == date(2027, 2, 1)  # no year: the next such day
+    assert plans.parse_day("tomorrow", today) == date(2026, 11, 24)
+    for bad, code in (("31.02.2027", "no_such_date"), ("someday", "bad_date"), ("", "bad_date")):
+        with pytest.raises(DomainError) as caught:
+            plans.parse_day(bad, today)
+        assert caught.value.code == code
     assert plans.add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
     assert plans.add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
 
@@ -128,7 +132,7 @@ async def test_goal_texts_and_dates_are_checked(sessions: async_sessionmaker[Asy
         with pytest.raises(DomainError):  # no programme end date: that button is not offered
             await plans.choose_due(session, ctx, "end", None, now)
         assert await plans.choose_due(session, ctx, "date", None, now) is None
-        for typed, code in (("01.01.2020", "date_past"), ("01.01.2035", "goal_date_far"), ("yarın", "goal_bad_date")):
+        for typed, code in (("01.01.2020", "date_past"), ("01.01.2035", "goal_date_far"), ("someday", "bad_date")):
             with pytest.raises(DomainError) as caught:
                 await plans.choose_due(session, ctx, "date", typed, now)
             assert caught.value.code == code

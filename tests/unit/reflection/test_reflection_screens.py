@@ -119,8 +119,8 @@ async def test_a_whole_reflection_screen_by_screen(
     sticker = only_screen(await step(sessions, clock, member, screens.answer, Unsupported("sticker")))
     assert sticker.text.render(TR).startswith("Burada yazılı yanıt, sesli mesaj ya da fotoğraf alabilirim")
     assert "soru 1/7" in sticker.text.render(TR)
-    long = only_screen(await step(sessions, clock, member, screens.answer, Typed("a" * 3501)))
-    assert long.text.render(EN).startswith("That is 3501 characters; one answer can have at most 3500.")
+    long = only_screen(await step(sessions, clock, member, screens.answer, Typed("a" * 8001)))
+    assert long.text.render(EN).startswith("That is 8001 characters; one answer can have at most 8000.")
     assert await answers(sessions) == {}
 
     await step(sessions, clock, member, screens.answer, Typed("  Turn-taking game "))

@@ -112,7 +112,7 @@ async def test_planning_asks_day_time_and_place_and_waits_for_typed_answers(
     day = only_screen(await step(sessions, clock, zeynep, screens.press, ses("grp", group=people.group.id)))
     assert day.text.render(TR) == (
         "Grup 1 grubu için bir grup mentorluk görüşmesi planlanıyor.\n\n"
-        "Hangi gün? Aşağıdan seçin ya da tarihi GG.AA.YYYY biçiminde yazın."
+        "Hangi gün? Aşağıdan seçin ya da yazın: örneğin 01.12.2026, “31 Aralık”, “yarın” ya da bir gün adı (“cuma”)."
     )
     assert actions(day) == [["d"] * 4, ["d"] * 3, ["stop"]]
     assert labels(day)[0] == "Sal 24 Kas" and labels(day, "en")[0] == "Tue 24 Nov"
@@ -124,7 +124,8 @@ async def test_planning_asks_day_time_and_place_and_waits_for_typed_answers(
         error = await refused(sessions, clock, zeynep, planning_screens.answer, given)
         assert refusal(error).render(TR) == "Lütfen bunu yazılı bir mesaj olarak gönderin."
     error = await refused(sessions, clock, zeynep, planning_screens.answer, Typed("31.02.2026"))
-    assert error.code == "bad_date"
+    assert error.code == "no_such_date"
+    assert refusal(error).render(TR) == "31 Şubat diye bir gün yok: 2026 yılında Şubat 28 gün çeker."
     assert await waiting(sessions, zeynep) == (planning.FLOW, "date")
 
     at = only_screen(await step(sessions, clock, zeynep, planning_screens.answer, Typed("25.11.2026")))
@@ -136,7 +137,7 @@ async def test_planning_asks_day_time_and_place_and_waits_for_typed_answers(
     assert actions(place) == [["stop"]] and place.awaits is not None
     done = only_screen(await step(sessions, clock, zeynep, planning_screens.answer, Typed("Salon")))
     text = done.text.render(TR)
-    assert text.startswith("Görüşme planlandı.\n\nGrup: Grup 1\nNe zaman: 25 Kasım 2026 Çarşamba, 19:00")
+    assert text.startswith("Görüşme planlandı.\n\nGrup: Grup 1\nNe zaman: 25 Kasım 2026 Çarşamba 19:00")
     assert text.endswith("Davetler 3 üyeye gönderiliyor.") and done.choices == ()
     async with sessions() as session:
         found = await session.scalar(select(GroupSession))
@@ -183,7 +184,7 @@ async def test_sessions_lists_cards_and_an_answer_is_saved_with_a_notice(
     listed = await step(sessions, clock, people.john, screens.start, Typed("/sessions"))
     heading, card = listed.screens
     assert heading.text.render(EN) == "Upcoming group sessions:" and heading.choices == ()
-    assert "Wednesday, November 25, 2026, 3:30\u202fPM (Europe/London)" in card.text.render(EN)
+    assert "Wednesday, November 25, 2026, 3:30\u202fPM (London time)" in card.text.render(EN)
     assert "Your answer: not given yet" in card.text.render(EN) and not card.replace
     assert actions(card) == [["r", "r", "r"]]
     assert [Pressed(c.data).decode(SESSIONS)["answer"] for c in card.all_choices()] == ["y", "n", "m"]

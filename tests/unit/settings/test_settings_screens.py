@@ -89,12 +89,12 @@ async def test_the_menu_says_it_in_both_languages_and_offers_resume_only_while_p
 ) -> None:
     menu = only_screen(await step(sessions, clock, member, screens.start, Typed("/settings")))
     assert menu.text.render(TR) == (
-        "Ayarlarınız\nSaat dilimi: Europe/Istanbul (orada saat şu an 09:00)\n"
+        "Ayarlarınız\nSaat dilimi: İstanbul (orada saat şu an 09:00)\n"
         "Sessiz saatler: 22:00–08:00. Davetler ve hatırlatmalar bu saatler bitene kadar bekler.\n"
         "Ara verilmedi: bu haftanın davetlerini ve hatırlatmalarını alırsınız."
     )
     english = menu.text.render(EN)
-    assert english.startswith("Your settings\nTime zone: Europe/Istanbul (it is 9:00\u202fAM there now)")
+    assert english.startswith("Your settings\nTime zone: Istanbul (it is 9:00\u202fAM there now)")
     assert "Not paused" in english
     assert actions(menu) == [["tz", "quiet"], ["pause", "leave"]]
     assert menu.replace and menu.awaits is None
@@ -102,7 +102,7 @@ async def test_the_menu_says_it_in_both_languages_and_offers_resume_only_while_p
     paused = only_screen(await step(sessions, clock, member, screens.press, press("pause")))
     assert actions(paused) == [["tz", "quiet"], ["pause", "leave"], ["resume"]]
     assert paused.text.render(EN).startswith("Paused for a week.\n\nYour settings")
-    assert "Paused: no prompts or reminders until November 30, 2026, 9:00\u202fAM." in paused.text.render(EN)
+    assert "Paused: no prompts or reminders until Monday, November 30, 2026, 9:00\u202fAM." in paused.text.render(EN)
     assert (await person(sessions, member)).paused_until == clock.now() + timedelta(days=7)
 
     resumed = only_screen(await step(sessions, clock, member, screens.press, press("resume")))
@@ -118,7 +118,9 @@ async def test_zone_and_hours_choices_carry_what_they_change(
     assert zones.text.render(EN) == "Choose your time zone:" and zones.replace
     chosen = [Pressed(c.data).decode(SETTINGS) for c in zones.all_choices()]
     assert [b["zone"] for b in chosen if b.action == "zone"] == list(COMMON_ZONES)
-    assert [c.label.render(TR) for c in zones.all_choices()][:2] == ["Europe/Istanbul", "Europe/Berlin"]
+    # Cities in the reader's language, the most likely first.
+    assert [c.label.render(TR) for c in zones.all_choices()][:4] == ["İstanbul", "Berlin", "Amsterdam", "Viyana"]
+    assert [c.label.render(EN) for c in zones.all_choices()][:4] == ["Istanbul", "Berlin", "Amsterdam", "Vienna"]
     assert [(b.action, dict(b.values)) for b in chosen[-2:]] == [("type", {"question": "timezone"}), ("menu", {})]
 
     hours = only_screen(await step(sessions, clock, member, screens.press, press("quiet")))
@@ -134,7 +136,7 @@ async def test_zone_and_hours_choices_carry_what_they_change(
 
     berlin = only_screen(await step(sessions, clock, member, screens.press, press("zone", zone="Europe/Berlin")))
     assert berlin.text.render(TR).startswith("Saat dilimi kaydedildi.")
-    assert "Europe/Berlin (orada saat şu an 07:00)" in berlin.text.render(TR)
+    assert "Saat dilimi: Berlin (orada saat şu an 07:00)" in berlin.text.render(TR)
     assert (await person(sessions, member)).timezone == "Europe/Berlin"
 
 
@@ -144,7 +146,7 @@ async def test_a_question_waits_for_typed_text_in_the_database(
     asked = only_screen(await step(sessions, clock, member, screens.press, press("type", question="timezone")))
     assert asked.awaits == Awaits(Expect.TEXT, "settings")
     assert actions(asked) == [["menu"]]
-    assert asked.text.render(EN).startswith("Type the name of your time zone")
+    assert asked.text.render(EN).startswith("Type the city whose time you keep")
     assert await waiting(sessions, member) == "timezone"
 
     saved = only_screen(await step(sessions, clock, member, screens.answer, Typed("asia/tbilisi")))
@@ -159,8 +161,9 @@ async def test_wrong_answers_are_worded_once_and_the_question_stays_open(
 ) -> None:
     await step(sessions, clock, member, screens.press, press("type", question="timezone"))
     wrong = only_screen(await step(sessions, clock, member, screens.answer, Typed("Mars/Olympus")))
-    assert wrong.text == refusal(DomainError("unknown_timezone", timezone="Mars/Olympus"))
-    assert wrong.text.render(EN) == "I do not know the time zone Mars/Olympus. Use a name such as Europe/Istanbul."
+    assert wrong.text == refusal(DomainError("unknown_city", typed="Mars/Olympus"))
+    assert wrong.text.render(EN) == ("I do not know a city or time zone called Mars/Olympus. "
+                                     "Type a city in your time zone, for example Berlin.")
     assert actions(wrong) == [["menu"]] and not wrong.replace
 
     for given, code in ((Voice("v1", 3), "text_expected"), (Unsupported("sticker"), "text_expected"),
@@ -186,11 +189,15 @@ async def test_a_leave_lasts_through_the_typed_day_in_the_persons_zone(
 ) -> None:
     asked = only_screen(await step(sessions, clock, member, screens.press, press("leave")))
     assert asked.awaits == Awaits(Expect.TEXT, "settings")
-    assert asked.text.render(TR) == "Hangi güne kadar izindesiniz? Tarihi yazın, örneğin 23.11.2026."
+    assert asked.text.render(TR) == ("Hangi güne kadar izindesiniz? Tarihi yazın, örneğin 30.11.2026, "
+                                     "“31 Aralık”, “yarın” ya da “cuma” gibi bir gün adı.")
     assert await waiting(sessions, member) == "leave"
-    for typed, code in (("32.13.2026", "bad_date"), ("01.11.2026", "date_in_past"), ("01.01.2030", "date_too_far")):
+    for typed, error in (("32.13.2026", DomainError("bad_date", example="30.11.2026")),
+                         ("01.11.2026", DomainError("date_in_past")), ("01.01.2030", DomainError("date_too_far"))):
         wrong = only_screen(await step(sessions, clock, member, screens.answer, Typed(typed)))
-        assert wrong.text == refusal(DomainError(code))
+        assert wrong.text == refusal(error)
+    impossible = only_screen(await step(sessions, clock, member, screens.answer, Typed("31.04")))
+    assert impossible.text.render(TR) == "31 Nisan diye bir gün yok: 2027 yılında Nisan 30 gün çeker."
     assert (await person(sessions, member)).paused_until is None
 
     saved = only_screen(await step(sessions, clock, member, screens.answer, Typed("31.12.2026")))

@@ -118,7 +118,7 @@ async def test_adding_waits_for_the_text_then_offers_each_due(sessions, clock, m
 
     saved = await shown(sessions, clock, mentee, screens.press, Pressed(due.choices[0][0].data))
     assert saved.text.render(EN).startswith("Saved.\n\n⬜ Status: open\n\nCumartesi çocuklarla yemek yap\n")
-    assert "Due: by the end of the week, Nov 29, 2026" in saved.text.render(EN)
+    assert "Due: by the end of the week, Sunday, November 29, 2026" in saved.text.render(EN)
     assert actions(saved) == [["ok", "nd"], ["pp"], ["del"], ["ls"]] and saved.replace
     assert (await todos_of(sessions, mentee.person_id))[0].due_on == date(2026, 11, 29)
 
@@ -140,8 +140,8 @@ async def test_refused_typed_inputs_keep_the_wait_and_store_nothing(sessions, cl
     due = await shown(sessions, clock, mentee, screens.answer, Typed("Bir adım"))
     asked = await shown(sessions, clock, mentee, screens.press, Pressed(due.choices[1][0].data))
     assert asked.awaits == Awaits(Expect.TEXT, "todo_date")
-    assert "GG.AA.YYYY" in asked.text.render(TR)
-    for typed, code in (("yarın", "bad_date"), ("22.11.2026", "date_past"), ("01.01.2030", "date_far")):
+    assert "örneğin 30.11.2026" in asked.text.render(TR)  # a week from today, never a past example
+    for typed, code in (("gelecek ay", "bad_date"), ("31.02.2027", "no_such_date"), ("22.11.2026", "date_past"), ("01.01.2030", "date_far")):
         assert await refused_code(sessions, clock, mentee, screens.answer, Typed(typed)) == code
     assert await refused_code(sessions, clock, mentee, screens.answer, Unsupported("sticker")) == "bad_date"
     assert await waiting(sessions, mentee) == ("todo_date", "due")
