@@ -90,6 +90,7 @@ async def post_init(application: Application) -> None:
         clock=application.bot_data[CLOCK_KEY],
         default_locale=settings.default_locale,
         default_timezone=settings.default_timezone,
+        retention_days_after_programme=settings.retention_days_after_programme,
     )
     await set_default_menus(application.bot, settings.default_locale)
     start_planning(application)

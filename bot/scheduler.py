@@ -9,6 +9,10 @@ A pass that fails (the database away, anything else) is logged at once with its
 cause and tried again after a backoff (1, 2, 4 … 30 s) besides the minute's
 tick; while it keeps failing one line a minute says so, and its heartbeat tells
 `narbot status` (bot/health.py).
+
+Once a day the planner also applies retention (mentoring/privacy/retention.py),
+in its own transaction after the planning one, so a fault there never undoes
+what was planned; the audit log records each run with its counts.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from bot.health import WorkerHealth
 from bot.sender_pacing import LoopTimer
 from mentoring import inbound
 from mentoring.digest.rules import plan_digests
+from mentoring.privacy import retention
 from mentoring.reports.rules import plan_progress_reports
 from mentoring.runtime import Services, services_in
 from mentoring.waves import plan_due
@@ -95,6 +100,8 @@ async def plan_pass(svc: Services) -> None:
         progress = await plan_progress_reports(session, svc.clock.now()) if report.planned_by_us else 0
         if report.planned_by_us:
             await inbound.forget_old(session, svc.clock.now())
+    if report.planned_by_us:
+        await _apply_retention(svc)
     if digests:
         logger.info("Planned %d digests", digests)
     if progress:
@@ -104,3 +111,14 @@ async def plan_pass(svc: Services) -> None:
     elif report.queued or report.dropped:
         logger.info("Planned %d messages, recorded %d as dropped, across %d groups: %s",
                     report.queued, report.dropped, report.groups, dict(report.stages))
+
+
+async def _apply_retention(svc: Services) -> None:
+    """Clear the texts of programmes past retention, once a day (the audit log knows when it last ran)."""
+    async with svc.sessions.begin() as session:
+        done = await retention.apply_daily(
+            session, svc.clock.now(), svc.retention_days_after_programme, svc.default_timezone
+        )
+    if done is not None:
+        logger.info("Retention applied: %d personal values cleared across %d programmes past %d days",
+                    done.total, sum(1 for p in done.programmes if p.due), svc.retention_days_after_programme)

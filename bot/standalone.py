@@ -64,6 +64,7 @@ class Standalone:
         services = Services(
             sessions=create_sessionmaker(self.engine), clock=self._clock,
             default_locale=self._settings.default_locale, default_timezone=self._settings.default_timezone,
+            retention_days_after_programme=self._settings.retention_days_after_programme,
         )
         self.channel = WhatsAppChannel(services, self._whatsapp)
         await self.channel.start()

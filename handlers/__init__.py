@@ -23,6 +23,7 @@ from handlers import (
     privacy,
     reflection,
     reports,
+    safeguarding,
     sessions,
     settings,
     todos,
@@ -37,7 +38,7 @@ PRIVATE = filters.ChatType.PRIVATE
 # Feature modules: each has `handlers() -> list[BaseHandler]` (its commands and
 # buttons, private chats only) and may register free-input flows in handlers.inputs.
 FEATURES = (privacy, reflection, peers, todos, plans, sessions, settings, broadcasts, reports, digest,
-            nudges)
+            nudges, safeguarding)
 
 
 def build_handlers() -> list[BaseHandler]:

@@ -433,7 +433,7 @@ FEATURE_TABLES = (
     "mentoring.todos.buttons", "mentoring.plans.buttons", "mentoring.peers.buttons",
     "mentoring.reflection.buttons", "mentoring.reports.buttons", "mentoring.digest.buttons",
     "mentoring.rhythm.buttons", "mentoring.sessions.buttons", "mentoring.settings.buttons",
-    "mentoring.broadcasts.buttons", "mentoring.nudges.buttons",
+    "mentoring.broadcasts.buttons", "mentoring.nudges.buttons", "mentoring.safeguarding.buttons",
     "mentoring.conversation",  # "That was all" after a held part of a long text
 )
 

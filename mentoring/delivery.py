@@ -47,6 +47,8 @@ REPEAT_IN_DOUBT = frozenset({
     "self_assessment_prompt", "broadcast", "digest", "progress_report",
     "session_invite", "session_reminder", "session_moved", "session_cancelled",
     "session_feedback", "todo_assigned", "peer_pair",
+    # A worry about a child (mentoring.safeguarding): better twice than never.
+    "safeguarding",
 })
 
 NO_IDENTITY = "no channel identity for this person"

@@ -60,6 +60,8 @@ from mentoring.reports import screens as report_screens
 from mentoring.reports.buttons import REPORTS
 from mentoring.rhythm import screens as rhythm_screens
 from mentoring.rhythm.buttons import RHYTHM
+from mentoring.safeguarding import screens as safeguarding_screens
+from mentoring.safeguarding.buttons import SAFEGUARDING
 from mentoring.screens import (
     Choice,
     Input,
@@ -133,6 +135,7 @@ COMMANDS: Mapping[str, Step] = {
     "digest": digest_screens.start,
     "report": report_screens.start,
     "export": report_screens.export,
+    "worry": safeguarding_screens.start,
 }
 
 # A button's prefix to the step that takes its presses.
@@ -154,6 +157,7 @@ BUTTONS: Mapping[str, Step] = {
     BROADCAST.prefix: broadcast_screens.press_at(None),
     DIGEST.prefix: digest_screens.press,
     REPORTS.prefix: report_screens.press,
+    SAFEGUARDING.prefix: safeguarding_screens.press,
     # A tapped WhatsApp template (a nudge): the held outbox message it stood for.
     HELD.prefix: nudge_screens.show,
     # "That was all" under a held part of a long text (`take` gives the part to the waiting flow).
@@ -174,6 +178,7 @@ FLOWS: Mapping[str, Step] = {
     agenda.ADD_FLOW: agenda_screens.title,
     settings_screens.FLOW: settings_screens.answer,
     broadcasts.FLOW: broadcast_screens.typed,
+    safeguarding_screens.FLOW: safeguarding_screens.answer,
 }
 
 
@@ -240,6 +245,7 @@ OWNERS: Mapping[str, frozenset[str]] = {
     **{flow: _SESSION for flow in (planning.FLOW, followup.MINUTES_FLOW, followup.TAKEAWAY_FLOW, agenda.ADD_FLOW)},
     settings_screens.FLOW: _SETTINGS,
     broadcasts.FLOW: frozenset({"/broadcast", BROADCAST.prefix}),
+    safeguarding_screens.FLOW: frozenset({"/worry", SAFEGUARDING.prefix}),
 }
 
 # What a paused flow is called and the one tap that goes back to it: (session, wait) -> (words, button).
@@ -271,6 +277,7 @@ PAUSES: Mapping[str, Resume] = {
     agenda.ADD_FLOW: _paused_with("/agenda"),
     settings_screens.FLOW: _paused_with("/settings"),
     broadcasts.FLOW: _paused_with("/broadcast"),
+    safeguarding_screens.FLOW: safeguarding_screens.resume,
 }
 
 

@@ -24,6 +24,9 @@ class Services:
     clock: Clock
     default_locale: str = "tr"
     default_timezone: str = "Europe/Istanbul"
+    # Days a programme's texts are kept after it ends (RETENTION_DAYS_AFTER_PROGRAMME); the planner
+    # applies retention once a day (mentoring/privacy/retention.py).
+    retention_days_after_programme: int = 180
 
 
 def services_in(shared: Mapping[str, Any]) -> Services:

@@ -80,6 +80,12 @@ PAIRS = Nudge(
     Text("You have a new peer partner. Tap the button below to find out more."),
     _SHOW_MESSAGE,
 )
+# A worry about a child raised in the mentor's group (mentoring.safeguarding): read it now.
+URGENT = Nudge(
+    "urgent",
+    Text("Someone in your group is worried about a child. Please read their message now."),
+    Text("Read it now"),
+)
 # For every kind no other nudge names (e.g. a reply Telegram could not take at once).
 UPDATE = Nudge(
     "update",
@@ -87,7 +93,7 @@ UPDATE = Nudge(
     _SHOW_MESSAGE,
 )
 
-NUDGES: tuple[Nudge, ...] = (REFLECTION, CHECKIN, SESSION, DIGEST, ANNOUNCEMENT, TODO, PAIRS, UPDATE)
+NUDGES: tuple[Nudge, ...] = (REFLECTION, CHECKIN, SESSION, DIGEST, ANNOUNCEMENT, TODO, PAIRS, URGENT, UPDATE)
 
 # Outbox kinds (Outgoing.kind) -> the nudge that stands for them.
 KINDS: Mapping[str, Nudge] = {
@@ -106,6 +112,7 @@ KINDS: Mapping[str, Nudge] = {
     "broadcast": ANNOUNCEMENT,
     "todo_assigned": TODO,
     "peer_pair": PAIRS,
+    "safeguarding": URGENT,
     "reply": UPDATE,
 }
 

@@ -139,7 +139,7 @@ async def export_person(session: AsyncSession, person_id: int, now: datetime,
 
 
 async def erase_person(session: AsyncSession, person_id: int, now: datetime) -> dict[str, int] | None:
-    """Erase the person's texts, name and channel identities; keep anonymous figures.
+    """Erase the person's texts, name and channel identities; keep pseudonymous figures.
 
     Other people's messages that name or quote the person lose their text too
     (mentoring.privacy.mentions). Returns how many values were cleared per table, or

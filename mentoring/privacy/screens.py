@@ -83,6 +83,7 @@ KIND_LABELS = {
     "broadcasts": N_("Announcements you wrote"),
     "digest_preferences": N_("Your weekly digest settings"),
     "outbox_mentions": N_("Messages to other people that name you"),
+    "safeguarding_concerns": N_("Worries about a child you raised"),
 }
 # A table without a label above (none today) is counted here rather than shown by its name.
 OTHER_RECORDS = N_("Other records")
@@ -146,9 +147,12 @@ def forget_question() -> Words:
     return Text(
         "Do you want Narbot to erase your data?\n\n"
         "Your name, the link to your Telegram account and everything you wrote (reflections, "
-        "to-dos, your development plan, check-ins, replies) will be erased. Only anonymous "
-        "figures stay for the programme's statistics, for example that a mentee took part. "
-        "This cannot be undone, and Narbot will no longer know you.\n\n"
+        "to-dos, your development plan, check-ins, replies) will be erased. What remains: "
+        "pseudonymous figures under a number that no longer leads to you (for example that a "
+        "mentee took part or answered a 1-5 question), counted in the programme's statistics; "
+        "a line in the audit log that your data was erased, and when; and the messages already "
+        "delivered, which stay on your phone and with the messaging platform, where Narbot cannot "
+        "delete them. This cannot be undone, and Narbot will no longer know you.\n\n"
         "This question is valid for 10 minutes."
     )
 
@@ -166,8 +170,11 @@ def withdraw_question() -> Words:
 
 def erased() -> Words:
     return Text(
-        "Your data has been erased. Narbot no longer knows you; only anonymous figures remain. "
-        "If you want to take part again, ask your coordinator for a new invite."
+        "Your data has been erased. Narbot no longer knows you. What remains: pseudonymous figures "
+        "in the programme's statistics (under a number that no longer leads to you), a line in the "
+        "audit log that your data was erased, and the messages already delivered, which stay on "
+        "your phone and with the messaging platform. If you want to take part again, ask your "
+        "coordinator for a new invite."
     )
 
 

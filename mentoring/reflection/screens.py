@@ -95,6 +95,9 @@ def question(view: ReflectionView, index: int, editing: bool, locale: str, note:
         Raw(asked.wording(locale)),
         Raw(""),
         how,
+        # Stories of children in state care: never their names, never a photo that shows one.
+        Text("Please do not name children or send a photo in which a child can be recognised.")
+        if asked.kind == "text" else None,
         Text("This question is optional.") if asked.optional else None,
         Raw("") if so_far else None,
         Text("Your answer so far: {answer}", answer=answer_words(asked, current, locale))
@@ -268,4 +271,7 @@ def _note(outcome: Outcome, given: Input) -> Words | None:
         return Text("Here I can take a written answer, a voice note or a photo. The question is still waiting:")
     if outcome is Outcome.USE_BUTTONS:
         return Text("Please answer with the buttons below.")
+    if isinstance(given, Photo) and outcome in (Outcome.QUESTION, Outcome.SUMMARY):
+        return Text("Photo received. Please check that no child can be recognised in it; if one can, "
+                    "change this answer before you send the reflection.")
     return None

@@ -12,6 +12,7 @@ from mentoring.reflection.buttons import REFLECTION
 from mentoring.reflection.prompts import when
 from mentoring.reflection.questions import Question
 from mentoring.reflection.steps import ReflectionView
+from mentoring.safeguarding.screens import opener
 from mentoring.screens import SHORT_LABEL_MAX, Choice, Lines, Raw, Screen, Text, Words
 from mentoring.text import clip
 from storage.models.reflections import ReflectionAnswer
@@ -116,5 +117,7 @@ def submitted(view: ReflectionView, next_opening: datetime | None, zone: str) ->
             Text("The next reflection opens on {when}.", when=when(next_opening, zone))
             if next_opening is not None else None,
         ),
+        # The safeguarding path, where a reflection may have brought a worry to mind.
+        [[opener()]],
         replace=True,
     )

@@ -21,6 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.schema import Column
 
 from mentoring import audit
+from mentoring.reports.cells import too_few, too_few_for_average
+from mentoring.reports.impact import impact_report
+from mentoring.reports.overview import programme_overview
 from storage.models import ChannelIdentity, Group, Membership, Person, Province
 from storage.models.peers import PeerCheckin
 from storage.models.plans import PlanGoal, SelfAssessment
@@ -165,6 +168,48 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+GROUP_FIGURES = "group_figures.csv"
+GROUP_FIGURE_COLUMNS = ("group_id", "mentees", "mentors", "unreachable", "sessions_held", "attendance_rate",
+                        "feedback_average", "suppressed")
+
+
+async def _group_figures(session: AsyncSession, programme_id: int, now: datetime) -> tuple[bytes, int]:
+    """Each group's figures, with no cell drawn from fewer than SMALL_CELL people: such a cell is
+    empty and its column is named in `suppressed` (mentoring.reports.cells)."""
+    overview = await programme_overview(session, programme_id, now)
+    impact = await impact_report(session, programme_id)
+    feedback = {part.group_id: part.feedback for part in impact.groups}
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(GROUP_FIGURE_COLUMNS)
+    count = 0
+    for group_id, figures in sorted((overview.groups if overview else {}).items()):
+        hidden: list[str] = []
+
+        def people(column: str, value: int, hidden: list[str] = hidden) -> int | str:
+            if too_few(value):
+                hidden.append(column)
+                return ""
+            return value
+
+        rate: float | str = round(figures.attended / figures.expected, 3) if figures.expected else ""
+        if figures.expected and too_few_for_average(figures.attending):
+            rate = ""
+            hidden.append("attendance_rate")
+        answers = feedback.get(group_id)
+        average: float | str = ""
+        if answers is not None and answers.average is not None:
+            if too_few_for_average(answers.people):
+                hidden.append("feedback_average")
+            else:
+                average = round(answers.average, 2)
+        writer.writerow([group_id, people("mentees", figures.mentees), people("mentors", figures.mentors),
+                         people("unreachable", figures.unreachable), figures.sessions_held, rate, average,
+                         " ".join(hidden)])
+        count += 1
+    return text.getvalue().encode(ENCODING), count
+
+
 @dataclass(frozen=True)
 class Export:
     files: dict[str, bytes]  # filename -> CSV content (UTF-8 with BOM)
@@ -195,5 +240,8 @@ async def export_programme(session: AsyncSession, programme_id: int, actor_id: i
             count += 1
         files[table.filename] = text.getvalue().encode(ENCODING)
         rows[table.filename] = count
+    content, count = await _group_figures(session, programme_id, now)
+    files[GROUP_FIGURES] = content
+    rows[GROUP_FIGURES] = count
     await audit.record(session, actor_id, EXPORT_ACTION, details={"programme": programme_id, "rows": rows}, now=now)
     return Export(files, rows)

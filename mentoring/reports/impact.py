@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring.plans.areas import Area, programme_areas
@@ -40,6 +40,7 @@ class AreaChange:
 class Feedback:
     answers: int
     average: float | None
+    people: int = 0  # distinct people behind the answers (mentoring.reports.cells)
 
 
 @dataclass(frozen=True)
@@ -109,16 +110,23 @@ async def impact_report(session: AsyncSession, programme_id: int,
     if group_ids is None:
         answers = sum(part.feedback.answers for part in parts)
         total = sum((part.feedback.average or 0) * part.feedback.answers for part in parts)
+        people = await session.scalar(
+            select(func.count(distinct(SessionFeedback.person_id)))
+            .join(GroupSession, GroupSession.id == SessionFeedback.session_id)
+            .where(GroupSession.group_id.in_(chosen))
+        )
         whole = ImpactPart(None, "", _changes(areas, pairs, None),
-                           Feedback(answers, total / answers if answers else None))
+                           Feedback(answers, total / answers if answers else None, people or 0))
     return ImpactReport(programme_id, whole, parts)
 
 
 async def _feedback(session: AsyncSession, group_ids: list[int]) -> dict[int, Feedback]:
     rows = await session.execute(
-        select(GroupSession.group_id, func.count(), func.avg(SessionFeedback.usefulness))
+        select(GroupSession.group_id, func.count(), func.avg(SessionFeedback.usefulness),
+               func.count(distinct(SessionFeedback.person_id)))
         .join(GroupSession, GroupSession.id == SessionFeedback.session_id)
         .where(GroupSession.group_id.in_(group_ids))
         .group_by(GroupSession.group_id)
     )
-    return {gid: Feedback(count, float(avg) if avg is not None else None) for gid, count, avg in rows}
+    return {gid: Feedback(count, float(avg) if avg is not None else None, people)
+            for gid, count, avg, people in rows}

@@ -9,16 +9,20 @@ queries whatever the size of the programme.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring.delivery import unreachable_people
+from mentoring.safeguarding.rules import worries_count
 from mentoring.todos.due import programme_week
 from storage.models import Group, Membership, Programme, Province, Role
 from storage.models.reflections import Reflection
 from storage.models.sessions import GroupSession, SessionAttendance
+
+# The window of the coordinator's count of worries about a child.
+WORRY_DAYS = 30
 
 WEEKS_SHOWN = 4
 NO_PROVINCE = 0
@@ -38,6 +42,7 @@ class Figures:
     sessions_held: int = 0
     attended: int = 0  # mentee attendances at held sessions
     expected: int = 0  # held sessions x the group's mentees
+    attending: int = 0  # mentees of the groups that held sessions (the people behind the attendance rate)
 
     def add(self, other: Figures) -> None:
         self.groups += other.groups
@@ -49,6 +54,7 @@ class Figures:
         self.sessions_held += other.sessions_held
         self.attended += other.attended
         self.expected += other.expected
+        self.attending += other.attending
 
 
 @dataclass
@@ -59,6 +65,9 @@ class Overview:
     weeks: list[int]
     total: Figures
     provinces: list[Figures]
+    groups: dict[int, Figures] = field(default_factory=dict)  # group id -> its own figures
+    # Worries about a child raised in the last WORRY_DAYS: a count of events, never who or what.
+    worries: int = 0
 
     def province(self, province_id: int) -> Figures | None:
         return next((p for p in self.provinces if p.province_id == province_id), None)
@@ -106,7 +115,8 @@ async def programme_overview(session: AsyncSession, programme_id: int, now: date
         provinces.setdefault(figures.province_id, Figures(figures.province_id, figures.name)).add(figures)
         total.add(figures)
     ordered = sorted(provinces.values(), key=lambda f: (f.province_id == NO_PROVINCE, f.name))
-    return Overview(programme.id, programme.name, week, weeks, total, ordered)
+    worries = await worries_count(session, programme_id, now - timedelta(days=WORRY_DAYS))
+    return Overview(programme.id, programme.name, week, weeks, total, ordered, by_group, worries)
 
 
 async def _sessions(session: AsyncSession, programme_id: int, now: datetime,
@@ -121,6 +131,7 @@ async def _sessions(session: AsyncSession, programme_id: int, now: datetime,
     ):
         by_group[gid].sessions_held = count
         by_group[gid].expected = count * mentee_count.get(gid, 0)
+        by_group[gid].attending = mentee_count.get(gid, 0)
     for gid, count in await session.execute(
         select(GroupSession.group_id, func.count())
         .join(Group, Group.id == GroupSession.group_id)

@@ -5,11 +5,14 @@ Lives in the domain because the CLI and queued messages render reports without a
 
 from __future__ import annotations
 
+from collections import Counter
+
 from babel.numbers import format_decimal, format_percent
 
 from mentoring.i18n import N_, Translator
+from mentoring.reports.cells import HIDDEN, footnote, small_count, too_few, too_few_for_average
 from mentoring.reports.impact import ImpactPart, ImpactReport
-from mentoring.reports.overview import Figures, Overview
+from mentoring.reports.overview import WORRY_DAYS, Figures, Overview
 from mentoring.reports.rules import GroupProgress, MenteeProgress
 
 PAGE_LIMIT = 3500  # under Telegram's 4096 characters, with room for a header
@@ -85,48 +88,122 @@ def render_progress(tr: Translator, progress: GroupProgress, stage: str | None =
     return paginate([_mentee_block(tr, m, progress.week) for m in progress.mentees], header)
 
 
-def _impact_part(tr: Translator, part: ImpactPart, title: str) -> str:
+def _group_summary(tr: Translator, progress: GroupProgress) -> str:
+    """The group's progress summed over its mentees, for a coordinator (no one's own figures)."""
+    _ = tr.gettext
+    mentees = progress.mentees
+    lines = [_("Mentees: {count}").format(count=small_count(len(mentees)))]
+    if too_few_for_average(len(mentees)):
+        lines.append(_("A group of fewer than 3 mentees: its figures are not shown to coordinators, "
+                       "only to its mentors."))
+        return "\n".join(lines)
+    goals: Counter[str] = Counter()
+    todos: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    for mentee in mentees:
+        goals.update(mentee.goals)
+        todos.update(mentee.todos)
+        reasons.update(mentee.reasons)
+    total = sum(goals.values())
+    goal_parts = ", ".join(f"{goals[key]} {_(label)}" for key, label in GOAL_STATUSES.items() if goals[key])
+    lines.append(tr.ngettext("Goals: {count}", "Goals: {count}", total).format(count=total)
+                 + (f" ({goal_parts})" if goal_parts else ""))
+    lines.append(_("To-dos: {done} done, {open} open, {not_done} not done").format(
+        done=todos["done"], open=todos["open"], not_done=todos["not_done"]))
+    if reasons:
+        lines.append(_("Why not done: {reasons}").format(
+            reasons=", ".join(f"{_(REASONS.get(code, code))} ×{count}" for code, count in reasons.most_common())))
+    submitted = sum(1 for mentee in mentees if mentee.reflections)
+    lines.append(_("Mentees who submitted at least one reflection: {count}").format(count=small_count(submitted)))
+    changes = [m.confidence_change for m in mentees if m.confidence_change is not None]
+    average = HIDDEN if too_few_for_average(len(changes)) else number(tr, sum(changes) / len(changes))
+    lines.append(_("Confidence (1-5), average change: {change}, n={people}").format(
+        change=average, people=small_count(len(changes))))
+    if too_few(submitted) or too_few(len(changes)):
+        lines.append(footnote(tr))
+    return "\n".join(lines)
+
+
+def render_group_summary(tr: Translator, progress: GroupProgress, stage: str | None = None) -> list[str]:
+    """A group's progress as a coordinator sees it: summed over the mentees, small cells suppressed."""
+    header = "📈 " + tr.gettext(STAGE_TITLES[stage]).format(group=progress.group_name, week=progress.week)
+    return [header + "\n\n" + _group_summary(tr, progress)]
+
+
+def _impact_part(tr: Translator, part: ImpactPart, title: str, suppress: bool) -> tuple[str, bool]:
+    """The part's lines, and whether a figure was drawn from too few people to show (suppress: a coordinator)."""
     _ = tr.gettext
     lines = [title]
+    hidden = False
     for change in part.areas:
-        if change.people:
+        if change.people and suppress and too_few_for_average(change.people):
+            hidden = True
+            lines.append(_("{area}: {baseline} → {end} ({change}), n={people}").format(
+                area=change.area.title(tr), baseline=HIDDEN, end=HIDDEN, change=HIDDEN,
+                people=small_count(change.people)))
+        elif change.people:
             lines.append(_("{area}: {baseline} → {end} ({change}), n={people}").format(
                 area=change.area.title(tr), baseline=number(tr, change.baseline), end=number(tr, change.end),
                 change=("+" if (change.change or 0) >= 0 else "") + number(tr, change.change),
                 people=change.people))
         else:
             lines.append(_("{area}: no one answered both rounds yet").format(area=change.area.title(tr)))
-    lines.append(_("Usefulness of the sessions (1-5): {average}, n={answers}").format(
-        average=number(tr, part.feedback.average), answers=part.feedback.answers))
-    return "\n".join(lines)
+    if part.feedback.answers and suppress and too_few_for_average(part.feedback.people):
+        hidden = True
+        lines.append(_("Usefulness of the sessions (1-5): {average}, n={answers}").format(
+            average=HIDDEN, answers=HIDDEN))
+    else:
+        lines.append(_("Usefulness of the sessions (1-5): {average}, n={answers}").format(
+            average=number(tr, part.feedback.average), answers=part.feedback.answers))
+    return "\n".join(lines), hidden
 
 
-def render_impact(tr: Translator, report: ImpactReport, programme_name: str) -> list[str]:
-    """The impact report as pages: the programme first (if included), then each group."""
+def render_impact(tr: Translator, report: ImpactReport, programme_name: str, *, suppress: bool = True) -> list[str]:
+    """The impact report as pages: the programme first (if included), then each group.
+
+    suppress (the default, for coordinators and the CLI): no figure drawn from fewer than
+    SMALL_CELL people (mentoring.reports.cells); a group's own mentors read it with suppress=False.
+    """
     _ = tr.gettext
     header = "📊 " + _("Impact report (etki analizi): {programme}").format(programme=programme_name) + "\n" + _(
         "Self-assessment, baseline → end, mean of 1-5; n = people who answered both rounds.")
-    blocks = []
+    parts = []
     if report.programme is not None:
-        blocks.append(_impact_part(tr, report.programme, _("Whole programme")))
-    blocks += [_impact_part(tr, part, _("Group: {group}").format(group=part.name)) for part in report.groups]
-    return paginate(blocks, header)
+        parts.append(_impact_part(tr, report.programme, _("Whole programme"), suppress))
+    parts += [_impact_part(tr, part, _("Group: {group}").format(group=part.name), suppress)
+              for part in report.groups]
+    if any(hidden for _block, hidden in parts):
+        header += "\n" + footnote(tr)
+    return paginate([block for block, _hidden in parts], header)
 
 
 def _figures_block(tr: Translator, figures: Figures, weeks: list[int], title: str) -> str:
+    """A set of groups' figures for a coordinator: counts of 1 or 2 people as "<3", rates over
+    fewer than 3 people as "—" (mentoring.reports.cells), with the footnote when any is hidden."""
     _ = tr.gettext
+    counts = [figures.mentees, figures.mentors, figures.unreachable,
+              *(figures.submitted.get(week, 0) for week in weeks)]
+    hidden = any(too_few(count) for count in counts)
     lines = [title,
              _("Groups: {groups} · mentees: {mentees} · mentors: {mentors}").format(
-                 groups=figures.groups, mentees=figures.mentees, mentors=figures.mentors),
-             _("Unreachable (blocked the bot or left Telegram): {count}").format(count=figures.unreachable)]
+                 groups=figures.groups, mentees=small_count(figures.mentees),
+                 mentors=small_count(figures.mentors)),
+             _("Unreachable (blocked the bot or left Telegram): {count}").format(
+                 count=small_count(figures.unreachable))]
     participation = ", ".join(
         _("week {week}: {submitted}/{mentees}").format(
-            week=week, submitted=figures.submitted.get(week, 0), mentees=figures.mentees)
+            week=week, submitted=small_count(figures.submitted.get(week, 0)),
+            mentees=small_count(figures.mentees))
         for week in weeks
     )
     lines.append(_("Reflections submitted: {weeks}").format(weeks=participation))
+    attendance = share(tr, figures.attended, figures.expected)
+    if figures.expected and too_few_for_average(figures.attending):
+        attendance, hidden = HIDDEN, True
     lines.append(_("Sessions held: {sessions} · attendance: {share}").format(
-        sessions=figures.sessions_held, share=share(tr, figures.attended, figures.expected)))
+        sessions=figures.sessions_held, share=attendance))
+    if hidden:
+        lines.append(footnote(tr))
     return "\n".join(lines)
 
 
@@ -139,7 +216,11 @@ def render_overview(tr: Translator, overview: Overview, province_id: int | None 
     _ = tr.gettext
     header = "🗂 " + _("{programme}, week {week}").format(programme=overview.programme_name, week=overview.week)
     if province_id is None:
-        return f"{header}\n\n" + _figures_block(tr, overview.total, overview.weeks, _("Whole programme"))
+        # Events, not people: shown as they are (no small-cell rule), and never who or what.
+        worries = _("Worries about a child raised in the last {days} days: {count}").format(
+            days=WORRY_DAYS, count=overview.worries)
+        return (f"{header}\n\n" + _figures_block(tr, overview.total, overview.weeks, _("Whole programme"))
+                + f"\n{worries}")
     figures = overview.province(province_id)
     if figures is None:
         return f"{header}\n\n" + _("This province has no groups in the programme.")

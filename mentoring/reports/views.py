@@ -22,6 +22,7 @@ from mentoring import audit
 from mentoring.access import (
     AccessDenied,
     coordinated_programmes,
+    is_mentor_of,
     may_coordinate,
     may_see_group_figures,
     mentored_groups,
@@ -35,7 +36,12 @@ from mentoring.reports.exports import Export, export_programme
 from mentoring.reports.impact import impact_report
 from mentoring.reports.overview import programme_overview
 from mentoring.reports.rules import due_stage, group_progress
-from mentoring.reports.texts import render_impact, render_overview, render_progress
+from mentoring.reports.texts import (
+    render_group_summary,
+    render_impact,
+    render_overview,
+    render_progress,
+)
 from mentoring.screens import SHORT_LABEL_MAX, Choice, Lines, Raw, Text, Words
 from storage.models import Group, Programme
 
@@ -165,7 +171,10 @@ async def progress(session: AsyncSession, member: MemberView, tr: Translator, gr
     if may_coordinate(member, group.programme_id):
         await audit.record(session, member.person_id, REPORT_ACTION,
                            details={"programme": programme.id, "view": "progress", "group": group_id}, now=now)
-    pages = render_progress(tr, report, due_stage(programme, now))
+    # The group's mentors know its people and read each mentee's figures; a coordinator reads
+    # the group summed up, with no figure drawn from fewer than 3 people (mentoring.reports.cells).
+    render = render_progress if is_mentor_of(member, group_id) else render_group_summary
+    pages = render(tr, report, due_stage(programme, now))
     text, page = _page_of(pages, page)
     return ReportPage(Raw(text), [_pager("g", {"group": group_id}, page, len(pages)),
                                   [Choice(REPORTS.encode("gi", group=group_id, page=0), Text("Impact report"))]])
@@ -180,7 +189,7 @@ async def group_impact(session: AsyncSession, member: MemberView, tr: Translator
     if may_coordinate(member, group.programme_id):
         await audit.record(session, member.person_id, REPORT_ACTION,
                            details={"programme": programme.id, "view": "impact", "group": group_id}, now=now)
-    pages = render_impact(tr, report, programme.name)
+    pages = render_impact(tr, report, programme.name, suppress=not is_mentor_of(member, group_id))
     text, page = _page_of(pages, page)
     return ReportPage(Raw(text), [_pager("gi", {"group": group_id}, page, len(pages)),
                                   [Choice(REPORTS.encode("g", group=group_id, page=0), _back(Text("Progress report")))]])

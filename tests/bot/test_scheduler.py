@@ -125,3 +125,46 @@ async def test_the_first_pass_comes_at_start_up_not_a_minute_later(make_app: App
         assert first.next_t - real_datetime.now(UTC) < timedelta(seconds=5)
     finally:
         await app.job_queue.stop()
+
+
+async def test_the_planner_applies_retention_once_a_day_and_the_audit_shows_the_counts(
+    make_app: AppFactory, clock: ManualClock
+) -> None:
+    from sqlalchemy import select
+
+    from mentoring import audit
+    from storage.models.privacy import AuditEntry
+    from tests.support import retention_data
+
+    app, _ = await make_app()
+    sessions = app.bot_data[SERVICES_KEY].sessions
+    assert app.bot_data[SERVICES_KEY].retention_days_after_programme == retention_data.DAYS
+    cast = await retention_data.build(sessions, clock.now())
+
+    async def runs() -> list[AuditEntry]:
+        async with sessions() as session:
+            return list(await session.scalars(
+                select(AuditEntry).where(AuditEntry.action == audit.RETENTION_APPLIED).order_by(AuditEntry.id)))
+
+    await plan_job_of(app).run(app)
+    left = await retention_data.texts(sessions)
+    assert not left & retention_data.GOING, "Old ended 181 days ago: its texts are cleared"
+    assert retention_data.STAYING <= left, "Recent (170 days) and Running are untouched"
+    [first] = await runs()
+    assert first.actor_person_id is None and first.at == clock.now()
+    assert first.details == {"programmes": [cast.old], "days": retention_data.DAYS,
+                             "cleared": retention_data.CLEARED, "scheduled": True}
+
+    # The planner runs every minute; retention once a day (the day in Istanbul).
+    for _ in range(3):
+        clock.advance(timedelta(minutes=1))
+        await plan_job_of(app).run(app)
+    clock.advance(timedelta(hours=13))  # 22:03 in Istanbul
+    await plan_job_of(app).run(app)
+    assert len(await runs()) == 1
+    clock.advance(timedelta(hours=2))  # 00:03 the next day
+    await plan_job_of(app).run(app)
+    _, second = await runs()
+    assert second.details == {"programmes": [cast.old], "days": retention_data.DAYS, "cleared": {},
+                              "scheduled": True}
+    assert retention_data.STAYING <= await retention_data.texts(sessions)

@@ -36,13 +36,13 @@ async def test_coordinator_sees_the_programme_per_province_and_is_audited(app_an
     text = koray.last_text()
     assert "Nar Raporu, 12. hafta" in text and "Programın tamamı" in text
     assert "Gruplar: 2 · mentiler: 4 · mentorlar: 3" in text
-    assert "Ulaşılamayan (botu engelleyen veya Telegram'dan ayrılan): 1" in text
-    assert "12. hafta: 2/4" in text
+    assert "Ulaşılamayan (botu engelleyen veya Telegram'dan ayrılan): <3" in text  # one person: a small cell
+    assert "12. hafta: <3/4" in text
     assert {"Ankara", "İzmir", "Etki analizi", "CSV olarak dışa aktar"} <= set(koray.buttons())
     assert "Başka Program" not in text and SECRET not in text
     await koray.press("Ankara")
     ankara = koray.last_text()
-    assert "Ankara" in ankara and "Gruplar: 1 · mentiler: 3 · mentorlar: 2" in ankara
+    assert "Ankara" in ankara and "Gruplar: 1 · mentiler: 3 · mentorlar: <3" in ankara
     assert "Yapılan görüşmeler: 2 · katılım: %50" in ankara
     await koray.press("Etki analizi")
     impact = koray.last_text()
@@ -57,7 +57,7 @@ async def test_english_coordinator(app_and_api, app_sessions, clock):
     carol = chat(app_and_api, "carol", "en")
     await carol.send("/report")
     assert "Nar Raporu, week 12" in carol.last_text()
-    assert "Reflections submitted: week 9: 0/4, week 10: 1/4, week 11: 2/4, week 12: 2/4" in carol.last_text()
+    assert "Reflections submitted: week 9: 0/4, week 10: <3/4, week 11: <3/4, week 12: <3/4" in carol.last_text()
     await carol.press("Impact report")
     assert "Usefulness of the sessions (1-5): 3.5, n=4" in carol.last_text()
 
@@ -159,3 +159,30 @@ async def test_sticker_after_a_report_is_not_lost_in_it(app_and_api, app_session
     await koray.send_sticker()  # no flow waits for input: the general answer, no report change
     assert len(await audit_of(app_sessions, REPORT_ACTION)) == before
     assert koray.last_text() and "Nar Raporu, 12. hafta" not in koray.last_text()
+
+
+async def test_coordinator_report_with_a_group_of_two_mentees_hides_small_cells(app_and_api, app_sessions, clock):
+    from sqlalchemy import update
+
+    from mentoring.reports.buttons import REPORTS
+    from storage.models import Membership
+
+    data = await seed_reporting(app_sessions, clock.now())
+    async with app_sessions.begin() as session:  # Can leaves: Grup A (Ankara) keeps two mentees
+        await session.execute(update(Membership).where(Membership.person_id == data.can.person_id)
+                              .values(left_at=clock.now()))
+    koray = chat(app_and_api, "koray")
+    await koray.send("/report")
+    assert "Gruplar: 2 · mentiler: 3 · mentorlar: 3" in koray.last_text()  # the programme: three in all
+    await koray.press("Ankara")
+    ankara = koray.last_text()
+    assert "Gruplar: 1 · mentiler: <3 · mentorlar: <3" in ankara and "katılım: —" in ankara
+    assert "3 kişiden azından" in ankara
+    # The group's progress, opened by its button: summed up, and withheld for two mentees.
+    await koray.press_data(REPORTS.encode("g", group=data.group_a.id, page=0), koray.messages()[-1])
+    progress = koray.last_text()
+    assert "Mentiler: <3" in progress and "Ayse" not in progress and "John" not in progress
+    # A mentor of the group still sees each mentee's real figures.
+    zeynep = chat(app_and_api, "zeynep")
+    await zeynep.send("/report")
+    assert "Ayse" in zeynep.last_text() and "2 → 3 → 4" in zeynep.last_text()

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from mentoring import audit
 from mentoring.clock import ManualClock
-from mentoring.privacy.retention import apply_retention
+from mentoring.privacy.retention import apply_daily, apply_retention
 from mentoring.programmes import ProgrammeSpec, create_group, create_programme
-from storage.models import Membership, Person, Role
+from storage.models import Membership, OutboxMessage, Person, Role
 from storage.models.privacy import AuditEntry
+from storage.models.reflections import ReflectionAnswer
 from tests.support import privacy_schema as schema
+from tests.support import retention_data
 
 # The clock fixture says 2026-11-23.
 LONG_AGO = date(2026, 3, 31)  # 237 days before: past 180 days
@@ -95,3 +97,53 @@ async def test_a_shorter_period_reaches_recent_programmes(
         report = await apply_retention(session, clock.now(), 7, metadata=schema.metadata)
     assert report.values == {"t_notes": 3, "t_diary": 2, "t_group_minutes": 2}
     assert await texts(sessions) == {None, "Banu günlüğü", "Running tutanağı"}
+
+
+async def test_retention_reaches_media_minutes_feedback_and_outbox_texts(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    cast = await retention_data.build(sessions, clock.now())
+    async with sessions.begin() as session:
+        dry = await apply_retention(session, clock.now(), retention_data.DAYS, dry_run=True)
+    assert dry.values == retention_data.CLEARED
+    assert retention_data.GOING <= await retention_data.texts(sessions), "a dry run changes nothing"
+
+    async with sessions.begin() as session:
+        done = await apply_retention(session, clock.now(), retention_data.DAYS)
+    assert done.values == retention_data.CLEARED
+    left = await retention_data.texts(sessions)
+    assert not left & retention_data.GOING
+    assert retention_data.STAYING <= left
+    async with sessions() as session:
+        answers = (await session.execute(
+            select(ReflectionAnswer.file_kind, ReflectionAnswer.file_duration).where(
+                ReflectionAnswer.file_kind.is_not(None)).order_by(ReflectionAnswer.id))).all()
+        rows = {row.idempotency_key: row for row in await session.scalars(select(OutboxMessage))}
+    assert [tuple(answer) for answer in answers] == [("voice", 12), ("photo", None)], "figures stay"
+    assert rows["late:ali"].status == "cancelled", "what still waited for a retired person is not sent"
+    assert rows["broadcast:banu"].attachment is None and rows["broadcast:banu"].buttons is None
+    assert rows["digest:running"].status == "sent" and rows["prompt:cem"].text == "Cem istem"
+    assert cast.old in [p.programme_id for p in done.programmes if p.due]
+
+    async with sessions.begin() as session:
+        again = await apply_retention(session, clock.now(), retention_data.DAYS)
+    assert again.values == {}
+
+
+async def test_apply_daily_runs_once_a_local_day_and_records_even_an_empty_run(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    # 06:00 UTC is 09:00 in Istanbul; nothing has ended yet.
+    async with sessions.begin() as session:
+        first = await apply_daily(session, clock.now(), 180, "Europe/Istanbul")
+    async with sessions.begin() as session:
+        later_today = await apply_daily(session, clock.now() + timedelta(hours=14), 180, "Europe/Istanbul")
+    async with sessions.begin() as session:
+        after_midnight = await apply_daily(session, clock.now() + timedelta(hours=16), 180, "Europe/Istanbul")
+    assert first is not None and first.values == {}
+    assert later_today is None, "23:00 in Istanbul is still the same day"
+    assert after_midnight is not None, "01:00 in Istanbul is the next day"
+    async with sessions() as session:
+        entries = await audit.entries(session)
+    assert [(e.action, e.details) for e in entries] == [
+        (audit.RETENTION_APPLIED, {"programmes": [], "days": 180, "cleared": {}, "scheduled": True})] * 2

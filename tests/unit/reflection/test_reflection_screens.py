@@ -111,7 +111,9 @@ async def test_a_whole_reflection_screen_by_screen(
 
     first = only_screen(await step(sessions, clock, member, screens.start, Typed("/reflect")))
     assert first.text.render(EN).startswith("Reflection · week 1 · question 1 of 7\n\nWhat did you try")
-    assert first.text.render(EN).endswith("Answer in writing, or send a voice note or a photo.")
+    assert first.text.render(EN).endswith("Answer in writing, or send a voice note or a photo.\n"
+                                          "Please do not name children or send a photo in which a child "
+                                          "can be recognised.")
     assert first.awaits == Awaits(Expect.ANY, "reflection") and first.choices == () and first.replace
     assert await waits_for(sessions, member) == "tried"
 
@@ -125,7 +127,10 @@ async def test_a_whole_reflection_screen_by_screen(
 
     await step(sessions, clock, member, screens.answer, Typed("  Turn-taking game "))
     await step(sessions, clock, member, screens.answer, Voice("voice-1", 75))
-    await step(sessions, clock, member, screens.answer, Photo("photo-1", "A drawing"))
+    after_photo = only_screen(await step(sessions, clock, member, screens.answer, Photo("photo-1", "A drawing")))
+    # A photo answer is taken with a reminder to check that no child can be recognised in it.
+    assert after_photo.text.render(EN).startswith("Photo received. Please check that no child can be recognised")
+    assert "question 4 of 7" in after_photo.text.render(EN)
     scale = only_screen(await step(sessions, clock, member, screens.answer, Typed("Again at dinner")))
     assert scale.awaits is None and [[c.label.render(EN) for c in row] for row in scale.choices] == [
         ["1", "2", "3", "4", "5"]
@@ -180,7 +185,9 @@ async def test_a_whole_reflection_screen_by_screen(
         "They will see only your 1–5 answers.\n"
         "The next reflection opens on Friday, December 4, 2026 at 10:00\u202fAM."
     )
-    assert sent.choices == () and await waits_for(sessions, member) is None
+    # The one choice left after sending: the safeguarding path.
+    assert [[c.data for c in row] for row in sent.choices] == [["sg:go"]]
+    assert await waits_for(sessions, member) is None
 
     # The old summary's button again: refused, worded once, nothing changes.
     twice = await refused_code(sessions, clock, member, screens.press, Pressed(numbers.choices[0][0].data))

@@ -43,7 +43,8 @@ async def test_files_columns_and_rows(sessions, clock):
         export = await export_programme(session, data.programme.id, data.koray.person_id, clock.now())
     assert set(export.files) == {
         "people.csv", "groups.csv", "reflection_scales.csv", "goals.csv", "self_assessments.csv", "todos.csv",
-        "todo_reasons.csv", "sessions.csv", "attendance.csv", "session_feedback.csv", "checkins.csv"}
+        "todo_reasons.csv", "sessions.csv", "attendance.csv", "session_feedback.csv", "checkins.csv",
+        "group_figures.csv"}
     people = read_csv(export.files["people.csv"])
     assert people[0] == ["person_id", "display_name", "role", "group_id", "joined_at", "left_at", "reachable",
                          "erased"]
@@ -81,7 +82,7 @@ async def test_another_programme_exports_nothing_of_this_one(sessions, clock):
     async with sessions.begin() as session:
         export = await export_programme(session, data.other.id, data.olga.person_id, clock.now())
     assert export.rows["people.csv"] == 1  # Olga herself
-    assert all(count == 0 for name, count in export.rows.items() if name not in ("people.csv", "groups.csv"))
+    assert all(count == 0 for name, count in export.rows.items() if name not in ("people.csv", "groups.csv", "group_figures.csv"))
 
 
 def test_cells_that_look_like_formulas_stay_text() -> None:

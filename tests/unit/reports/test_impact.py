@@ -51,8 +51,8 @@ async def test_impact_text_in_turkish_and_english(sessions, clock):
     data = await seed_reporting(sessions, clock.now())
     async with sessions() as session:
         report = await impact_report(session, data.programme.id)
-    english = "\n".join(render_impact(translator("en"), report, data.programme.name))
-    turkish = "\n".join(render_impact(translator("tr"), report, data.programme.name))
+    english = "\n".join(render_impact(translator("en"), report, data.programme.name, suppress=False))
+    turkish = "\n".join(render_impact(translator("tr"), report, data.programme.name, suppress=False))
     assert "Children's development stages and needs: 2.5 → 4.5 (+2.0), n=2" in english
     assert "Usefulness of the sessions (1-5): 3.5, n=4" in english
     assert "A professional network for learning: no one answered both rounds yet" in english
