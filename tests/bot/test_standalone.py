@@ -15,8 +15,8 @@ from bot.settings import load_settings
 from bot.standalone import Standalone
 from mentoring.clock import ManualClock
 from storage.models import ChannelIdentity
-from tests.e2e.test_whatsapp import free_port
 from tests.support.sender import add_person, queue, row
+from tests.support.whatsapp import free_port
 from tests.whatsapp_standin import CloudApiStandIn
 
 AYSE = "905551112233"

@@ -18,8 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler import plan_pass
 from bot.sender import Sender
-from bot.web_server import WebServer
-from bot.whatsapp.client import whatsapp_client
 from bot.whatsapp.conversation import CHANNEL, Conversations, invite_code_in
 from bot.whatsapp.courier import WhatsAppCourier
 from bot.whatsapp.webhook import WebhookEndpoint
@@ -32,6 +30,7 @@ from storage.models.reflections import Reflection, ReflectionAnswer
 from tests.support.reflection import WEEK1_OPEN
 from tests.support.seed import Setup, seed_programme
 from tests.support.sender import VirtualTimer
+from tests.support.whatsapp import client_for, webhook_for
 from tests.whatsapp_standin import CloudApiStandIn, Sent
 
 AYSE = "905551112233"
@@ -66,23 +65,12 @@ class WhatsApp:
 async def whatsapp(sessions: async_sessionmaker[AsyncSession], clock: ManualClock) -> AsyncIterator[WhatsApp]:
     setup = await seed_programme(sessions, clock.now())
     services = Services(sessions, clock)
-    async with CloudApiStandIn(clock=lambda: clock.now().timestamp()) as cloud:
-        client = whatsapp_client(
-            phone_number_id=cloud.phone_number_id, access_token=cloud.token, app_secret=cloud.app_secret,
-            verify_token="verify", api_base_url=cloud.base_url,
-        )
-        endpoint = WebhookEndpoint(client, Conversations(services, client, cloud.phone_number_id).on_event)
-        server = WebServer(endpoint, "127.0.0.1", 0)
-        await server.start()
-        endpoint.start()
-        cloud.webhook_url = f"{server.url}/whatsapp"
-        try:
-            yield WhatsApp(cloud, endpoint, setup, sessions)
-        finally:
-            await cloud.settled()
-            await endpoint.stop()
-            await server.stop()
-            await client.api._session.aclose()
+    async with (
+        CloudApiStandIn(clock=lambda: clock.now().timestamp()) as cloud,
+        client_for(cloud) as client,
+        webhook_for(cloud, client, Conversations(services, client, cloud.phone_number_id).on_event) as (endpoint, _),
+    ):
+        yield WhatsApp(cloud, endpoint, setup, sessions)
 
 
 async def join(whatsapp: WhatsApp, code: str) -> None:
@@ -367,17 +355,11 @@ async def test_a_prompt_outside_the_window_goes_as_a_template_whose_button_opens
     clock.set(WEEK1_OPEN)  # four days later: the 24-hour window closed long ago
     services = Services(whatsapp.sessions, clock)
     await plan_pass(services)
-    client = whatsapp_client(
-        phone_number_id=whatsapp.cloud.phone_number_id, access_token=whatsapp.cloud.token,
-        app_secret=whatsapp.cloud.app_secret, verify_token="verify", api_base_url=whatsapp.cloud.base_url,
-    )
-    courier = WhatsAppCourier(client, whatsapp.cloud.phone_number_id, rate_per_second=20, pair_seconds=6,
-                              daily_new_people=250, template_prefix="narbot")
-    sender = Sender({CHANNEL: courier}, whatsapp.sessions, clock, timer=VirtualTimer())
-    try:
+    async with client_for(whatsapp.cloud) as client:
+        courier = WhatsAppCourier(client, whatsapp.cloud.phone_number_id, rate_per_second=20, pair_seconds=6,
+                                  daily_new_people=250, template_prefix="narbot")
+        sender = Sender({CHANNEL: courier}, whatsapp.sessions, clock, timer=VirtualTimer())
         assert await sender.drain() >= 1
-    finally:
-        await client.api._session.aclose()
     nudge = whatsapp.cloud.messages_to(AYSE)[-1]
     assert nudge.template and nudge.body["name"] == "narbot_reflection"
     assert not [code for _, code in whatsapp.cloud.refused]  # no free-form try outside the window

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.sender import NEW_PEOPLE_RETRY, Sender, SenderConfig
-from bot.whatsapp.client import whatsapp_client
 from bot.whatsapp.courier import WhatsAppCourier
 from mentoring.clock import ManualClock
 from mentoring.delivery import BLOCKED, CHANNEL_WAIT, WHATSAPP
@@ -28,6 +27,7 @@ from mentoring.nudges.templates import held_data, nudge_for, template_name
 from mentoring.outbox import Button
 from storage.models import ChannelIdentity, Person
 from tests.support.sender import VirtualTimer, add_person, queue, row
+from tests.support.whatsapp import client_for
 from tests.whatsapp_standin import CloudApiStandIn
 
 AYSE, MEHMET, ZEYNEP = "905551112233", "905551112244", "905551112255"
@@ -41,17 +41,11 @@ async def cloud(clock: ManualClock) -> AsyncIterator[CloudApiStandIn]:
 
 @pytest.fixture
 async def courier(cloud: CloudApiStandIn) -> AsyncIterator[WhatsAppCourier]:
-    client = whatsapp_client(
-        phone_number_id=cloud.phone_number_id, access_token=cloud.token, app_secret=cloud.app_secret,
-        verify_token="verify", api_base_url=cloud.base_url,
-    )
-    try:
+    async with client_for(cloud) as client:
         yield WhatsAppCourier(
             client, cloud.phone_number_id, rate_per_second=20, pair_seconds=6, daily_new_people=2,
             template_prefix="narbot",
         )
-    finally:
-        await client.api._session.aclose()
 
 
 def sender_for(courier: WhatsAppCourier, sessions: async_sessionmaker[AsyncSession], clock: ManualClock) -> Sender:

@@ -35,6 +35,7 @@ from mentoring.screens import (
     Voice,
 )
 from mentoring.settings.buttons import SETTINGS
+from tests.support.whatsapp import client_for, webhook_for
 from tests.whatsapp_standin import CloudApiStandIn
 
 WA_ID = "905551112233"
@@ -81,23 +82,12 @@ async def rig() -> AsyncIterator[Rig]:
     async def collect(event: Event) -> None:
         events.append(event)
 
-    async with CloudApiStandIn() as cloud:
-        client = whatsapp_client(
-            phone_number_id=cloud.phone_number_id, access_token=cloud.token, app_secret=cloud.app_secret,
-            verify_token=VERIFY_TOKEN, api_base_url=cloud.base_url,
-        )
-        endpoint = WebhookEndpoint(client, collect)
-        server = WebServer(endpoint, "127.0.0.1", 0)
-        await server.start()
-        endpoint.start()
-        cloud.webhook_url = f"{server.url}/whatsapp"
-        try:
-            yield Rig(cloud, endpoint, server, events)
-        finally:
-            await cloud.settled()
-            await endpoint.stop()
-            await server.stop()
-            await client.api._session.aclose()
+    async with (
+        CloudApiStandIn() as cloud,
+        client_for(cloud, VERIFY_TOKEN) as client,
+        webhook_for(cloud, client, collect) as (endpoint, server),
+    ):
+        yield Rig(cloud, endpoint, server, events)
 
 
 async def test_the_verification_handshake_needs_the_verify_token(rig: Rig) -> None:

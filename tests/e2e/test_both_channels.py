@@ -18,7 +18,6 @@ from telegram import Bot
 
 from bot.sender import Sender, SenderConfig
 from bot.telegram_courier import TelegramCourier
-from bot.whatsapp.client import whatsapp_client
 from bot.whatsapp.courier import WhatsAppCourier
 from mentoring.clock import ManualClock
 from mentoring.delivery import BLOCKED, TELEGRAM, WHATSAPP
@@ -27,6 +26,7 @@ from storage.models import ChannelIdentity
 from tests.standin import BotApiStandIn
 from tests.support.broadcasting import batch_rows, seed_cast
 from tests.support.sender import VirtualTimer, add_person, queue, row
+from tests.support.whatsapp import client_for
 from tests.unit.broadcasts.test_broadcasts import compose, confirm
 from tests.whatsapp_standin import CloudApiStandIn
 
@@ -37,15 +37,11 @@ KEMAL, CEM = "905551110001", "905551110002"
 @pytest.fixture
 async def couriers(clock: ManualClock) -> AsyncIterator[tuple[BotApiStandIn, CloudApiStandIn, WhatsApp, Bot]]:
     async with BotApiStandIn(TOKEN) as telegram, CloudApiStandIn(clock=lambda: clock.now().timestamp()) as cloud:
-        client = whatsapp_client(
-            phone_number_id=cloud.phone_number_id, access_token=cloud.token, app_secret=cloud.app_secret,
-            verify_token="verify", api_base_url=cloud.base_url,
-        )
-        async with Bot(TOKEN, base_url=telegram.base_url, base_file_url=telegram.base_file_url) as bot:
-            try:
-                yield telegram, cloud, client, bot
-            finally:
-                await client.api._session.aclose()
+        async with (
+            client_for(cloud) as client,
+            Bot(TOKEN, base_url=telegram.base_url, base_file_url=telegram.base_file_url) as bot,
+        ):
+            yield telegram, cloud, client, bot
 
 
 def sender_of(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,15 +22,10 @@ from tests.conftest import TEST_TOKEN
 from tests.e2e.test_join import ROOT, narbot_command, standin  # noqa: F401  (the Bot API stand-in fixture)
 from tests.standin import BotApiStandIn
 from tests.support.seed import seed_programme
+from tests.support.whatsapp import free_port
 from tests.whatsapp_standin import CloudApiStandIn
 
 WA_ID = "905321234567"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def narbot_env(cloud: CloudApiStandIn, port: int, database_url: str, **more: str) -> dict[str, str]:
