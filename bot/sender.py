@@ -1,14 +1,15 @@
 """The one sender: delivers the outbox on every channel while keeping each channel's limits (principle 3).
 
 Each pass claims a small batch of due rows (about a second's worth per
-channel; the next batch is claimed while this one goes out), decides per row
-with `mentoring.delivery.decide` (send on which channel, defer, drop, fail),
-books a send slot from the channel's `Limits` for every row it sends, hands
-the row to that channel's courier (bot/courier.py) and records each result
-(results that finish together share one transaction). Sends run concurrently
-(a hung request does not stall the queue) but start no faster than each
-channel's rate. A row for a person outside WhatsApp's 24-hour window goes as
-an approved template, within the number's daily limit of new people.
+channel; the next batch is claimed while this one goes out), each row decided
+by `mentoring.delivery.decide` (send on which channel, defer, drop, fail) and
+a row for a person outside WhatsApp's 24-hour window sent as an approved
+template within the number's daily limit of new people: that claim lives in
+bot/sender_claim.py. This module runs the passes, books a send slot from the
+channel's `Limits` for every row it sends, hands the row to that channel's
+courier (bot/courier.py) and records each result (results that finish together
+share one transaction). Sends run concurrently (a hung request does not stall
+the queue) but start no faster than each channel's rate.
 
 The sender never ends of a fault while the bot runs: a pass that fails (the
 database restarting or locked, anything else) is logged at once, reported
@@ -31,9 +32,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -48,21 +49,10 @@ from bot.courier import (
     Unreachable,
 )
 from bot.health import WorkerHealth
+from bot.sender_claim import Claim, Pass, long_pause
 from bot.sender_pacing import LoopTimer, Timer
 from mentoring.clock import Clock
-from mentoring.delivery import (
-    BLOCKED,
-    CHANNELS,
-    REPEAT_IN_DOUBT,
-    Decision,
-    Defer,
-    Drop,
-    Fail,
-    Send,
-    backoff,
-    decide,
-)
-from mentoring.privacy import consent
+from mentoring.delivery import BLOCKED, REPEAT_IN_DOUBT, backoff
 from storage.repositories import outbox
 
 logger = logging.getLogger(__name__)
@@ -71,16 +61,6 @@ T = TypeVar("T")
 
 IN_DOUBT = "interrupted while sending: delivery unknown, not retried"
 SENT_AGAIN = "interrupted while sending: delivery unknown, sent again"
-# A 429 pause longer than this gives claimed rows back instead of holding them.
-RELEASE_AFTER_PAUSE = 30.0
-# A person over the channel's daily limit of new conversations waits this long before the next try.
-NEW_PEOPLE_RETRY = timedelta(hours=1)
-# How often the count of people contacted outside the window is read again from the outbox.
-NEW_PEOPLE_REFRESH = 60.0
-# How long a template claimed here is counted before the outbox is sure to show it as sent.
-IN_FLIGHT_MEMORY = 600.0
-# How far the sender reads past rows no channel can take now, looking for ones another can.
-MAX_SCAN = 2000
 
 
 @dataclass(frozen=True)
@@ -92,24 +72,6 @@ class SenderConfig:
     # A row "sending" for longer than this was left by a dead sender.
     lease: timedelta = timedelta(minutes=5)
     idle_interval: float = 1.0
-
-
-@dataclass
-class _Pass:
-    settled: int = 0
-    jobs: list[Job] = field(default_factory=list)
-    # When rows were due but their chats were still within a per-chat limit.
-    chat_ready_at: float | None = None
-
-
-@dataclass
-class _NewPeople:
-    """Whom a channel started a conversation with (a template) in the last 24 hours, read now and then."""
-
-    people: set[int] = field(default_factory=set)
-    read_at: float | None = None
-    # People this sender claimed a template for, and when (timer seconds).
-    claimed: dict[int, float] = field(default_factory=dict)
 
 
 class Sender:
@@ -136,7 +98,7 @@ class Sender:
             couriers = {"telegram": TelegramCourier(couriers, self.config.rate_per_second)}
         self.couriers: dict[str, Courier] = dict(couriers)
         self.timer: Timer = timer or LoopTimer()
-        self._new_people: dict[str, _NewPeople] = {}
+        self._claims = Claim(self.couriers, clock, self.timer)
         self._rng = rng or random.Random()
         self._room = asyncio.Semaphore(self.config.max_in_flight)
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -170,7 +132,7 @@ class Sender:
 
     async def _passes(self) -> None:
         """Passes until stopped; a fault ends them, and `run` starts them again after a backoff."""
-        ahead: asyncio.Task[_Pass] | None = None
+        ahead: asyncio.Task[Pass] | None = None
         try:
             while not self._stopping:
                 await self._catch_up()
@@ -273,7 +235,7 @@ class Sender:
 
     # ------------------------------------------------------------------ one pass
 
-    async def _step(self) -> _Pass:
+    async def _step(self) -> Pass:
         await self._catch_up()
         await self._recover_when_due()
         progress = await self._claim()
@@ -285,101 +247,9 @@ class Sender:
             await self.recover()
             self._next_recovery = self.timer.now() + self.config.lease.total_seconds() / 2
 
-    async def _claim(self, busy: Collection[tuple[str, str]] = frozenset()) -> _Pass:
-        """Claim about a second's worth of due rows, skipping chats in `busy` (being sent to)."""
-        return await self._write(lambda session: self._claim_in(session, busy))
-
-    async def _claim_in(self, session: AsyncSession, busy: Collection[tuple[str, str]]) -> _Pass:
-        now, moment = self.clock.now(), self.timer.now()
-        progress = _Pass()
-        chosen: dict[tuple[str, str], Job] = {}
-        per_channel: dict[str, int] = {}
-        page = 4 * sum(c.limits.batch for c in self.couriers.values())
-        # Rows one channel cannot take now stay at the head of the queue: read on past them (a page
-        # at a time) while another channel still has room, so one channel never holds up the other.
-        for offset in range(0, MAX_SCAN, page):
-            rows = await outbox.due(session, now, page, offset)
-            await self._choose(session, rows, busy, chosen, per_channel, progress, now, moment)
-            full = all(per_channel.get(name, 0) >= c.limits.batch for name, c in self.couriers.items())
-            if len(rows) < page or full:
-                break
-        won = set(await outbox.claim(session, [j.row_id for j in chosen.values()], now))
-        jobs = [job for job in chosen.values() if job.row_id in won]
-        # Chats that may receive now go first; one still within its interval waits at the end.
-        progress.jobs = sorted(
-            jobs, key=lambda job: self.couriers[job.channel].limits.chat_ready_at(job.chat_id)
-        )
-        return progress
-
-    async def _choose(
-        self, session: AsyncSession, rows: Sequence[Any], busy: Collection[tuple[str, str]],
-        chosen: dict[tuple[str, str], Job], per_channel: dict[str, int], progress: _Pass,
-        now: datetime, moment: float,
-    ) -> None:
-        """Decide each row: choose it for this pass, or defer, drop or fail it now."""
-        person_ids = {r.person_id for r in rows if r.person_id is not None}
-        people, identities = await outbox.people_and_identities(session, person_ids, CHANNELS)
-        withdrawn = await consent.withdrawn_among(session, person_ids)
-        for row in rows:
-            person = people.get(row.person_id) if row.person_id is not None else None
-            decision: Decision = decide(
-                row, person, identities.get(row.person_id or 0, []), now,
-                consent_withdrawn=row.person_id in withdrawn, channels=self.couriers.keys(),
-            )
-            if isinstance(decision, Send):
-                courier = self.couriers[decision.channel]
-                pause = self._long_pause_of(courier)
-                if pause > 0:
-                    # The channel asked for a long pause: its rows leave the head of the queue until then.
-                    decision = Defer(now + timedelta(seconds=pause))
-                elif decision.window_closed and not await self._may_start(session, courier, row.person_id):
-                    decision = Defer(now + NEW_PEOPLE_RETRY)
-            if isinstance(decision, Send):
-                limits = courier.limits
-                key = (decision.channel, decision.chat_id)
-                if key in chosen or key in busy or per_channel.get(decision.channel, 0) >= limits.batch:
-                    continue
-                # Two batches ahead: a batch claimed in advance goes out after the current one.
-                horizon = moment + 2 * limits.batch * limits.interval
-                ready = limits.chat_ready_at(decision.chat_id)
-                if ready > horizon:
-                    progress.chat_ready_at = min(progress.chat_ready_at or ready, ready)
-                    continue
-                locale = person.locale if person is not None else None
-                chosen[key] = _job_of(row, decision, now, locale)
-                per_channel[decision.channel] = per_channel.get(decision.channel, 0) + 1
-                if decision.window_closed and row.person_id is not None:
-                    known = self._new_people.setdefault(decision.channel, _NewPeople())
-                    known.people.add(row.person_id)
-                    known.claimed[row.person_id] = moment
-                continue
-            if isinstance(decision, Defer):
-                await outbox.defer(session, row.id, decision.until)
-            elif isinstance(decision, Drop):
-                await outbox.close_pending(session, row.id, "dropped", decision.reason)
-            elif isinstance(decision, Fail):
-                await outbox.close_pending(session, row.id, "failed", decision.reason)
-            progress.settled += 1
-
-    async def _may_start(self, session: AsyncSession, courier: Courier, person_id: int | None) -> bool:
-        """Whether the channel's daily limit of new people lets this person get a template now.
-
-        The count is read from the outbox (rows sent as templates in the last 24 hours) at
-        most once a minute, and kept up to date in between by what this sender claims.
-        """
-        limit = courier.daily_new_people
-        if limit is None:
-            return True
-        known = self._new_people.setdefault(courier.channel, _NewPeople())
-        moment = self.timer.now()
-        if known.read_at is None or moment - known.read_at >= NEW_PEOPLE_REFRESH:
-            since = self.clock.now() - timedelta(hours=24)
-            # Claimed lately but perhaps not recorded as sent yet: still counted.
-            known.claimed = {p: at for p, at in known.claimed.items() if moment - at < IN_FLIGHT_MEMORY}
-            known.people = await outbox.templated_people_since(session, courier.channel, since)
-            known.people |= known.claimed.keys()
-            known.read_at = moment
-        return person_id in known.people or len(known.people) < limit
+    async def _claim(self, busy: Collection[tuple[str, str]] = frozenset()) -> Pass:
+        """A pass's claim (`Claim.take`) in a transaction of its own."""
+        return await self._write(lambda session: self._claims.take(session, busy))
 
     async def _dispatch(self, jobs: list[Job]) -> None:
         for index, job in enumerate(jobs):
@@ -426,8 +296,8 @@ class Sender:
         return bool(started)
 
     def _long_pause_of(self, courier: Courier) -> float:
-        """How much of a channel's 429 pause lies beyond what is worth waiting for with rows claimed."""
-        return max(0.0, courier.limits.paused_until() - self.timer.now() - RELEASE_AFTER_PAUSE)
+        """The part of a channel's 429 pause not worth waiting for with rows claimed (`long_pause`)."""
+        return long_pause(courier, self.timer.now())
 
     def _long_pause(self) -> float:
         """The long pause every channel is in (0 when one of them may send)."""
@@ -579,11 +449,3 @@ class Sender:
 
         await self._record(unreachable)
 
-
-def _job_of(row: Any, send: Send, claimed_at: datetime, locale: str | None) -> Job:
-    """The claimed row as its courier sends it."""
-    return Job(
-        row.id, row.person_id, send.chat_id, row.text, row.buttons, row.attachment, row.attempts,
-        row.sent_message_id, claimed_at, kind=row.kind, channel=send.channel,
-        locale=locale or "tr", window_closed=send.window_closed,
-    )

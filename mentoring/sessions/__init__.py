@@ -1,6 +1,7 @@
 """Group sessions ("grup mentorluk görüşmesi", standard E.1.3) and what surrounds them.
 
 - `rules`: plan, move, cancel, RSVP;
+- `roster`: a session's RSVP roster (the answers counted, and by name for its mentors);
 - `planning`: planning or moving a session step by step;
 - `notices`: what the bot tells members about a session on its own;
 - `followup`: attendance, minutes and feedback after a session;

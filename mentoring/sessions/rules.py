@@ -9,7 +9,6 @@ The digest feature reads `next_session` and `attendance`.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mentoring import access, outbox
 from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
-from mentoring.sessions import agenda, notices
+from mentoring.sessions import agenda, notices, roster
+from mentoring.sessions.roster import RsvpCounts, RsvpNames
 from storage.models import Group, Membership, OutboxMessage, Person, Programme, Role
 from storage.models.sessions import (
     DEFAULT_REMINDER_HOURS,
@@ -30,24 +30,6 @@ from storage.models.sessions import (
 )
 
 PLACE_MAX = 300
-
-
-@dataclass(frozen=True)
-class RsvpCounts:
-    yes: int = 0
-    no: int = 0
-    maybe: int = 0
-    none: int = 0
-
-
-@dataclass(frozen=True)
-class RsvpNames:
-    """Who answered what, by name, in the order they joined: shown to the group's mentors only."""
-
-    yes: tuple[str, ...] = ()
-    no: tuple[str, ...] = ()
-    maybe: tuple[str, ...] = ()
-    none: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,7 +156,7 @@ async def _queue_for_time(
     now: datetime,
 ) -> None:
     """Queue the first notice (invitation or moved) and the reminders for the session's time."""
-    answers = await _answers(session, found.id)
+    answers = await roster.answers(session, found.id)
     reminders = [
         notices.reminder(facts, person, hours)
         for person in await members(session, found.group_id)
@@ -336,30 +318,10 @@ async def _restore_reminders(
     )
 
 
-async def _answers(session: AsyncSession, session_id: int) -> dict[int, str]:
-    rows = await session.execute(
-        select(SessionRsvp.person_id, SessionRsvp.answer).where(
-            SessionRsvp.session_id == session_id
-        )
-    )
-    return {person_id: reply for person_id, reply in rows.all()}
-
-
-async def _tally(session: AsyncSession, found: GroupSession) -> tuple[RsvpCounts, RsvpNames]:
-    """The current members' answers: counted, and by name (`none`: who has not answered yet)."""
+async def _roster(session: AsyncSession, found: GroupSession) -> tuple[RsvpCounts, RsvpNames]:
+    """The session's RSVP roster over the group's current members (`roster.tally`)."""
     people = await members(session, found.group_id)
-    given = await _answers(session, found.id)
-    answers = {p.id: given[p.id] for p in people if p.id in given}
-    tally = Counter(answers.values())
-    by_answer: dict[str | None, list[str]] = {"yes": [], "no": [], "maybe": [], None: []}
-    for person in people:
-        by_answer.setdefault(answers.get(person.id), []).append(person.display_name)
-    names = RsvpNames(*(tuple(by_answer[key]) for key in ("yes", "no", "maybe", None)))
-    return RsvpCounts(tally["yes"], tally["no"], tally["maybe"], len(people) - len(answers)), names
-
-
-async def _counts(session: AsyncSession, found: GroupSession) -> RsvpCounts:
-    return (await _tally(session, found))[0]
+    return roster.tally(people, await roster.answers(session, found.id))
 
 
 async def view_of(session: AsyncSession, member: MemberView, found: GroupSession) -> SessionView:
@@ -371,7 +333,7 @@ async def view_of(session: AsyncSession, member: MemberView, found: GroupSession
         "session_view",
     )
     mine = await session.get(SessionRsvp, (found.id, member.person_id))
-    counts, names = await _tally(session, found)
+    counts, names = await _roster(session, found)
     return SessionView(
         await facts_of(session, found),
         found.group_id,
@@ -434,7 +396,7 @@ async def next_session(session: AsyncSession, group_id: int, now: datetime) -> N
         facts.zone,
         found.place,
         facts.topic,
-        await _counts(session, found),
+        (await _roster(session, found))[0],
     )
 
 

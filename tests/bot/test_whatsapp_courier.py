@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.sender import NEW_PEOPLE_RETRY, Sender, SenderConfig
+from bot.sender import Sender, SenderConfig
+from bot.sender_claim import NEW_PEOPLE_RETRY
 from bot.whatsapp.courier import WhatsAppCourier
 from mentoring.clock import ManualClock
 from mentoring.delivery import BLOCKED, CHANNEL_WAIT, WHATSAPP
