@@ -17,6 +17,7 @@ from bot.update_order import PerPersonUpdateProcessor
 from bot.whatsapp.channel import WhatsAppChannel
 from handlers import register
 from handlers.menus import set_default_menus
+from mentoring import offload
 from mentoring.clock import Clock, SystemClock
 from mentoring.runtime import SERVICES_KEY, Services
 from storage import migrate
@@ -124,6 +125,7 @@ async def post_shutdown(application: Application) -> None:
     """Stop the sender and WhatsApp if post_stop did not run, then close the database connections."""
     await stop_sending(application)
     await _close_whatsapp(application)
+    offload.shutdown()
     engine = application.bot_data.pop(ENGINE_KEY, None)
     if engine is not None:
         await engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 
@@ -20,6 +21,10 @@ logger = logging.getLogger(__name__)
 def run(settings: Settings) -> int:
     """Run until interrupted; the exit code says how it ended."""
     settings.require_channel()
+    # What start-up loaded (modules, tables, the ORM's classes) lives as long as the process: frozen
+    # out of the collector's full passes, which otherwise walk it all every few seconds while a digest
+    # pass or an export runs, pausing the event loop ~0.3 s each time (docs/performance.md).
+    gc.freeze()
     if settings.telegram_bot_token is None:
         # WhatsApp alone: the same planner and sender, without PTB's Application.
         return run_standalone(settings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -63,3 +64,9 @@ def write_chart(digest: GroupDigest, folder: Path) -> Path:
     partial.write_bytes(chart_png(digest))
     os.replace(partial, path)  # the sender never reads a half-written file
     return path
+
+
+def write_charts(digests: Sequence[GroupDigest], folder: Path) -> dict[int, Path]:
+    """Write each digest's chart (`write_chart`); group id -> file. Plain CPU and file work on plain data,
+    so the planner runs it off the event loop (`mentoring.offload`)."""
+    return {digest.group_id: write_chart(digest, folder) for digest in digests}

@@ -12,6 +12,7 @@ Digests are built in batches of groups with a fixed number of queries per batch
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring import access
+from mentoring import access, offload
 from mentoring.calendar import (
     Rhythm,
     Window,
@@ -33,7 +34,10 @@ from mentoring.calendar import (
     window,
 )
 from mentoring.digest.build import build
-from mentoring.digest.chart import write_chart
+from mentoring.digest.chart import (
+    write_chart as write_chart,  # re-exported: the chart of one digest
+)
+from mentoring.digest.chart import write_charts
 from mentoring.digest.data import Target, gather
 from mentoring.digest.model import GroupDigest
 from mentoring.digest.render import digest_buttons, render
@@ -50,6 +54,9 @@ BATCH = 500
 # Building and drawing ~4,000 digests takes about a minute; a pass builds at most this many
 # groups and the next pass (a minute later) goes on, so planning never stalls for long.
 GROUPS_PER_PASS = 500
+# Groups built, digests rendered or messages queued between two turns of the event loop, so
+# a planning pass never keeps the bot from answering people for long (bench/loop_lag.py).
+SLICE = 50
 # After downtime a digest is still worth sending for this long after its morning.
 STALE_AFTER = timedelta(days=3)
 DEFAULT_CHART_DIR = Path(tempfile.gettempdir()) / "narbot-digest-charts"
@@ -132,8 +139,15 @@ async def build_digests(session: AsyncSession, targets: Sequence[Target], zones:
     for start in range(0, len(targets), BATCH):
         chunk = targets[start:start + BATCH]
         got = await gather(session, chunk, now)
-        digests.extend(build(t, got, zones.get(t.group_id, "Europe/Istanbul")) for t in chunk)
+        for part in range(0, len(chunk), SLICE):
+            digests.extend(build(t, got, zones.get(t.group_id, "Europe/Istanbul")) for t in chunk[part:part + SLICE])
+            await _turn()
     return digests
+
+
+async def _turn() -> None:
+    """Let the event loop answer people before the next slice of CPU work."""
+    await asyncio.sleep(0)
 
 
 async def plan_digests(session: AsyncSession, now: datetime, *, chart_dir: Path | None = None) -> int:
@@ -176,18 +190,20 @@ async def _plan_batch(session: AsyncSession, due: list[DueGroup], now: datetime,
     digests = await build_digests(session, [by_group[g].target for g in groups],
                                   {g: by_group[g].zone for g in groups}, now)
     charts_off = await _charts_off(session, [value[1] for value in missing.values()])
-    charts: dict[int, Path] = {}
     messages: list[Outgoing] = []
     readers: dict[int, list[tuple[str, int, str, str, datetime]]] = {}
     for key, (group_id, mentor_id, locale, zone, morning) in missing.items():
         readers.setdefault(group_id, []).append((key, mentor_id, locale, zone, morning))
-    for digest in digests:
+    # Drawing is CPU work (~8 ms a chart): the workers draw the batch's charts while the loop goes on.
+    charted = {group_id for group_id, mentor_id, *_ in missing.values() if mentor_id not in charts_off}
+    charts = await offload.run(write_charts, [d for d in digests if d.group_id in charted], chart_dir)
+    for index, digest in enumerate(digests, 1):
         group_id = digest.group_id
+        if index % SLICE == 0:
+            await _turn()
         for key, mentor_id, locale, zone, morning in readers[group_id]:
             attachment = None
             if mentor_id not in charts_off:
-                if group_id not in charts:
-                    charts[group_id] = write_chart(digest, chart_dir)
                 attachment = {"type": "photo", "path": str(charts[group_id]), "filename": "digest.png"}
             tr = translator(locale)
             messages.append(Outgoing(
@@ -196,7 +212,10 @@ async def _plan_batch(session: AsyncSession, due: list[DueGroup], now: datetime,
                 attachment=attachment, not_before=morning, expires_at=morning + STALE_AFTER,
                 mentions=digest.named(),
             ))
-    return await enqueue(session, messages, now), len(digests)
+    queued_now = 0
+    for start in range(0, len(messages), SLICE):  # a statement per slice: each is compiled on the loop
+        queued_now += await enqueue(session, messages[start:start + SLICE], now)
+    return queued_now, len(digests)
 
 
 # ---- On demand (/digest) ----

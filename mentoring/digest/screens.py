@@ -25,6 +25,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mentoring import offload
 from mentoring.digest import rules as digest
 from mentoring.digest.buttons import DIGEST
 from mentoring.digest.chart import chart_png
@@ -86,12 +87,13 @@ def fitting(said: Words, locale: str, limit: int, cut: Callable[[str], str]) -> 
     return said if len(text) <= limit else Raw(cut(text))
 
 
-def digest_screen(found: GroupDigest, member: MemberView, chart_on: bool) -> Screen:
-    """The digest in the reader's words, a button per mentee (two a row), the chart switch, the chart."""
+def digest_screen(found: GroupDigest, member: MemberView, chart: bytes | None) -> Screen:
+    """The digest in the reader's words, a button per mentee (two a row), the chart switch, the chart
+    (`chart`: its PNG, None when the reader turned it off)."""
     said = words(found, digest.zone_of(member.timezone), member.locale)
     text = fitting(said, member.locale, MESSAGE_LIMIT, lambda text: text[:MESSAGE_LIMIT])
-    media = Media("photo", content=chart_png(found), filename=CHART_FILENAME) if chart_on else None
-    return Screen(text, digest_choices(found, chart_on), media=media)
+    media = Media("photo", content=chart, filename=CHART_FILENAME) if chart is not None else None
+    return Screen(text, digest_choices(found, chart is not None), media=media)
 
 
 def so_far_screen(found: GroupDigest, member: MemberView, closed_week: int | None) -> Screen:
@@ -136,7 +138,8 @@ async def show_closed(session: AsyncSession, member: MemberView, group_id: int, 
     found = await digest.digest_for(session, member, group_id, now)
     if found is None:
         return Reply(nothing_closed())
-    return Reply(digest_screen(found, member, await digest.chart_on(session, member.person_id)))
+    chart = await offload.run(chart_png, found) if await digest.chart_on(session, member.person_id) else None
+    return Reply(digest_screen(found, member, chart))
 
 
 async def press(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:

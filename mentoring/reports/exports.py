@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.schema import Column
 
-from mentoring import audit
+from mentoring import audit, offload
 from mentoring.reports.cells import too_few, too_few_for_average
 from mentoring.reports.impact import impact_report
 from mentoring.reports.overview import programme_overview
@@ -216,29 +216,55 @@ class Export:
     rows: dict[str, int]  # filename -> rows written
 
     def zipped(self) -> bytes:
+        """The files as one .zip (CPU work: callers on the event loop use `zipped_off_loop`)."""
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, content in self.files.items():
                 archive.writestr(name, content)
         return buffer.getvalue()
 
+    async def zipped_off_loop(self) -> bytes:
+        """`zipped()` in a worker thread (mentoring.offload), so the loop answers people meanwhile."""
+        return await offload.run(self.zipped)
+
+
+# Rows read at a time: the loop reads a slice (async), a worker thread writes it as CSV
+# (mentoring.offload) while the loop answers people, then the next slice is read.
+SLICE = 1000
+
+
+class _CsvFile:
+    """One file being written; only ever touched by one worker call at a time."""
+
+    def __init__(self, headers: list[str]) -> None:
+        self.text = io.StringIO()
+        self.writer = csv.writer(self.text)
+        self.writer.writerow(headers)
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        self.writer.writerows([_cell(value) for value in row] for row in rows)
+
+    def content(self) -> bytes:
+        return self.text.getvalue().encode(ENCODING)
+
 
 async def export_programme(session: AsyncSession, programme_id: int, actor_id: int | None, now: datetime) -> Export:
     """Every file of the programme, recorded in the audit log (actor None: the CLI).
 
-    The caller decides access first (`mentoring.access.may_coordinate`).
+    The caller decides access first (`mentoring.access.may_coordinate`). Rows are streamed
+    from the database in slices on the event loop; writing them as CSV runs in a worker thread.
     """
     files: dict[str, bytes] = {}
     rows: dict[str, int] = {}
     for table in TABLES:
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow([header for header, _ in table.columns])
+        file = _CsvFile([header for header, _ in table.columns])
         count = 0
-        for row in await session.execute(table.query(programme_id)):
-            writer.writerow([_cell(value) for value in row])
-            count += 1
-        files[table.filename] = text.getvalue().encode(ENCODING)
+        result = await session.stream(table.query(programme_id))
+        async for part in result.partitions(SLICE):
+            plain = [tuple(row) for row in part]
+            await offload.run(file.write, plain)
+            count += len(plain)
+        files[table.filename] = await offload.run(file.content)
         rows[table.filename] = count
     content, count = await _group_figures(session, programme_id, now)
     files[GROUP_FIGURES] = content

@@ -88,4 +88,4 @@ async def _export(session: AsyncSession, member: MemberView, programme_id: int |
     name, found = await views.export(session, member, programme_id, now)
     day = now.astimezone(ZoneInfo(member.timezone)).date().isoformat()
     logger.info("Sending an export to person %s (%d rows)", member.person_id, sum(found.rows.values()))
-    return Reply(export_screen(name, found.zipped(), day))
+    return Reply(export_screen(name, await found.zipped_off_loop(), day))

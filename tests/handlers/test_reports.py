@@ -186,3 +186,44 @@ async def test_coordinator_report_with_a_group_of_two_mentees_hides_small_cells(
     zeynep = chat(app_and_api, "zeynep")
     await zeynep.send("/report")
     assert "Ayse" in zeynep.last_text() and "2 → 3 → 4" in zeynep.last_text()
+
+
+async def test_a_running_bot_builds_the_export_beside_the_update_queue(app_and_api, app_sessions, clock,
+                                                                        monkeypatch):
+    """On a running bot /export and its button run as a task of their own (other people's updates go on,
+    bot/app.py handles them one at a time on SQLite); the document and its audit are the same."""
+    import asyncio
+
+    from mentoring.reports import screens
+
+    data = await seed_reporting(app_sessions, clock.now())
+    app, api = app_and_api
+    documents = capture_documents(api)
+    tasks: list[str] = []
+    real_export, real_press = screens.export, screens.press
+
+    async def export(*args):  # type: ignore[no-untyped-def]
+        tasks.append(asyncio.current_task().get_name())
+        return await real_export(*args)
+
+    async def press(*args):  # type: ignore[no-untyped-def]
+        tasks.append(asyncio.current_task().get_name())
+        return await real_press(*args)
+
+    monkeypatch.setattr(screens, "export", export)
+    monkeypatch.setattr(screens, "press", press)
+    koray = chat(app_and_api, "koray")
+    await koray.send("/report")
+    await koray.send("/export")  # not running yet (as in every other test): in line
+    await app.start()
+    try:
+        await koray.send("/export")
+        await koray.press("CSV olarak dışa aktar")
+    finally:
+        await app.stop()  # waits for the tasks it started
+    assert tasks[1:] == ["narbot:export", "narbot:export"] and tasks[0] != "narbot:export"
+    assert len(documents) == 3 and len(await audit_of(app_sessions, EXPORT_ACTION)) == 3
+    in_line, aside = (zipfile.ZipFile(io.BytesIO(content)) for _, content in documents[:2])
+    assert documents[0][0] == documents[1][0]
+    assert [(n, in_line.read(n)) for n in in_line.namelist()] == [(n, aside.read(n)) for n in aside.namelist()]
+    assert data.koray.person_id == (await audit_of(app_sessions, EXPORT_ACTION))[0].actor_person_id
