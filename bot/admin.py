@@ -10,10 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.admin_notice import print_problems
 from bot.qr import write_qr
 from bot.settings import Settings, SettingsError
 from mentoring.clock import SystemClock
 from mentoring.demo import DEMO_PROGRAMME, DemoInvite, seed_demo
+from mentoring.group_shape import Shape, off_words
 from mentoring.i18n import N_, Translator
 from mentoring.joining.invites import InviteSpec, create_invite, invite_link, whatsapp_link
 from mentoring.joining.roster import (
@@ -24,6 +26,8 @@ from mentoring.joining.roster import (
     parse_roster,
     write_roster,
 )
+from mentoring.privacy import notice as notices
+from mentoring.privacy.notice import NoticeError
 from mentoring.programmes import (
     ProgrammeSpec,
     create_group,
@@ -97,12 +101,27 @@ async def db(engine: AsyncEngine, args: argparse.Namespace, tr: Translator) -> i
 async def programme_create(
     session: AsyncSession, args: argparse.Namespace, settings: Settings, tr: Translator
 ) -> int:
+    found = None
+    if args.notice is not None:
+        try:
+            found = notices.read_file(args.notice)
+        except NoticeError as error:
+            print_problems(tr, error.problems)
+            return 1
     programme = await create_programme(
         session,
         ProgrammeSpec(args.name, args.starts, args.ends, args.timezone or settings.default_timezone),
         CLOCK.now(),
     )
     print(tr.gettext("Created programme {id}: {name}").format(id=programme.id, name=programme.name))
+    if found is None:
+        print(tr.gettext("Before inviting anyone, load its KVKK notice: narbot notice load {id} FILE "
+                         "(see docs/notice.example.toml).").format(id=programme.id))
+        return 0
+    view, _new = await notices.load(session, programme.id, found, settings.retention_days_after_programme,
+                                    CLOCK.now())
+    print(tr.gettext("Loaded version {version} of the notice for {name}. Members are shown it again before "
+                     "anything else they do.").format(version=view.version, name=programme.name))
     return 0
 
 
@@ -115,8 +134,11 @@ async def programme_list(
     for programme in found:
         print(f"{programme.id}\t{programme.name}")
         for group, mentees, mentors in await programmes_repo.groups_of(session, programme.id):
-            print("\t" + tr.gettext("group {id}: {name} — {mentees} mentees, {mentors} mentors").format(
-                id=group.id, name=group.name, mentees=mentees, mentors=mentors))
+            line = tr.gettext("group {id}: {name} — {mentees} mentees, {mentors} mentors").format(
+                id=group.id, name=group.name, mentees=mentees, mentors=mentors)
+            # Outside the programme's planned shape (mentoring.group_shape): marked, with what is off.
+            off = off_words(Shape(mentees, mentors))
+            print("\t" + line + ("" if off is None else "  ⚠ " + off.render(tr)))
     return 0
 
 
@@ -223,7 +245,7 @@ async def demo_seed(
 ) -> int:
     username, problem = await _demo_links(settings, tr)
     now = CLOCK.now()
-    demo = await seed_demo(session, now)
+    demo = await seed_demo(session, now, settings.retention_days_after_programme)
     week = demo.week
     if demo.created:
         print(tr.gettext("Created the demo programme “{name}”. Its week {week} is open now:").format(

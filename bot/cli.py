@@ -45,6 +45,7 @@ def _day(text: str) -> date:
 def admin_modules() -> tuple:
     """Feature modules that add CLI commands: each has add_parsers(commands) and ACTIONS."""
     from bot import (
+        admin_notice,
         admin_plan,
         admin_privacy,
         admin_reflection,
@@ -53,7 +54,8 @@ def admin_modules() -> tuple:
         admin_whatsapp,
     )
 
-    return (admin_reflection, admin_plan, admin_privacy, admin_reports, admin_status, admin_whatsapp)
+    return (admin_reflection, admin_plan, admin_privacy, admin_notice, admin_reports, admin_status,
+            admin_whatsapp)
 
 
 def offline_action(args: argparse.Namespace) -> Callable[[argparse.Namespace, Settings], int] | None:
@@ -94,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--starts", type=_day, help="first day, YYYY-MM-DD (default: today)")
     create.add_argument("--ends", type=_day, help="last day, YYYY-MM-DD")
     create.add_argument("--timezone", default=None, help="IANA zone (default: DEFAULT_TIMEZONE)")
+    create.add_argument("--notice", type=Path, metavar="FILE",
+                        help="its KVKK notice (TOML, see docs/notice.example.toml); required before inviting")
     programme.add_parser("list", help="list programmes and their groups")
 
     group = commands.add_parser("group", help="create groups").add_subparsers(

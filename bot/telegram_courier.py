@@ -79,7 +79,12 @@ async def send_job(
     """
     markup = keyboard(job.buttons)
     attachment = job.attachment
-    if attachment is not None and not Path(attachment["path"]).is_file():
+    if attachment is not None and attachment.get("file_id"):
+        # A voice note or photo by reference: Telegram's file id is valid only on Telegram.
+        if attachment.get("channel") != TELEGRAM:
+            logger.warning("Outbox row %s: a file of another channel, sending the text alone", job.row_id)
+            attachment = None
+    elif attachment is not None and not Path(attachment["path"]).is_file():
         # A lost file (a cleaned temp folder, another host) must not cost the text too.
         logger.warning("Outbox row %s: attachment missing, sending the text alone", job.row_id)
         attachment = None
@@ -126,7 +131,12 @@ async def send_file(
     caption: str | None,
     markup: InlineKeyboardMarkup | None,
 ) -> Message:
-    """Send `{"type": "photo" | "document", "path", "filename"}`; the file is read off the loop."""
+    """Send `{"type": "photo" | "document", "path", "filename"}` (the file is read off the loop), or
+    `{"type": "photo" | "voice", "file_id"}`, a file Telegram already holds, by its id."""
+    if attachment.get("file_id"):
+        if attachment.get("type") == "voice":
+            return await bot.send_voice(chat_id, attachment["file_id"], caption=caption, reply_markup=markup)
+        return await bot.send_photo(chat_id, attachment["file_id"], caption=caption, reply_markup=markup)
     content = await asyncio.to_thread(Path(attachment["path"]).read_bytes)
     name = attachment.get("filename") or Path(attachment["path"]).name
     if attachment.get("type") == "photo":

@@ -15,9 +15,11 @@ from handlers import (
     broadcasts,
     digest,
     fallback,
+    feedback,
     inputs,
     joining,
     nudges,
+    objections,
     peers,
     plans,
     privacy,
@@ -38,7 +40,7 @@ PRIVATE = filters.ChatType.PRIVATE
 # Feature modules: each has `handlers() -> list[BaseHandler]` (its commands and
 # buttons, private chats only) and may register free-input flows in handlers.inputs.
 FEATURES = (privacy, reflection, peers, todos, plans, sessions, settings, broadcasts, reports, digest,
-            nudges, safeguarding)
+            nudges, safeguarding, objections, feedback)
 
 
 def build_handlers() -> list[BaseHandler]:

@@ -1,6 +1,7 @@
-"""/mydata, /forgetme, withdrawing consent and the consent gate, on Telegram.
+"""/mydata, /forgetme, /privacy, the notice, explicit consents and the consent gate, on Telegram.
 
-Only the adapter: what they say and offer is `mentoring.privacy.screens`; which
+Only the adapter: what they say and offer is `mentoring.privacy.screens` and
+`mentoring.privacy.consent_screens`; which
 updates a member without current consent may still send is
 `mentoring.gate.consent_holds`.
 
@@ -10,9 +11,9 @@ the rule in `mentoring.gate.admit`): a command for this bot in a group chat gets
 the pointer to the private chat, a button pressed outside a private chat is
 answered with a neutral note, and everything else that is not a new message or
 a button press in a private chat (edits, channel posts, other kinds) is dropped;
-none of those reach a feature. Then a member whose consent is withdrawn or older
-than the current notice is answered only with the notice (accept / decline) or
-how to erase. Raising ApplicationHandlerStop keeps the update from the features.
+none of those reach a feature. Then a member who stopped Narbot, has not read
+their programme's current notice, or has not answered the transfer-abroad consent
+their notice asks, is answered only with that question (or their data rights). Raising ApplicationHandlerStop keeps the update from the features.
 As it sees every member's update first, it also notes that a member who had
 blocked the bot writes again, so the outbox reaches them again.
 """
@@ -38,19 +39,21 @@ from handlers.common import run_step
 from handlers.joining import run_outcome
 from handlers.render import input_of, show
 from handlers.services import CHANNEL, services, user_key
+from mentoring import entries
 from mentoring import gate as gates
 from mentoring.gate import Route
 from mentoring.i18n import translator
 from mentoring.joining import rules as joining
 from mentoring.joining import words as joining_words
-from mentoring.privacy import screens
-from mentoring.privacy.buttons import CONSENT, PRIVACY
+from mentoring.privacy import consent_screens, screens
+from mentoring.privacy.buttons import CONSENT, OPTIN, PRIVACY
 from mentoring.screens import Notice, Reply
 
 logger = logging.getLogger(__name__)
 
 CALLBACK_PATTERN = rf"^{PRIVACY.prefix}:"
 CONSENT_PATTERN = rf"^{CONSENT.prefix}:"
+OPTIN_PATTERN = rf"^{OPTIN.prefix}:"
 
 
 async def mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -70,7 +73,17 @@ async def privacy_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def consent_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the notice again, or take a member's answer to it."""
-    await run_outcome(update, context, screens.consent_press)
+    await run_outcome(update, context, consent_screens.consent_press)
+
+
+async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the person's explicit consents, each with the button that changes it."""
+    await run_step(update, context, consent_screens.privacy)
+
+
+async def optin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Give, refuse or withdraw one explicit consent (and say what became of a held voice note or photo)."""
+    await run_outcome(update, context, entries.optin_press)
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -90,7 +103,7 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     standing = member.consent if member is not None else None
     if standing is None or not gates.consent_holds(standing, input_of(update)):
         return
-    await show(update, context, Reply(screens.held(standing)), translator(standing.locale))
+    await show(update, context, Reply(consent_screens.held(standing)), translator(standing.locale))
     logger.info("Held an update of person %s until consent (withdrawn=%s)", standing.person_id,
                 standing.withdrawn)
     raise ApplicationHandlerStop
@@ -110,8 +123,10 @@ def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("mydata", mydata, filters=private),
         CommandHandler("forgetme", forgetme, filters=private),
+        CommandHandler("privacy", privacy_command, filters=private),
         CallbackQueryHandler(privacy_button, pattern=CALLBACK_PATTERN),
         CallbackQueryHandler(consent_button, pattern=CONSENT_PATTERN),
+        CallbackQueryHandler(optin_button, pattern=OPTIN_PATTERN),
     ]
 
 

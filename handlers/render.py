@@ -31,7 +31,9 @@ from mentoring.screens import (
     Unsupported,
     Voice,
 )
+from mentoring.text import split
 
+TEXT_LIMIT = 4096  # a text message
 CAPTION_LIMIT = 1024  # a photo's or document's caption
 ANSWER_LIMIT = 200  # the text of an answer to a press (a toast or an alert)
 # What a message may carry that no flow takes, in the order Telegram's clients attach them.
@@ -113,12 +115,16 @@ async def show(
 
 async def _show_screen(update: Update, screen: Screen, tr: Translator, *, may_replace: bool) -> None:
     text, markup = render(screen, tr)
-    if screen.media is None and screen.replace and may_replace and await _edited(update, text, markup):
-        return
     chat = update.effective_chat
     assert chat is not None
     if screen.media is None:
-        await chat.send_message(text, reply_markup=markup)
+        # Longer than one message (a programme's KVKK notice in Turkish, say): in parts cut at a
+        # paragraph, the pressed message showing the first, the buttons under the last.
+        parts = split(text, TEXT_LIMIT)
+        if screen.replace and may_replace and await _edited(update, parts[0], markup if len(parts) == 1 else None):
+            parts = parts[1:]
+        for index, part in enumerate(parts):
+            await chat.send_message(part, reply_markup=markup if index == len(parts) - 1 else None)
         return
     if len(text) <= CAPTION_LIMIT:
         await _send_media(update, screen.media, text or None, markup)

@@ -33,6 +33,7 @@ class Thing(enum.Enum):
     GOAL = "goal"  # a development plan goal's words
     REFLECTION_TEXTS = "reflection_texts"  # what a mentee wrote in a reflection
     REFLECTION_SCALES = "reflection_scales"  # a mentee's own 1–5 answers, one by one
+    TODO = "todo"  # a to-do's words and why it was not done
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,10 @@ AUDIENCES: dict[str, Audience] = {
     "reflection_numbers_seen": Audience(
         N_("They will see only your 1–5 answers."),
         Thing.REFLECTION_SCALES, False, frozenset({_OWNER, _MENTOR})),
+    # Asking for help with a to-do not done (mentoring.todos.next_steps); {names}: those mentors.
+    "todo_help": Audience(
+        N_("Your group's mentors will see this to-do and why it was not done: {names}."),
+        Thing.TODO, True, frozenset({_OWNER, _MENTOR})),
 }
 
 

@@ -20,7 +20,13 @@ from storage.models.privacy import AuditEntry
 MYDATA_EXPORT = "mydata.export"
 FORGETME = "forgetme"
 CONSENT_WITHDRAWN = "consent.withdrawn"
+# A decision on a purpose that needs explicit consent (given, declined or withdrawn; details name it).
+CONSENT_DECIDED = "consent.decided"
+NOTICE_LOADED = "notice.load"
 RETENTION_APPLIED = "retention.apply"
+# Rights in chat (mentoring/objections): a request about the person's data, and its answer.
+OBJECTION_REQUESTED = "objection.request"
+OBJECTION_ANSWERED = "objection.answer"
 
 
 async def record(

@@ -9,6 +9,10 @@ A channel splits a text longer than its longest message into parts (Telegram:
 in the wait's data until the rest comes (`hold`, `held`, `release`);
 `mentoring.entries.take` joins the parts into one answer. Nothing is kept
 anywhere else, so a restart between the parts loses nothing.
+
+A voice note or photo sent before the person has answered the media consent
+question is held the same way (`hold_media`, `held_media`, `drop_media`): only the
+channel's reference to it, until they say yes (the flow gets it) or no (it is dropped).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mentoring.button_data import Choice, Feature
+from mentoring.screens import Photo, Voice
 from storage.models import ConversationState
 from storage.upsert import upsert_statement
 
@@ -128,5 +133,37 @@ async def hold(session: AsyncSession, person_id: int, waiting: Waiting, part: He
 async def release(session: AsyncSession, person_id: int, waiting: Waiting, now: datetime) -> Waiting:
     """The wait without its held part (the caller gives the part to the flow)."""
     data = {key: value for key, value in waiting.data.items() if key != _HELD}
+    await expect(session, person_id, waiting.flow, waiting.step, now, data)
+    return Waiting(waiting.flow, waiting.step, data)
+
+
+# ---- a voice note or photo waiting for the person's media consent ----
+
+_MEDIA = "media"
+
+
+def held_media(waiting: Waiting | None) -> Voice | Photo | None:
+    """The voice note or photo the wait holds until the person answers the media consent question."""
+    found = waiting.data.get(_MEDIA) if waiting is not None else None
+    if not isinstance(found, dict) or not isinstance(found.get("ref"), str):
+        return None
+    if found.get("kind") == "voice":
+        return Voice(found["ref"], int(found.get("duration") or 0), found.get("caption"))
+    return Photo(found["ref"], found.get("caption"))
+
+
+async def hold_media(session: AsyncSession, person_id: int, waiting: Waiting, media: Voice | Photo,
+                     now: datetime) -> None:
+    """Keep the channel's reference to `media` in the wait (the file itself stays with the channel)."""
+    kept: dict[str, Any] = {"kind": "voice" if isinstance(media, Voice) else "photo", "ref": media.ref,
+                            "caption": media.caption}
+    if isinstance(media, Voice):
+        kept["duration"] = media.duration
+    await expect(session, person_id, waiting.flow, waiting.step, now, {**waiting.data, _MEDIA: kept})
+
+
+async def drop_media(session: AsyncSession, person_id: int, waiting: Waiting, now: datetime) -> Waiting:
+    """The wait without its held media (given to the flow, or not kept)."""
+    data = {key: value for key, value in waiting.data.items() if key != _MEDIA}
     await expect(session, person_id, waiting.flow, waiting.step, now, data)
     return Waiting(waiting.flow, waiting.step, data)

@@ -49,6 +49,9 @@ REPEAT_IN_DOUBT = frozenset({
     "session_feedback", "todo_assigned", "peer_pair",
     # A worry about a child (mentoring.safeguarding): better twice than never.
     "safeguarding",
+    # A request about personal data to the coordinators, and their answer (mentoring.objections):
+    # missed, a legal 30-day answer is missed; the "Answer" button is safe to press twice.
+    "objection_request", "objection_answer",
 })
 
 NO_IDENTITY = "no channel identity for this person"

@@ -26,6 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring.calendar import Rhythm, Window, WindowKind, window
 from mentoring.joining.invites import InviteSpec, create_invite
+from mentoring.privacy import notice as notices
+from mentoring.privacy.notice import NoticeFields
 from mentoring.programmes import ProgrammeSpec, create_group, create_programme
 from mentoring.reflection.questions import set_for_week
 from storage.models import Group, Invite, Membership, Person, Programme, Role
@@ -127,7 +129,15 @@ def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
 
 
-async def seed_demo(session: AsyncSession, now: datetime) -> Demo:
+DEMO_NOTICE = NoticeFields(
+    institution="Narbot demo: not a real data controller",
+    address="none (a demonstration; do not share real data here)",
+    contact="the person who showed you this demo",
+    email="demo@example.invalid",
+)
+
+
+async def seed_demo(session: AsyncSession, now: datetime, retention_days: int = 180) -> Demo:
     """Create the demo programme once; running it again adds nothing and gives its invites back."""
     existing = await repo.programme_by_name(session, DEMO_PROGRAMME)
     if existing is not None:
@@ -140,6 +150,9 @@ async def seed_demo(session: AsyncSession, now: datetime) -> Demo:
                       timezone=DEMO_ZONE),
         now,
     )
+    # The demo's notice says plainly that nobody stands behind it; it asks the transfer-abroad consent,
+    # so whoever tries the demo sees every question a real member is asked.
+    await notices.load(session, programme.id, DEMO_NOTICE, retention_days, now)
     groups = [await _demo_group(session, programme, name, province, now) for name, province in GROUPS]
     invites: list[DemoInvite] = []
     for role in (Role.MENTEE, Role.MENTOR):  # mentees first: most people try that

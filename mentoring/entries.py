@@ -41,19 +41,25 @@ from mentoring.conversation import PARTS, RESUME, Held, Waiting
 from mentoring.digest import screens as digest_screens
 from mentoring.digest.buttons import DIGEST
 from mentoring.errors import DomainError
+from mentoring.feedback import screens as feedback_screens
+from mentoring.feedback.buttons import FEEDBACK
 from mentoring.help import screens as help_screens
 from mentoring.help.buttons import LANGUAGE
 from mentoring.joining import screens as joining_screens
 from mentoring.joining.rules import MemberView
+from mentoring.joining.screens import Outcome
 from mentoring.nudges import screens as nudge_screens
 from mentoring.nudges.buttons import HELD
+from mentoring.objections import screens as objection_screens
+from mentoring.objections.buttons import OBJECTIONS
 from mentoring.peers import pairs_screens
 from mentoring.peers import screens as peer_screens
 from mentoring.peers.buttons import CHECKIN, PAIRS
 from mentoring.plans import screens as plan_screens
 from mentoring.plans.buttons import PLAN
+from mentoring.privacy import consent_screens, explicit
 from mentoring.privacy import screens as privacy_screens
-from mentoring.privacy.buttons import CONSENT, PRIVACY
+from mentoring.privacy.buttons import CONSENT, OPTIN, PRIVACY
 from mentoring.reflection import screens as reflection_screens
 from mentoring.reflection.buttons import REFLECTION
 from mentoring.reports import screens as report_screens
@@ -66,12 +72,14 @@ from mentoring.screens import (
     Choice,
     Input,
     Lines,
+    Photo,
     Pressed,
     Raw,
     Reply,
     Screen,
     Text,
     Typed,
+    Voice,
     Words,
     button_of,
 )
@@ -100,7 +108,40 @@ async def _privacy_press(session: AsyncSession, member: MemberView, given: Input
 
 
 async def _consent_press(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:
-    return (await privacy_screens.consent_press(session, member, given, now)).reply
+    return (await consent_screens.consent_press(session, member, given, now)).reply
+
+
+async def optin_press(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Outcome:
+    """An explicit consent's answer; for media, also what becomes of the voice note or photo held for it."""
+    button = button_of(given, OPTIN)
+    waiting = await conversation.waiting(session, member.person_id)
+    media = conversation.held_media(waiting)
+    if button.values.get("purpose") != explicit.MEDIA or button.action not in ("yes", "no") \
+            or media is None or waiting is None:
+        return await consent_screens.optin_press(session, member, given, now)
+    yes = button.action == "yes"
+    await explicit.decide(session, member.person_id, explicit.MEDIA, yes, now)
+    waiting = await conversation.drop_media(session, member.person_id, waiting, now)
+    if not yes:
+        return Outcome(Reply(Screen(consent_screens.write_instead(), replace=True)), locale=member.locale)
+    thanks = Screen(Text("Thank you, that is recorded: what you sent is kept as your answer."), replace=True)
+    answered = await FLOWS.get(waiting.flow, joining_screens.unexpected)(session, member, media, now)
+    screens = answered.screens if isinstance(answered, Reply) else ()
+    return Outcome(Reply(thanks, *screens), locale=member.locale)
+
+
+async def _media_consent(session: AsyncSession, member: MemberView, given: Input, waiting: Waiting,
+                         now: datetime) -> Reply | None:
+    """A voice note or photo for a flow that keeps it: None when the person's consent covers it,
+    else the question (the media held until they answer) or, after a no, the request to write."""
+    assert isinstance(given, (Voice, Photo))
+    decision = await explicit.given(session, member.person_id, explicit.MEDIA)
+    if decision is True:
+        return None
+    if decision is False:
+        return Reply(Screen(consent_screens.write_instead()))
+    await conversation.hold_media(session, member.person_id, waiting, given, now)
+    return Reply(consent_screens.media_question())
 
 
 async def _back_to(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:
@@ -119,6 +160,7 @@ COMMANDS: Mapping[str, Step] = {
     "help": help_screens.commands,
     "language": help_screens.languages,
     "mydata": privacy_screens.mydata,
+    "privacy": consent_screens.privacy,
     "forgetme": privacy_screens.forgetme,
     "reflect": reflection_screens.start,
     "partner": peer_screens.start,
@@ -143,6 +185,7 @@ BUTTONS: Mapping[str, Step] = {
     LANGUAGE.prefix: help_screens.choose,
     PRIVACY.prefix: _privacy_press,
     CONSENT.prefix: _consent_press,
+    OPTIN.prefix: optin_press,
     REFLECTION.prefix: reflection_screens.press,
     CHECKIN.prefix: peer_screens.press,
     PAIRS.prefix: pairs_screens.press,
@@ -158,6 +201,8 @@ BUTTONS: Mapping[str, Step] = {
     DIGEST.prefix: digest_screens.press,
     REPORTS.prefix: report_screens.press,
     SAFEGUARDING.prefix: safeguarding_screens.press,
+    OBJECTIONS.prefix: objection_screens.press,
+    FEEDBACK.prefix: feedback_screens.press,
     # A tapped WhatsApp template (a nudge): the held outbox message it stood for.
     HELD.prefix: nudge_screens.show,
     # "That was all" under a held part of a long text (`take` gives the part to the waiting flow).
@@ -179,6 +224,9 @@ FLOWS: Mapping[str, Step] = {
     settings_screens.FLOW: settings_screens.answer,
     broadcasts.FLOW: broadcast_screens.typed,
     safeguarding_screens.FLOW: safeguarding_screens.answer,
+    objection_screens.FLOW: objection_screens.answer,
+    objection_screens.ANSWER_FLOW: objection_screens.coordinator_answer,
+    feedback_screens.FLOW: feedback_screens.answer,
 }
 
 
@@ -229,8 +277,11 @@ def entry_of(given: Input) -> str | None:
 # /help; the question stays open). Privacy's are here too: after an erasure nothing is "kept".
 ASIDES = frozenset({
     "/help", "/language", LANGUAGE.prefix, CONSENT.prefix, HELD.prefix, PARTS.prefix,
-    "/mydata", "/forgetme", PRIVACY.prefix, RESUME.prefix,
+    "/mydata", "/forgetme", "/privacy", PRIVACY.prefix, OPTIN.prefix, RESUME.prefix,
 })
+
+# Flows that keep a voice note or photo they are given: one needs the person's media consent first.
+MEDIA_FLOWS = frozenset({reflection_screens.FLOW})
 
 _TODO = frozenset({"/todo", "/assign", TODOS.prefix, ASSIGN.prefix})
 _PLAN = frozenset({"/plan", PLAN.prefix})
@@ -246,6 +297,8 @@ OWNERS: Mapping[str, frozenset[str]] = {
     settings_screens.FLOW: _SETTINGS,
     broadcasts.FLOW: frozenset({"/broadcast", BROADCAST.prefix}),
     safeguarding_screens.FLOW: frozenset({"/worry", SAFEGUARDING.prefix}),
+    **{flow: frozenset({OBJECTIONS.prefix}) for flow in (objection_screens.FLOW, objection_screens.ANSWER_FLOW)},
+    feedback_screens.FLOW: frozenset({FEEDBACK.prefix}),
 }
 
 # What a paused flow is called and the one tap that goes back to it: (session, wait) -> (words, button).
@@ -278,6 +331,9 @@ PAUSES: Mapping[str, Resume] = {
     settings_screens.FLOW: _paused_with("/settings"),
     broadcasts.FLOW: _paused_with("/broadcast"),
     safeguarding_screens.FLOW: safeguarding_screens.resume,
+    objection_screens.FLOW: objection_screens.resume,
+    objection_screens.ANSWER_FLOW: objection_screens.resume,
+    feedback_screens.FLOW: feedback_screens.resume,
 }
 
 
@@ -326,6 +382,11 @@ async def take(
             and waiting.flow in FLOWS:
         await conversation.hold(session, member.person_id, waiting, Held(given.text, given.sent_at or now), now)
         return Reply(*earlier, _holding(len(given.text)))
+    if isinstance(given, (Voice, Photo)) and waiting is not None and waiting.flow in MEDIA_FLOWS \
+            and step is FLOWS.get(waiting.flow):
+        asked = await _media_consent(session, member, given, waiting, now)
+        if asked is not None:
+            return Reply(*earlier, *asked.screens)
     paused = waiting if pauses(given, waiting) else None
     result = await step(session, member, given, now)
     if not isinstance(result, Reply):

@@ -30,7 +30,7 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mentoring.privacy.buttons import CONSENT, PRIVACY
+from mentoring.privacy.buttons import CONSENT, OPTIN, PRIVACY
 from mentoring.screens import Input, Pressed, Typed
 
 if TYPE_CHECKING:
@@ -91,19 +91,21 @@ def addressed_to(command_word: str, bot_username: str) -> bool:
     return not at or target.lower() == bot_username.lower()
 
 
-# What a member may still do without current consent: answer the notice, see or erase their data.
-ALLOWED_PRESSES = (f"{CONSENT.prefix}:", f"{PRIVACY.prefix}:")
-ALLOWED_COMMANDS = ("/mydata", "/forgetme")
+# What a held member may still do: answer the notice and the consents, see or erase their data.
+ALLOWED_PRESSES = (f"{CONSENT.prefix}:", f"{PRIVACY.prefix}:", f"{OPTIN.prefix}:")
+ALLOWED_COMMANDS = ("/mydata", "/forgetme", "/privacy")
 
 
 def consent_holds(standing: Standing | None, given: Input) -> bool:
     """Whether the consent gate keeps this input of an admitted update from the features.
 
-    A member whose consent is withdrawn or older than the current notice is held,
-    except for answering the notice and seeing or erasing their data (the buttons
-    of `CONSENT` and `PRIVACY`, /mydata and /forgetme). Someone who has not joined
-    (`standing` None) is not held: joining is how they give consent. What a held
-    member is shown is `mentoring.privacy.screens.held`.
+    A member who stopped Narbot, has not read their programme's current notice, or
+    has not consented to transfer abroad where their notice asks it, is held, except
+    for answering the notice and the consents and seeing or erasing their data (the
+    buttons of `CONSENT`, `OPTIN` and `PRIVACY`, /mydata, /forgetme and /privacy).
+    Someone who has not joined (`standing` None) is not held: joining is how they
+    read the notice. What a held member is shown is
+    `mentoring.privacy.consent_screens.held`.
     """
     if standing is None or standing.is_current:
         return False

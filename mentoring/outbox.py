@@ -53,12 +53,14 @@ def buttons_of(choices: Iterable[Iterable[Choice]], tr: Translator) -> list[list
 
 
 def screen_of(text: str, buttons: Sequence[Sequence[dict[str, str]]] | None,
-              attachment: dict[str, Any] | None) -> Screen:
+              attachment: dict[str, Any] | None, channel: str | None = None) -> Screen:
     """A queued message as a screen again (a channel that renders screens, a held message shown later).
 
     Buttons whose data no table reads any more are left out; a file that is gone leaves the text alone.
+    A file by reference (`{"type", "file_id", "channel"}`: a voice note or photo a person sent) is kept
+    only on `channel`, the one its id is valid on; elsewhere the text goes alone.
     """
-    return Screen(Raw(text), _choices(buttons or ()), _media(attachment))
+    return Screen(Raw(text), _choices(buttons or ()), _media(attachment, channel))
 
 
 def _choices(rows: Sequence[Sequence[dict[str, str]]]) -> list[list[Choice]]:
@@ -77,7 +79,11 @@ def _choices(rows: Sequence[Sequence[dict[str, str]]]) -> list[list[Choice]]:
     return result
 
 
-def _media(attachment: dict[str, Any] | None) -> Media | None:
+def _media(attachment: dict[str, Any] | None, channel: str | None = None) -> Media | None:
+    if attachment and attachment.get("file_id"):
+        if attachment.get("channel") != channel or attachment.get("type") not in ("photo", "voice"):
+            return None
+        return Media(kind=attachment["type"], file_id=attachment["file_id"])
     if not attachment or attachment.get("type") not in ("photo", "document"):
         return None
     path = Path(attachment["path"])

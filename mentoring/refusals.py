@@ -81,6 +81,8 @@ WORDS: dict[str, str] = {
     "todo_too_long": N_(
         "This can be at most {limit} characters long; yours has {length}. Please shorten it and send it again."
     ),
+    "todo_no_mentor": N_("Your group has no mentor at the moment, so no one can be asked. You can bring it to "
+                         "the next group mentoring session."),
     # The weekly reflection.
     "reflection_not_mentee": N_("Weekly reflections are written by mentees; they are not part of your role."),
     "reflection_stale_week": N_("This invitation was for week {week}, which is no longer open. "
@@ -123,12 +125,19 @@ WORDS: dict[str, str] = {
     "coordinator_invite_has_group": N_("A coordinator invite is for a programme, not a group."),
     "group_not_in_programme": N_("That group belongs to another programme."),
     "max_uses_positive": N_("The number of uses must be at least 1."),
+    "notice_missing": N_(
+        "This programme has no complete KVKK notice yet, so nobody can be invited to it. Load one first: "
+        "narbot notice load PROGRAMME FILE (an example is docs/notice.example.toml)."
+    ),
     # A programme's development areas (narbot areas load).
     "areas_count": N_("The file must hold a list of 1 to {most} areas."),
     "area_fields": N_("Area {number} must have exactly the fields key, tr and en."),
     "area_key": N_("Area {number}: the key must be 2-32 lower-case letters, digits or _ (e.g. empathy)."),
     "area_title": N_("Area {number}: each title must be 1 to {most} characters."),
     "area_duplicate": N_("The key {key} appears twice."),
+    # Mentors hear and answer (mentoring/feedback).
+    "feedback_numbers_only": N_("This mentee shares the numbers only: their voice notes and photos stay with them."),
+    "feedback_answered": N_("You have already answered this reply."),
 }
 
 # Codes whose words depend on one of their values: code -> (value name, value -> words).
@@ -139,6 +148,7 @@ BY_VALUE: dict[str, tuple[str, dict[str, str]]] = {
         "export": N_("Only the programme's coordinators may export its figures."),
         "see_rhythm": N_("Only a group's mentors can set its weekly rhythm."),
         "change_rhythm": N_("Only a group's mentors can set its weekly rhythm."),
+        "objection": N_("Only the programme's coordinators can see and answer this request."),
     }),
     "session_closed": ("reason", {
         "cancelled": N_("This session has been cancelled."),

@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from mentoring.privacy.consent import refused_abroad
 from storage.models import ChannelIdentity, ConsentRecord, Membership, Person, Role
 from storage.models.peers import PeerPair, PeerPairMember
 from storage.models.scheduling import PlannedWave
@@ -42,6 +43,7 @@ def _eligible(now: datetime) -> Select:  # type: ignore[type-arg]
             or_(Person.paused_until.is_(None), Person.paused_until <= now),
             exists().where(ChannelIdentity.person_id == Person.id, ChannelIdentity.blocked_at.is_(None)),
             exists().where(ConsentRecord.id == latest_consent, ConsentRecord.withdrawn_at.is_(None)),
+            Person.id.not_in(refused_abroad()),
         )
     )
 

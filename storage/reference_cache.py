@@ -42,6 +42,7 @@ T = TypeVar("T")
 WATCHED_TABLES = frozenset({
     "people", "channel_identities", "consent_records", "memberships",
     "programmes", "groups", "group_schedules", "reflection_question_sets",
+    "privacy_notices", "explicit_consents",
 })
 TTL_SECONDS = 300.0
 MAX_ENTRIES = 50_000

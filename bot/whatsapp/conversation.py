@@ -61,7 +61,7 @@ from mentoring.joining.rules import MemberView
 from mentoring.joining.screens import Outcome, Visitor
 from mentoring.outbox import buttons_of
 from mentoring.plans import screens as plan_screens
-from mentoring.privacy import screens as privacy_screens
+from mentoring.privacy import consent_screens
 from mentoring.refusals import refused
 from mentoring.runtime import Services
 from mentoring.screens import Input, Pressed, Reply, Screen, Text, Typed
@@ -208,7 +208,7 @@ class Conversations:
             logger.info("Person %s wrote again on WhatsApp after blocking it", member.person_id)
         standing = member.consent
         if standing is not None and consent_holds(standing, given):
-            return Answer(Reply(privacy_screens.held(standing)), standing.locale, member.person_id)
+            return Answer(Reply(consent_screens.held(standing)), standing.locale, member.person_id)
         # Routed as on Telegram; WhatsApp never splits a text, so only the pausing applies.
         result = await entries.take(session, member, given, now)
         reply = result.reply if isinstance(result, Outcome) else result

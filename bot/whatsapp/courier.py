@@ -159,4 +159,4 @@ def _parts_done(sent_before: str | None) -> int:
 
 def _reply_of(job: Job) -> Reply:
     """The row as a screen: its words, its buttons as choices, its file if still there."""
-    return Reply(screen_of(job.text, job.buttons, job.attachment))
+    return Reply(screen_of(job.text, job.buttons, job.attachment, job.channel))

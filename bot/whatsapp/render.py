@@ -28,6 +28,7 @@ from typing import Any
 from bot.whatsapp.files import document_form
 from mentoring.i18n import Translator
 from mentoring.screens import Choice, Media, Reply, Screen
+from mentoring.text import split
 
 TEXT_LIMIT = 4096  # a text message's body
 BODY_LIMIT = 1024  # an interactive message's body, and a media caption
@@ -190,29 +191,3 @@ def fit(label: str, limit: int) -> str:
     if space >= limit // 2:
         cut = cut[:space]
     return cut.rstrip() + "…"
-
-
-def split(text: str, limit: int) -> list[str]:
-    """`text` in parts of at most `limit` characters, cut at a paragraph, a line or a space.
-
-    Only a word longer than `limit` (a link, say) is cut inside. No part is empty
-    unless the text is.
-    """
-    parts: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        window = rest[: limit + 1]
-        cut = -1
-        for mark in ("\n\n", "\n", " "):
-            cut = window.rfind(mark)
-            if cut > 0:
-                break
-        if cut <= 0:
-            parts.append(rest[:limit])
-            rest = rest[limit:]
-            continue
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    if rest or not parts:
-        parts.append(rest)
-    return [part for part in parts if part] or [""]

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from mentoring.digest.data import QUOTE_CHARS, REASON_WEEKS, TO_MENTORS_KEY, Gathered, Target
+from mentoring.digest.data import (
+    QUOTE_CHARS,
+    REASON_WEEKS,
+    REPLY_WEEKS,
+    TO_MENTORS_KEY,
+    Gathered,
+    Target,
+)
 from mentoring.digest.model import (
     Flag,
     FlagKind,
@@ -54,7 +61,14 @@ def build(target: Target, got: Gathered, zone: str, *, closes_at: datetime | Non
         next_session=upcoming,
         trend=_trend(got, group, week, len(mentees)),
         closes_at=closes_at,
+        unreplied=_unreplied(got, group, week, {person_id for person_id, _ in mentees}),
     )
+
+
+def _unreplied(got: Gathered, group: int, week: int, mentees: set[int]) -> int:
+    """Reflections of current mentees in the last `REPLY_WEEKS` weeks that no mentor replied to."""
+    return sum(1 for w, person_id in got.unreplied.get(group, [])
+               if week - REPLY_WEEKS < w <= week and person_id in mentees)
 
 
 def _line(got: Gathered, group: int, week: int, person_id: int, name: str) -> MenteeLine:

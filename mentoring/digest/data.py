@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChannelIdentity, Membership, Person, Role
+from storage.models.feedback import FeedbackMessage
 from storage.models.peers import PeerCheckin, PeerPair, PeerPairMember
 from storage.models.plans import PlanArea, PlanAreaChoice
 from storage.models.reflections import Reflection, ReflectionAnswer
@@ -26,6 +27,7 @@ CONFIDENCE_KEY = "confidence"
 TO_MENTORS_KEY = "to_mentors"
 QUOTE_CHARS = 200
 REASON_WEEKS = 4  # "the same reason twice" and the top reasons look this many weeks back
+REPLY_WEEKS = REASON_WEEKS  # reflections without a reply are counted this many weeks back
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class Gathered:
     sessions: dict[int, tuple[GroupSession, str | None]] = field(default_factory=dict)
     rsvps: dict[int, dict[int, str]] = field(default_factory=lambda: defaultdict(dict))
     next_topics: dict[int, str] = field(default_factory=dict)
+    # group -> [(week, person)] of submitted reflections no mentor has replied to (mentoring/feedback)
+    unreplied: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
 
 
 def _current(role: Role, groups: Sequence[int]):  # type: ignore[no-untyped-def]
@@ -82,7 +86,19 @@ async def gather(session: AsyncSession, targets: Sequence[Target], now: datetime
     await _areas(session, groups, {t.programme_id for t in targets}, got)
     await _reachability(session, groups, got)
     await _sessions(session, groups, now, got)
+    await _unreplied(session, groups, first, last, got)
     return got
+
+
+async def _unreplied(session: AsyncSession, groups: list[int], first: int, last: int, got: Gathered) -> None:
+    replied = exists().where(FeedbackMessage.reflection_id == Reflection.id)
+    rows = await session.execute(
+        select(Reflection.group_id, Reflection.week, Reflection.person_id)
+        .where(Reflection.group_id.in_(groups), Reflection.submitted_at.is_not(None),
+               Reflection.week > first, Reflection.week <= last, ~replied)
+    )
+    for group_id, week, person_id in rows:
+        got.unreplied[group_id].append((week, person_id))
 
 
 async def _people(session: AsyncSession, groups: list[int], got: Gathered) -> None:

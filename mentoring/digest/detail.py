@@ -41,6 +41,8 @@ class MenteeDetail:
     goals: tuple[tuple[str, str], ...]  # (what, status)
     todos: tuple[tuple[str, str], ...]  # (text, status)
     confidence: tuple[tuple[int, int], ...]  # (week, 1-5)
+    reflection_id: int | None = None  # the latest submitted reflection (its feedback buttons)
+    files: int = 0  # its voice notes and photos (none shown for numbers only)
 
 
 async def mentee_detail(session: AsyncSession, member: MemberView, group_id: int, person_id: int,
@@ -91,7 +93,19 @@ async def mentee_detail(session: AsyncSession, member: MemberView, group_id: int
         person_id, name, reflection.week if reflection else None, bool(reflection and reflection.numbers_only),
         answers, tuple((what or "", status) for what, status in goals),
         tuple((text or "", status) for text, status in todos), tuple(trend),
+        reflection.id if reflection else None,
+        len(await _files(session, reflection)) if reflection else 0,
     )
+
+
+async def _files(session: AsyncSession, reflection: Reflection) -> list[int]:
+    """The ids of the reflection's answers that hold a voice note or photo (none for numbers only)."""
+    if reflection.numbers_only:
+        return []
+    return list(await session.scalars(
+        select(ReflectionAnswer.id).where(ReflectionAnswer.reflection_id == reflection.id,
+                                          ReflectionAnswer.file_id.is_not(None), ReflectionAnswer.skipped.is_(False))
+    ))
 
 
 async def _answers(session: AsyncSession, reflection: Reflection, questions: list[dict[str, Any]], locale: str

@@ -94,6 +94,8 @@ class GroupDigest:
     trend: tuple[WeekPoint, ...] = ()
     # The week so far (its reflection window still open until then); None for a closed week's digest.
     closes_at: datetime | None = None
+    # Submitted reflections of current mentees in the last `REPLY_WEEKS` weeks no mentor replied to yet.
+    unreplied: int = 0
 
     @property
     def in_progress(self) -> bool:

@@ -11,12 +11,14 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from mentoring.digest.buttons import DIGEST
+from mentoring.digest.data import REPLY_WEEKS
 from mentoring.digest.model import Flag, FlagKind, GroupDigest, MenteeLine
+from mentoring.group_shape import Shape, off_words
 from mentoring.i18n import N_, Translator
 from mentoring.outbox import Button, buttons_of
 from mentoring.plans.areas import DEFAULT_AREAS
 from mentoring.reports.texts import REASONS
-from mentoring.screens import SHORT_LABEL_MAX, Choice, Lines, Moment, Raw, Text, Words
+from mentoring.screens import SHORT_LABEL_MAX, Choice, Lines, Moment, Plural, Raw, Text, Words
 
 NAME_LIMIT = 30  # a mentee's name on their detail button
 PER_ROW = 2
@@ -38,6 +40,7 @@ def render(digest: GroupDigest, tr: Translator, zone: ZoneInfo) -> str:
 def words(digest: GroupDigest, zone: ZoneInfo, locale: str) -> Words:
     """The digest as message ids and values; `locale` picks a programme's own area titles."""
     parts: list[Words] = [_header(digest), _response(digest), Lines(*(_line(line) for line in digest.lines))]
+    parts += [shape] if (shape := shape_words(digest)) is not None else []
     if digest.flags:
         parts.append(Lines(Text("⚠️ Needs attention:"),
                            *(Lines(Raw("• "), flag_words(flag, digest), sep="") for flag in digest.flags)))
@@ -79,15 +82,24 @@ def so_far_words(digest: GroupDigest, zone: ZoneInfo, locale: str) -> Words:
               Text("✅ Answered: {names}", names=_names(answered)),
               Text("⏳ Not yet: {names}", names=_names(waiting)),
               Text("Peer partner check-ins so far: {met} of {pairs} pairs met",
-                   met=digest.pairs_met, pairs=digest.pairs)),
+                   met=digest.pairs_met, pairs=digest.pairs),
+              unreplied_words(digest)),
     ]
     if digest.flags:
         parts.append(Lines(Text("⚠️ Needs attention:"),
                            *(Lines(Raw("• "), flag_words(flag, digest), sep="") for flag in digest.flags)))
+    parts += [shape] if (shape := shape_words(digest)) is not None else []
     if digest.quotes:
         parts.append(Lines(Text("💬 From the reflections:"), *(Raw(f"“{q.text}” — {q.name}") for q in digest.quotes)))
     parts.append(_next_session(digest, zone))
     return Lines(*parts, sep="\n\n")
+
+
+def shape_words(digest: GroupDigest) -> Words | None:
+    """One line when the group's active members are outside the programme's planned shape
+    (mentoring.group_shape); mentors read the real counts."""
+    off = off_words(Shape(digest.mentees, digest.members - digest.mentees))
+    return None if off is None else Text("👥 Your group is outside the planned size: {off}", off=off)
 
 
 def _names(names: list[str]) -> Words:
@@ -100,7 +112,17 @@ def _response(digest: GroupDigest) -> Words:
         Text("Peer partner check-ins: {met} of {pairs} pairs met", met=digest.pairs_met, pairs=digest.pairs),
         Text("Session answers: {answered} of {members}", answered=digest.rsvp_answered, members=digest.members)
         if digest.next_session is not None else None,
+        unreplied_words(digest),
     )
+
+
+def unreplied_words(digest: GroupDigest) -> Words | None:
+    """How many reflections of the last weeks got no reply yet (mentoring/feedback); None when all did."""
+    if not digest.unreplied:
+        return None
+    return Plural("💬 {count} reflection of the last {weeks} weeks without a reply yet",
+                  "💬 {count} reflections of the last {weeks} weeks without a reply yet",
+                  digest.unreplied, count=digest.unreplied, weeks=REPLY_WEEKS)
 
 
 def _line(line: MenteeLine) -> Words:

@@ -38,6 +38,7 @@ from mentoring.digest.render import (
     so_far_words,
     words,
 )
+from mentoring.feedback.screens import detail_choices
 from mentoring.i18n import translator
 from mentoring.joining.rules import MemberView
 from mentoring.screens import (
@@ -151,7 +152,8 @@ async def press(session: AsyncSession, member: MemberView, given: Input, now: da
         return await show_closed(session, member, button["group"], now)
     if button.action == "m":
         detail = await mentee_detail(session, member, button["group"], button["person"], now, member.locale)
-        return Reply(Screen(fitting(detail_words(detail), member.locale, TEXT_LIMIT, cut)))
+        return Reply(Screen(fitting(detail_words(detail), member.locale, TEXT_LIMIT, cut),
+                            detail_choices(detail.reflection_id, detail.files, detail.numbers_only)))
     on = bool(button["on"])
     await digest.set_chart(session, member, on, now)
     return Reply(chart_switched(on))

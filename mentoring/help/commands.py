@@ -46,6 +46,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("settings", N_("Time zone, quiet hours, pause"), EVERYONE),
     CommandSpec("mydata", N_("See the data Narbot keeps about you"), EVERYONE),
     CommandSpec("forgetme", N_("Erase your data"), EVERYONE),
+    CommandSpec("privacy", N_("Your consents: give or withdraw each one"), EVERYONE),
     CommandSpec("language", N_("Change the language")),
     CommandSpec("help", N_("What Narbot can do for you")),
     CommandSpec("start", N_("Where you are in the programme")),

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring.errors import DomainError
+from mentoring.privacy import notice as notices
 from storage.models import Group, Invite, Programme, Role
 from storage.repositories import invites as repo
 
@@ -68,6 +69,8 @@ async def create_invite(session: AsyncSession, spec: InviteSpec, now: datetime) 
         raise DomainError("group_not_in_programme")
     if spec.max_uses is not None and spec.max_uses < 1:
         raise DomainError("max_uses_positive")
+    # Nobody may join a programme that cannot tell them who holds their data.
+    await notices.require(session, spec.programme.id)
     invite = Invite(
         code=await _new_code(session),
         role=spec.role.value,

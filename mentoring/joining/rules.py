@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring import demo
 from mentoring.joining.invites import InviteStatus, check_invite
+from mentoring.privacy import explicit
+from mentoring.privacy import notice as notices
 from mentoring.privacy.consent import NOTICE_VERSION, Standing
 from storage.models import (
     ChannelIdentity,
@@ -72,6 +74,8 @@ class MemberView:
 
     @property
     def consent_is_current(self) -> bool:
+        if self.consent is not None:
+            return self.consent.is_current
         return self.consent_version == NOTICE_VERSION
 
 
@@ -142,6 +146,8 @@ def _member_key(channel: str, external_user_id: str) -> tuple[str, str, str]:
 async def _view_of(session: AsyncSession, person: Person) -> MemberView:
     memberships = await people_repo.active_memberships(session, person.id)
     consent = await people_repo.latest_consent(session, person.id)
+    due = await notices.due_for(session, person.id)
+    abroad = await explicit.given(session, person.id, explicit.ABROAD) if due is not None else None
     return MemberView(
         person_id=person.id,
         display_name=person.display_name,
@@ -156,6 +162,7 @@ async def _view_of(session: AsyncSession, person: Person) -> MemberView:
             version=consent.notice_version if consent else None,
             accepted_at=consent.accepted_at if consent else None,
             withdrawn_at=consent.withdrawn_at if consent else None,
+            notice=due, abroad=abroad,
         ),
     )
 
@@ -243,11 +250,18 @@ async def accept(
             external_user_id=newcomer.external_user_id, chat_id=newcomer.chat_id, created_at=now,
         ),
         ConsentRecord(
-            person_id=person.id, invite_id=invite.id, notice_version=NOTICE_VERSION, accepted_at=now
+            person_id=person.id, invite_id=invite.id, notice_version=await _version_for(session, invite),
+            accepted_at=now,
         ),
     ])
     await session.flush()
     return AcceptResult(AcceptOutcome.JOINED, member=await _view_of(session, person), new_role=new_role)
+
+
+async def _version_for(session: AsyncSession, invite: Invite) -> str:
+    """The notice version a newcomer with this invite reads: its programme's."""
+    found = await notices.current(session, invite.programme_id)
+    return notices.version_of(found.id if found is not None else None)
 
 
 async def _redeem(session: AsyncSession, invite: Invite, person: Person, now: datetime) -> RoleView | None:
@@ -295,18 +309,19 @@ async def decline(session: AsyncSession, code: str, now: datetime) -> InviteStat
     status, invite = await check_invite(session, code, now, for_update=True)
     if invite is None:
         return status
+    version = await _version_for(session, invite)
     refused_before = exists().where(
         ConsentRecord.invite_id == invite.id,
         ConsentRecord.person_id.is_(None),
         ConsentRecord.declined_at.is_not(None),
-        ConsentRecord.notice_version == NOTICE_VERSION,
+        ConsentRecord.notice_version == version,
     )
     await session.execute(
         insert(ConsentRecord).from_select(
             ["invite_id", "notice_version", "declined_at"],
             select(
                 literal(invite.id, ConsentRecord.invite_id.type),
-                literal(NOTICE_VERSION, ConsentRecord.notice_version.type),
+                literal(version, ConsentRecord.notice_version.type),
                 literal(now, ConsentRecord.declined_at.type),
             ).where(~refused_before),
         )

@@ -31,15 +31,16 @@ from mentoring.joining.buttons import JOIN
 from mentoring.joining.invites import InviteStatus
 from mentoring.joining.rules import AcceptOutcome, MemberView, Newcomer, RoleView, StartOutcome
 from mentoring.joining.words import (
-    agree_choices,
     declined,
     invalid_invite,
     no_code,
     not_understood,
-    notice,
     status,
     welcome,
 )
+from mentoring.privacy import notice as notices
+from mentoring.privacy.notice import NoticeView
+from mentoring.privacy.notice_words import held, notice, read_choices
 from mentoring.screens import (
     Choice,
     Input,
@@ -106,11 +107,11 @@ def language_question(code: str) -> Screen:
     )
 
 
-def consent_question(locale: str, code: str) -> Screen:
-    """The notice in the chosen language, with the newcomer's answer (the code still riding along)."""
+def consent_question(locale: str, code: str, view: NoticeView | None) -> Screen:
+    """The invite's programme's notice in the chosen language, to confirm as read (the code riding along)."""
     return Screen(
-        notice(),
-        agree_choices(JOIN.encode("yes", locale=locale, code=code), JOIN.encode("no", locale=locale, code=code)),
+        notice(view),
+        read_choices(JOIN.encode("yes", locale=locale, code=code), JOIN.encode("no", locale=locale, code=code)),
         replace=True,
     )
 
@@ -187,14 +188,15 @@ async def press(
     if action == "lang":
         result = await rules.start(session, visitor.channel, visitor.external_user_id, code, now)
         if result.outcome is StartOutcome.NEEDS_CONSENT:
-            return Outcome(Reply(consent_question(locale, code)), locale=locale)
+            view = await notices.for_invite(session, code)
+            return Outcome(Reply(consent_question(locale, code, view)), locale=locale)
         return _stale(result.member, result.invite_status, locale)
     if action == "no":
         invite_status = await rules.decline(session, code, now)
         if invite_status is InviteStatus.UNKNOWN:
             # No such invite (a forged button): nothing was noted, so say only that the code is wrong.
             return Outcome(Reply(Screen(invalid_invite(invite_status), replace=True)), locale=locale)
-        logger.info("Join consent declined")
+        logger.info("Join notice not confirmed")
         return Outcome(Reply(Screen(declined(code), replace=True)), locale=locale)
     newcomer = Newcomer(
         channel=visitor.channel, external_user_id=visitor.external_user_id, chat_id=visitor.chat_id,
@@ -206,8 +208,12 @@ async def press(
     assert accepted.member is not None and accepted.new_role is not None
     logger.info("Person %s joined as %s", accepted.member.person_id, accepted.new_role.role.value)
     joined = welcomed(accepted.member, accepted.new_role)
-    thanks = Screen(Text("Thank you. Your consent has been recorded."), replace=True)
+    thanks = Screen(Text("Thank you, that is recorded."), replace=True)
+    standing = accepted.member.consent
+    # Where the programme's notice asks it, transfer abroad is the one question still open.
+    abroad = [held(standing)] if standing is not None and standing.needs_abroad else []
     return Outcome(
-        Reply(thanks, *joined.reply.screens), locale=locale,
-        menu_for=joined.menu_for, baseline_for=joined.baseline_for,
+        Reply(thanks, *joined.reply.screens, *abroad), locale=locale,
+        # The baseline is offered once they can use it: after transfer abroad is answered, if asked.
+        menu_for=joined.menu_for, baseline_for=None if abroad else joined.baseline_for,
     )

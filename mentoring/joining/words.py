@@ -14,7 +14,7 @@ from mentoring.help.commands import CommandSpec, commands_for
 from mentoring.i18n import N_
 from mentoring.joining.invites import InviteStatus
 from mentoring.joining.rules import MemberView, RoleView
-from mentoring.screens import Choice, Lines, Raw, Text, Words
+from mentoring.screens import Lines, Raw, Text, Words
 from storage.models import Role
 
 # What each role can expect, said in the welcome.
@@ -87,33 +87,6 @@ def no_code() -> Words:
         "To join, open the personal invite link your coordinator sent you, or send "
         "/start followed by your invite code, for example: /start abcd2345ef"
     )
-
-
-def notice() -> Words:
-    """The KVKK notice (aydınlatma metni) and the question for explicit consent (açık rıza)."""
-    return Text(
-        "Before we start: your personal data (KVKK, Law No. 6698)\n\n"
-        "Narbot is run by the coordinators of the group mentoring programme for care "
-        "workers of children's homes. To accompany you between group sessions it stores: "
-        "your name, your Telegram account number, your language and time zone, your group "
-        "and role, and what you write to it (reflections, to-dos, your development plan, "
-        "check-ins with your peer partner, session replies).\n\n"
-        "Who sees what: your mentors see what you share with the group's mentoring; "
-        "coordinators see numbers and statuses only, never the texts of your reflections. "
-        "Nothing is shared outside the programme.\n\n"
-        "How long: for the duration of the programme and a set period after it ends, then "
-        "your texts are deleted and only anonymous figures are kept.\n\n"
-        "Your rights: send /mydata at any time to receive everything stored about you, and "
-        "/forgetme to have it erased. Under /mydata you can also withdraw your consent; Narbot "
-        "then stops writing to you. For corrections or questions, ask your programme "
-        "coordinator.\n\n"
-        "Do you give your explicit consent to this processing?"
-    )
-
-
-def agree_choices(yes: str, no: str) -> list[list[Choice]]:
-    """"I agree" and "I do not agree", one per row, carrying the given data."""
-    return [[Choice(yes, Text("I agree"))], [Choice(no, Text("I do not agree"))]]
 
 
 def welcome(member: MemberView, new_role: RoleView) -> Words:

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mentoring.delivery import WHATSAPP
 from mentoring.joining.rules import MemberView
 from mentoring.nudges.buttons import HELD
 from mentoring.outbox import screen_of
@@ -37,4 +38,5 @@ async def show(session: AsyncSession, member: MemberView, given: Input, now: dat
         # Ids only: never the text, and never whose row it was.
         logger.info("Held outbox row %s not shown (%s)", row_id, "missing" if row is None else "not showable")
         return Reply(gone())
-    return Reply(screen_of(row.text, row.buttons, row.attachment))
+    # A nudge is WhatsApp's: a file sent by reference shows only if its id is WhatsApp's.
+    return Reply(screen_of(row.text, row.buttons, row.attachment, WHATSAPP))

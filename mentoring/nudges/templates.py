@@ -86,6 +86,25 @@ URGENT = Nudge(
     Text("Someone in your group is worried about a child. Please read their message now."),
     Text("Read it now"),
 )
+# A mentee asks their mentors for help with a to-do not done (mentoring.todos.next_steps).
+HELP = Nudge(
+    "help",
+    Text("A mentee in your group is asking for your help. Tap the button below to read their message."),
+    _SHOW_MESSAGE,
+)
+# A mentor answered a mentee's reflection, a mentee answered back, or the files a mentor asked for
+# (mentoring.feedback).
+FEEDBACK = Nudge(
+    "feedback",
+    Text("There is a new message between you and your mentoring group. Tap the button below to read it."),
+    _SHOW_MESSAGE,
+)
+# A request about personal data (an objection or a correction) and its answer (mentoring.objections).
+PRIVACY_REQUEST = Nudge(
+    "privacy",
+    Text("There is news about a request concerning personal data. Tap the button below to read it."),
+    _SHOW_MESSAGE,
+)
 # For every kind no other nudge names (e.g. a reply Telegram could not take at once).
 UPDATE = Nudge(
     "update",
@@ -93,7 +112,9 @@ UPDATE = Nudge(
     _SHOW_MESSAGE,
 )
 
-NUDGES: tuple[Nudge, ...] = (REFLECTION, CHECKIN, SESSION, DIGEST, ANNOUNCEMENT, TODO, PAIRS, URGENT, UPDATE)
+NUDGES: tuple[Nudge, ...] = (
+    REFLECTION, CHECKIN, SESSION, DIGEST, ANNOUNCEMENT, TODO, PAIRS, URGENT, HELP, FEEDBACK, PRIVACY_REQUEST, UPDATE,
+)
 
 # Outbox kinds (Outgoing.kind) -> the nudge that stands for them.
 KINDS: Mapping[str, Nudge] = {
@@ -113,7 +134,14 @@ KINDS: Mapping[str, Nudge] = {
     "todo_assigned": TODO,
     "peer_pair": PAIRS,
     "safeguarding": URGENT,
+    "todo_help": HELP,
     "reply": UPDATE,
+    # Mentors hear and answer (mentoring/feedback): a mentee's files, a reply, the mentee's answer.
+    "mentee_media": FEEDBACK,
+    "feedback_reply": FEEDBACK,
+    "feedback_answer": FEEDBACK,
+    "objection_request": PRIVACY_REQUEST,
+    "objection_answer": PRIVACY_REQUEST,
 }
 
 

@@ -6,7 +6,7 @@ keep working after an upgrade.
 
 from __future__ import annotations
 
-from mentoring.button_data import Feature, UnixTime, Word
+from mentoring.button_data import Choice, Feature, UnixTime, Word
 
 NOTICE_VERSION_SHAPE = r"[0-9A-Za-z._-]{1,24}"  # mentoring.privacy.consent.NOTICE_VERSION (older ones too)
 
@@ -27,4 +27,14 @@ PRIVACY = Feature("privacy", {
 })
 
 
-TABLES = (CONSENT, PRIVACY)
+# Explicit consents, one purpose each (mentoring/privacy/explicit.py): ask, give, refuse or withdraw.
+PURPOSES = ("abroad", "media")
+OPTIN = Feature("optin", {
+    "ask": ("ask", Choice("purpose", PURPOSES)),
+    "yes": ("yes", Choice("purpose", PURPOSES)),
+    "no": ("no", Choice("purpose", PURPOSES)),
+    "overview": ("overview",),
+})
+
+
+TABLES = (CONSENT, PRIVACY, OPTIN)

@@ -1,9 +1,12 @@
-"""The KVKK notice (aydınlatma metni) and explicit consent (açık rıza).
+"""Where a member stands with the KVKK notice (aydınlatma metni): which version they read, and when.
 
-The notice text lives in the catalogues; its version lives here. Changing the
-text means a new version, and people who accepted an older one are asked again
-before anything else they do is processed. Withdrawing consent stops every
-message to the person until they accept the current notice again.
+The notice's words are a template in the catalogues (`mentoring.privacy.notice_words`),
+filled with each programme's fields (`mentoring.privacy.notice`). Reading it is
+acknowledged, not consented to; what needs explicit consent is asked apart
+(`mentoring.privacy.explicit`). A new version of the template or of the
+programme's fields is shown again before anything else the member does is
+processed. Stopping (withdrawing, in the records' older words) stops every
+message to the person until they acknowledge the current notice again.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import audit
+from mentoring.privacy.notice import TEMPLATE_VERSION, NoticeView
 from storage.models import ConsentRecord, OutboxMessage
+from storage.models.notices import ExplicitConsent
 
-# v2: the notice names /mydata and /forgetme.
-NOTICE_VERSION = "2026-11-v2"
+# The version due where a programme has loaded no notice of its own (v3: notice and consents apart).
+NOTICE_VERSION = TEMPLATE_VERSION
 
 
 @dataclass(frozen=True)
@@ -31,10 +36,28 @@ class Standing:
     version: str | None
     accepted_at: datetime | None
     withdrawn_at: datetime | None
+    # The notice this member must have read (their newest programme's; None when it has none yet).
+    notice: NoticeView | None = None
+    # Their decision on transfer abroad (`mentoring.privacy.explicit`): None when never asked.
+    abroad: bool | None = None
+
+    @property
+    def due(self) -> str:
+        """The notice version this member must have acknowledged."""
+        return self.notice.version if self.notice is not None else NOTICE_VERSION
+
+    @property
+    def read_current(self) -> bool:
+        return self.version == self.due and self.accepted_at is not None
+
+    @property
+    def needs_abroad(self) -> bool:
+        """Transfer abroad needs their explicit consent and it is not given."""
+        return self.notice is not None and self.notice.asks_abroad and self.abroad is not True
 
     @property
     def is_current(self) -> bool:
-        return self.version == NOTICE_VERSION and self.withdrawn_at is None
+        return self.read_current and self.withdrawn_at is None and not self.needs_abroad
 
     @property
     def withdrawn(self) -> bool:
@@ -57,33 +80,13 @@ async def _latest(session: AsyncSession, person_id: int) -> ConsentRecord | None
     )
 
 
-def consenting_people() -> Select[tuple[int]]:
-    """Ids of people whose latest consent is for the current notice and not withdrawn.
-
-    For planners and the sender: `Person.id.in_(consenting_people())`.
-    """
-    return select(ConsentRecord.person_id).where(
-        ConsentRecord.id.in_(_latest_record_ids()),
-        ConsentRecord.notice_version == NOTICE_VERSION,
-        ConsentRecord.accepted_at.is_not(None),
-        ConsentRecord.withdrawn_at.is_(None),
-    )
-
-
-async def may_write_to(session: AsyncSession, person_id: int) -> bool:
-    """Whether the bot may start a conversation with this person."""
+async def acknowledge(session: AsyncSession, person_id: int, version: str, now: datetime) -> bool:
+    """Record that the person read this version of the notice; False when already recorded (a double tap)."""
     latest = await _latest(session, person_id)
-    return (
-        latest is not None and latest.notice_version == NOTICE_VERSION
-        and latest.accepted_at is not None and latest.withdrawn_at is None
-    )
-
-
-async def accept_current(session: AsyncSession, person_id: int, now: datetime) -> bool:
-    """Record consent to the current notice; False when it is already in force (a double tap)."""
-    if await may_write_to(session, person_id):
+    if (latest is not None and latest.notice_version == version
+            and latest.accepted_at is not None and latest.withdrawn_at is None):
         return False
-    session.add(ConsentRecord(person_id=person_id, notice_version=NOTICE_VERSION, accepted_at=now))
+    session.add(ConsentRecord(person_id=person_id, notice_version=version, accepted_at=now))
     await session.flush()
     return True
 
@@ -114,8 +117,20 @@ async def withdraw(session: AsyncSession, person_id: int, now: datetime) -> bool
     return True
 
 
+def refused_abroad() -> Select[tuple[int]]:
+    """Ids of people whose newest decision on transfer abroad is no (refused or withdrawn)."""
+    newest = (
+        select(func.max(ExplicitConsent.id))
+        .where(ExplicitConsent.purpose == "abroad")
+        .group_by(ExplicitConsent.person_id)
+    )
+    return select(ExplicitConsent.person_id).where(
+        ExplicitConsent.id.in_(newest), ExplicitConsent.given.is_(False)
+    )
+
+
 async def withdrawn_among(session: AsyncSession, person_ids: set[int]) -> set[int]:
-    """Of these people, those whose latest consent is withdrawn: nothing may be sent to them."""
+    """Of these people, those nothing may be sent to: they stopped Narbot, or said no to transfer abroad."""
     if not person_ids:
         return set()
     rows = await session.scalars(
@@ -124,4 +139,5 @@ async def withdrawn_among(session: AsyncSession, person_ids: set[int]) -> set[in
             ConsentRecord.withdrawn_at.is_not(None),
         )
     )
-    return {person_id for person_id in rows if person_id is not None}
+    refused = await session.scalars(refused_abroad().where(ExplicitConsent.person_id.in_(person_ids)))
+    return {person_id for person_id in rows if person_id is not None} | set(refused)

@@ -19,6 +19,7 @@ from sqlalchemy import Table, delete, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring import audit
+from mentoring.objections.rules import PersonFlag, person_flags
 from mentoring.privacy.consent import NOTICE_VERSION, cancel_pending_messages
 from mentoring.privacy.mentions import clear_mentions
 from mentoring.privacy.personal_data import clear_personal, owned_tables, person_is
@@ -56,6 +57,8 @@ class PersonExport:
     counts: dict[str, int]  # table -> rows stored about the person
     truncated: list[str] = field(default_factory=list)  # tables cut at MAX_ROWS_PER_TABLE
     consents: list[ConsentView] = field(default_factory=list)
+    # The digest's flags about the person (results of automated analysis, KVKK art. 11(g)).
+    automated: list[PersonFlag] = field(default_factory=list)
 
 
 def _jsonable(value: Any) -> Any:
@@ -132,10 +135,16 @@ async def export_person(session: AsyncSession, person_id: int, now: datetime,
         ConsentView(row["notice_version"], row["accepted_at"], row["withdrawn_at"])
         for row in tables.get(ConsentRecord.__tablename__, [])
     ]
+    automated = await person_flags(session, person_id, now)
+    document["automated_results"] = [
+        {"group": f.group_name, "week": f.week, "flag": f.kind.value, "detail": f.detail, "seen_by": "mentors"}
+        for f in automated
+    ]
     await audit.record(session, person_id, audit.MYDATA_EXPORT, person_id,
                        {"rows": sum(counts.values())}, now=now)
     content = json.dumps(document, default=_jsonable, ensure_ascii=False, indent=2).encode("utf-8")
-    return PersonExport(content=content, counts=counts, truncated=truncated, consents=consents)
+    return PersonExport(content=content, counts=counts, truncated=truncated, consents=consents,
+                        automated=automated)
 
 
 async def erase_person(session: AsyncSession, person_id: int, now: datetime) -> dict[str, int] | None:

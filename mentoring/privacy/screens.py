@@ -1,18 +1,14 @@
-"""A person's KVKK rights as a conversation any channel can hold: /mydata, /forgetme, withdrawing
-consent, and the consent gate's words.
+"""A person's KVKK rights as a conversation any channel can hold: /mydata, /forgetme, and stopping Narbot.
 
 Every step takes `(session, member, given, now)`. `mydata` sends the summary and
 the JSON file, `forgetme` asks whether to erase, `press` answers the buttons of
-both ("privacy:...", `mentoring.privacy.buttons.PRIVACY`) and `consent_press` a
-member's answer to the notice ("consent:...", `CONSENT`). `held(standing)` is
-what the consent gate shows a member it holds (its decision is
-`mentoring.gate.consent_holds`).
+both ("privacy:...", `mentoring.privacy.buttons.PRIVACY`). The notice and the
+explicit consents are `mentoring.privacy.consent_screens`.
 
 Confirmations carry the moment they were offered (`privacy:forget:<unix time>`),
 so an old confirmation expires after CONFIRMATION_TTL by the clock, with nothing
-kept in memory. `press` and `consent_press` return a `mentoring.joining.screens.Outcome`:
-after an erasure the channel drops the person's command menu, after consent
-it sets it again.
+kept in memory. `press` returns a `mentoring.joining.screens.Outcome`:
+after an erasure the channel drops the person's command menu.
 """
 
 from __future__ import annotations
@@ -29,11 +25,12 @@ from mentoring.i18n import N_, translator
 from mentoring.joining import rules as joining
 from mentoring.joining.rules import MemberView
 from mentoring.joining.screens import Outcome
-from mentoring.joining.words import agree_choices, notice, role_bullets, status
-from mentoring.privacy import consent
+from mentoring.joining.words import role_bullets
+from mentoring.objections import screens as objection_screens
+from mentoring.privacy import consent, explicit
 from mentoring.privacy import rules as privacy
-from mentoring.privacy.buttons import CONSENT, PRIVACY
-from mentoring.privacy.consent import NOTICE_VERSION, Standing
+from mentoring.privacy.buttons import PRIVACY
+from mentoring.privacy.notice_words import PURPOSE_NAMES, withdrawn
 from mentoring.privacy.rules import MAX_ROWS_PER_TABLE, PersonExport
 from mentoring.screens import (
     Choice,
@@ -63,7 +60,8 @@ Step = Callable[[AsyncSession, MemberView, Input, datetime], Awaitable[Reply]]
 KIND_LABELS = {
     "channel_identities": N_("Telegram accounts"),
     "memberships": N_("Roles in the programme"),
-    "consent_records": N_("Consent decisions"),
+    "consent_records": N_("Notices you read"),
+    "explicit_consents": N_("Your explicit consent decisions"),
     "invite_redemptions": N_("Invites used"),
     "conversation_states": N_("Unfinished conversations"),
     "outbox_messages": N_("Messages Narbot sent or will send you"),
@@ -84,6 +82,8 @@ KIND_LABELS = {
     "digest_preferences": N_("Your weekly digest settings"),
     "outbox_mentions": N_("Messages to other people that name you"),
     "safeguarding_concerns": N_("Worries about a child you raised"),
+    "objections": N_("Your objections and requests for correction"),
+    "feedback_messages": N_("Replies to reflections and answers you wrote"),
 }
 # A table without a label above (none today) is counted here rather than shown by its name.
 OTHER_RECORDS = N_("Other records")
@@ -105,20 +105,26 @@ def record_lines(counts: dict[str, int], locale: str) -> list[Words]:
     ]
 
 
-def summary(member: MemberView, export: PersonExport) -> Words:
-    """What /mydata says above the file: name, language, roles, consents, records."""
+def summary(
+    member: MemberView, export: PersonExport, decisions: dict[str, tuple[bool, datetime]] | None = None
+) -> Words:
+    """What /mydata says above the file: name, language, roles, notices read, consents, records."""
     zone = member.timezone
     consents: list[Words] = []
     for record in export.consents:
         if record.accepted_at is None:
             continue
         withdrawn = (
-            Text(", withdrawn on {withdrawn}", withdrawn=Moment(record.withdrawn_at, zone, style="long"))
+            Text(", Narbot stopped on {withdrawn}", withdrawn=Moment(record.withdrawn_at, zone, style="long"))
             if record.withdrawn_at is not None else None
         )
-        accepted = Text("• version {version}: accepted on {accepted}",
+        accepted = Text("• version {version}: read on {accepted}",
                         version=record.notice_version, accepted=Moment(record.accepted_at, zone, style="long"))
         consents.append(Lines(accepted, withdrawn, sep=""))
+    for purpose, (given, at) in sorted((decisions or {}).items()):
+        state = (Text("given on {date}", date=Moment(at, zone, style="long")) if given
+                 else Text("not given (since {date})", date=Moment(at, zone, style="long")))
+        consents.append(Lines(Raw("• "), PURPOSE_NAMES[purpose], Raw(": "), state, sep=""))
     truncated = Text(
         "Some lists are long: the file holds the first {limit} records of each. Your "
         "programme coordinator can give you the rest.", limit=MAX_ROWS_PER_TABLE,
@@ -131,15 +137,17 @@ def summary(member: MemberView, export: PersonExport) -> Words:
         Text("Your roles in the programme:") if member.roles else None,
         *role_bullets(member.roles),
         Raw(""),
-        Text("Your consent to the notice (KVKK):"),
+        Text("The notice (KVKK) you read, and your explicit consents:"),
         *consents,
         Raw(""),
         Text("Records stored about you:"),
         *record_lines(export.counts, member.locale),
+        *objection_screens.flag_lines(export.automated),
         Raw("") if truncated is not None else None,
         truncated,
         Raw(""),
-        Text("You can withdraw your consent or have your data erased with the buttons below."),
+        Text("You can stop Narbot or have your data erased with the buttons below; /privacy shows your "
+             "consents, each of which you can withdraw on its own."),
     )
 
 
@@ -159,10 +167,10 @@ def forget_question() -> Words:
 
 def withdraw_question() -> Words:
     return Text(
-        "Do you want to withdraw your consent?\n\n"
+        "Do you want Narbot to stop?\n\n"
         "Narbot will then stop writing to you (no questions, reminders or digests) and will "
         "not process what you send. Your data stays until you erase it with /forgetme or the "
-        "programme's retention period ends. You can come back at any time by accepting the "
+        "programme's retention period ends. You can come back at any time by confirming the "
         "notice again.\n\n"
         "This question is valid for 10 minutes."
     )
@@ -182,25 +190,14 @@ def expired() -> Words:
     return Text("This question has expired and nothing was changed. Send /mydata or /forgetme to ask again.")
 
 
-def withdrawn(standing: Standing) -> Words:
-    """Since when consent is withdrawn, what that means, and the way back."""
-    assert standing.withdrawn_at is not None
-    return Text(
-        "You withdrew your consent on {date}, so Narbot does not write to you and does not "
-        "process what you send.\n\n"
-        "To come back, read the notice and accept it. To receive your data send /mydata; "
-        "to have it erased send /forgetme.",
-        date=Moment(standing.withdrawn_at, standing.timezone, style="long"),
-    )
-
-
 # ----------------------------------------------------------------------------- screens
 
 
 def rights_choices() -> list[list[Choice]]:
     return [
-        [Choice(PRIVACY.encode("withdraw"), Text("Withdraw my consent"))],
+        [Choice(PRIVACY.encode("withdraw"), Text("Stop Narbot writing to me"), short=Text("Stop Narbot"))],
         [Choice(PRIVACY.encode("forget"), Text("Erase my data"))],
+        [objection_screens.opener()],
     ]
 
 
@@ -217,25 +214,9 @@ def forget_screen(now: datetime) -> Screen:
 
 def withdraw_screen(now: datetime) -> Screen:
     """Withdraw consent? Yes (valid for CONFIRMATION_TTL from now) or keep."""
-    yes = Choice(PRIVACY.encode("withdraw_confirmed", offered=now), Text("Yes, withdraw my consent"),
-                 short=Text("Yes, withdraw"))
+    yes = Choice(PRIVACY.encode("withdraw_confirmed", offered=now), Text("Yes, stop Narbot"),
+                 short=Text("Yes, stop"))
     return _confirm(withdraw_question(), yes)
-
-
-def consent_choices() -> list[list[Choice]]:
-    """A member's answer to the current notice (asked again after a new version or a withdrawal)."""
-    return agree_choices(CONSENT.encode("yes", version=NOTICE_VERSION), CONSENT.encode("no", version=NOTICE_VERSION))
-
-
-def read_notice() -> list[list[Choice]]:
-    return [[Choice(CONSENT.encode("show"), Text("Read the notice and come back"), short=Text("Read the notice"))]]
-
-
-def held(standing: Standing) -> Screen:
-    """What the consent gate shows a member whose consent is not current, instead of what they asked."""
-    if standing.withdrawn:
-        return Screen(withdrawn(standing), read_notice())
-    return Screen(notice(), consent_choices())
 
 
 def fresh(offered: datetime, now: datetime) -> bool:
@@ -256,7 +237,8 @@ async def mydata(session: AsyncSession, member: MemberView, given: Input, now: d
     day = now.astimezone(ZoneInfo(member.timezone)).date().isoformat()
     document = Media("document", content=export.content, filename=f"narbot-mydata-{day}.json")
     logger.info("Sent person %s their data (%d records)", member.person_id, sum(export.counts.values()))
-    return Reply(Screen(summary(member, export), rights_choices()), Screen(Raw(""), media=document))
+    decisions = await explicit.decisions(session, member.person_id)
+    return Reply(Screen(summary(member, export, decisions), rights_choices()), Screen(Raw(""), media=document))
 
 
 async def forgetme(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:
@@ -290,27 +272,3 @@ async def press(session: AsyncSession, member: MemberView, given: Input, now: da
         raise DomainError("unknown_person")
     logger.info("Person %s withdrew consent", member.person_id)
     return Outcome(Reply(Screen(withdrawn(standing), replace=True)), locale=standing.locale)
-
-
-async def consent_press(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Outcome:
-    """Show the notice again, or take a member's answer to it."""
-    button = button_of(given, CONSENT)
-    action, version = button.action, button.values.get("version", "")
-    if action in ("yes", "no") and version == NOTICE_VERSION:
-        if action == "yes":
-            await consent.accept_current(session, member.person_id, now)
-        else:
-            await consent.withdraw(session, member.person_id, now)
-        # Read again around the cache: this session has just written the consent.
-        member = await joining.view_of_person(session, member.person_id) or member
-    standing = member.consent
-    if standing is None:
-        raise DomainError("unknown_person")
-    if standing.is_current:
-        words = Lines(Text("Thank you. Your consent has been recorded."), Raw(""), status(member))
-        return Outcome(Reply(Screen(words, replace=True)), locale=standing.locale, menu_for=member)
-    if standing.withdrawn and action != "show":
-        return Outcome(Reply(Screen(withdrawn(standing), read_notice(), replace=True)), locale=standing.locale)
-    # "show", or an answer to an older notice: the current one is what counts.
-    return Outcome(Reply(Screen(notice(), consent_choices(), replace=True)), locale=standing.locale)
-

@@ -1,6 +1,7 @@
 """The coordinators' report: a programme at a glance, in total and per province.
 
-Groups, people (mentees, mentors, and how many the bot cannot reach), weekly
+Groups, people (mentees, mentors, and how many the bot cannot reach), the groups
+outside the programme's planned shape (mentoring.group_shape), weekly
 participation (reflections submitted against mentees) over the last weeks, and
 sessions held with their attendance. Counts only, in a fixed number of grouped
 queries whatever the size of the programme.
@@ -15,6 +16,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring.delivery import unreachable_people
+from mentoring.group_shape import Shape
 from mentoring.safeguarding.rules import worries_count
 from mentoring.todos.due import programme_week
 from storage.models import Group, Membership, Programme, Province, Role
@@ -68,6 +70,16 @@ class Overview:
     groups: dict[int, Figures] = field(default_factory=dict)  # group id -> its own figures
     # Worries about a child raised in the last WORRY_DAYS: a count of events, never who or what.
     worries: int = 0
+    names: dict[int, str] = field(default_factory=dict)  # group id -> its name
+
+    def outside_shape(self, province_id: int | None = None) -> list[tuple[str, Shape]]:
+        """The groups (of a province, or all) whose active members are outside the planned shape, by name."""
+        found = [
+            (self.names.get(gid, ""), Shape(figures.mentees, figures.mentors))
+            for gid, figures in self.groups.items()
+            if province_id is None or figures.province_id == province_id
+        ]
+        return sorted((item for item in found if item[1].off), key=lambda item: item[0])
 
     def province(self, province_id: int) -> Figures | None:
         return next((p for p in self.provinces if p.province_id == province_id), None)
@@ -80,11 +92,11 @@ async def programme_overview(session: AsyncSession, programme_id: int, now: date
     week = programme_week(programme, now)
     weeks = list(range(max(1, week - WEEKS_SHOWN + 1), week + 1))
     groups = (await session.execute(
-        select(Group.id, Group.province_id, Province.name)
+        select(Group.id, Group.province_id, Province.name, Group.name)
         .outerjoin(Province, Province.id == Group.province_id)
         .where(Group.programme_id == programme_id)
     )).all()
-    by_group = {gid: Figures(pid or NO_PROVINCE, name or "", groups=1) for gid, pid, name in groups}
+    by_group = {gid: Figures(pid or NO_PROVINCE, name or "", groups=1) for gid, pid, name, _group in groups}
     members = (await session.execute(
         select(Membership.group_id, Membership.person_id, Membership.role)
         .where(Membership.programme_id == programme_id, Membership.group_id.is_not(None),
@@ -116,7 +128,8 @@ async def programme_overview(session: AsyncSession, programme_id: int, now: date
         total.add(figures)
     ordered = sorted(provinces.values(), key=lambda f: (f.province_id == NO_PROVINCE, f.name))
     worries = await worries_count(session, programme_id, now - timedelta(days=WORRY_DAYS))
-    return Overview(programme.id, programme.name, week, weeks, total, ordered, by_group, worries)
+    return Overview(programme.id, programme.name, week, weeks, total, ordered, by_group, worries,
+                    names={gid: group_name for gid, _pid, _province, group_name in groups})
 
 
 async def _sessions(session: AsyncSession, programme_id: int, now: datetime,

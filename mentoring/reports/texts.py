@@ -9,6 +9,7 @@ from collections import Counter
 
 from babel.numbers import format_decimal, format_percent
 
+from mentoring.group_shape import group_line
 from mentoring.i18n import N_, Translator
 from mentoring.reports.cells import HIDDEN, footnote, small_count, too_few, too_few_for_average
 from mentoring.reports.impact import ImpactPart, ImpactReport
@@ -16,6 +17,7 @@ from mentoring.reports.overview import WORRY_DAYS, Figures, Overview
 from mentoring.reports.rules import GroupProgress, MenteeProgress
 
 PAGE_LIMIT = 3500  # under Telegram's 4096 characters, with room for a header
+SHAPES_SHOWN = 10  # groups outside the planned size named in the overview; the rest are counted
 
 GOAL_STATUSES = {"done": N_("completed"), "in_progress": N_("in progress"), "not_started": N_("not started")}
 REASONS = {
@@ -211,6 +213,23 @@ def no_province(tr: Translator) -> str:
     return tr.gettext("No province")
 
 
+def _shape_block(tr: Translator, overview: Overview, province_id: int | None) -> str:
+    """The groups outside the planned shape (mentoring.group_shape), counts as a coordinator reads
+    them (small_count); at most SHAPES_SHOWN lines, then how many more."""
+    outside = overview.outside_shape(province_id)
+    if not outside:
+        return ""
+    lines = [tr.gettext("⚠️ Groups outside the planned size:")]
+    for name, shape in outside[:SHAPES_SHOWN]:
+        line = group_line(name, shape, small_count)
+        assert line is not None
+        lines.append("• " + line.render(tr))
+    more = len(outside) - SHAPES_SHOWN
+    if more > 0:
+        lines.append(tr.ngettext("… and {count} more group", "… and {count} more groups", more).format(count=more))
+    return "\n\n" + "\n".join(lines)
+
+
 def render_overview(tr: Translator, overview: Overview, province_id: int | None = None) -> str:
     """The programme at a glance, or one province of it."""
     _ = tr.gettext
@@ -220,11 +239,12 @@ def render_overview(tr: Translator, overview: Overview, province_id: int | None 
         worries = _("Worries about a child raised in the last {days} days: {count}").format(
             days=WORRY_DAYS, count=overview.worries)
         return (f"{header}\n\n" + _figures_block(tr, overview.total, overview.weeks, _("Whole programme"))
-                + f"\n{worries}")
+                + f"\n{worries}" + _shape_block(tr, overview, None))
     figures = overview.province(province_id)
     if figures is None:
         return f"{header}\n\n" + _("This province has no groups in the programme.")
-    return f"{header}\n\n" + _figures_block(tr, figures, overview.weeks, figures.name or no_province(tr))
+    return (f"{header}\n\n" + _figures_block(tr, figures, overview.weeks, figures.name or no_province(tr))
+            + _shape_block(tr, overview, province_id))
 
 
 def render_overview_all(tr: Translator, overview: Overview) -> list[str]:

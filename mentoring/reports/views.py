@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +32,8 @@ from mentoring.access import (
 from mentoring.button_data import Pressed
 from mentoring.i18n import Translator
 from mentoring.joining.rules import MemberView
+from mentoring.objections import screens as objection_screens
+from mentoring.objections.rules import open_requests
 from mentoring.reports.buttons import REPORTS
 from mentoring.reports.exports import Export, export_programme
 from mentoring.reports.impact import impact_report
@@ -135,9 +138,13 @@ async def overview(session: AsyncSession, member: MemberView, tr: Translator, pr
     elif province_id is not None:
         buttons.append([_whole_programme(programme_id)])
     text = render_overview(tr, figures, province_id)
+    # Requests about personal data (mentoring.objections), until answered: the whole programme's page only.
+    requests = await open_requests(session, programme_id) if province_id is None else []
+    buttons += objection_screens.answer_rows(requests)
     buttons.append([Choice(REPORTS.encode("i", programme=programme_id, page=0), Text("Impact report")),
                     Choice(REPORTS.encode("x", programme=programme_id), Text("Export CSV"), short=Text("Export"))])
-    return ReportPage(Raw(text), buttons)
+    today = now.astimezone(ZoneInfo(member.timezone)).date()
+    return ReportPage(Lines(Raw(text), *objection_screens.open_lines(requests, today)), buttons)
 
 
 async def programme_impact(session: AsyncSession, member: MemberView, tr: Translator, programme_id: int,

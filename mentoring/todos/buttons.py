@@ -22,6 +22,8 @@ TODOS = Feature("todo", {
     "gl": ("gl", Id("todo"), Id("goal", zero=True)),
     "why": ("why", Id("todo"), Choice("reason", REASON_CODES)),
     **{action: (action, Id("todo")) for action in ("ok", "nd", "skip", "pp", "ppw", "ppd", "del", "delok")},
+    # After "not done" (mentoring.todos.next_steps): smaller, later, ask for help (and send it).
+    **{action: (action, Id("todo")) for action in ("sm", "lt", "hp", "hpok")},
 })
 
 

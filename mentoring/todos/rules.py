@@ -34,7 +34,8 @@ from storage.models.todos import REASON_CODES, Todo, TodoReason
 FLOW_ADD = "todo_add"
 FLOW_DATE = "todo_date"
 FLOW_REASON = "todo_reason"
-MY_FLOWS = (FLOW_ADD, FLOW_DATE, FLOW_REASON)
+FLOW_SMALLER = "todo_smaller"  # after "not done": a smaller step (mentoring.todos.next_steps)
+MY_FLOWS = (FLOW_ADD, FLOW_DATE, FLOW_REASON, FLOW_SMALLER)
 
 
 async def start_adding(session: AsyncSession, member: MemberView, now: datetime) -> None:

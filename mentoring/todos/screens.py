@@ -3,14 +3,16 @@
 Every step takes `(session, member, given, now)`, where `given` is the person's
 input (`mentoring.screens`), and returns a `Reply`; the adapters only translate
 it (principle 2). `start` answers /todo, `press` a `todo:` button, `answer` the
-typed text a to-do flow waits for (a new to-do, a date, the "other" reason).
+typed text a to-do flow waits for (a new to-do, a date, the "other" reason, a
+smaller step). Once a "not done" reason is noted, the next steps are offered
+(`mentoring.todos.next_steps`: smaller, later, ask for help).
 
 Buttons name their to-do (`todo:ok:<todo>`, `todo:v:<todo>:<page>`, page
 buttons `todo:pg:<page>:<list version>`), written and read by
 `mentoring.todos.buttons.TODOS`; the rules check on every press that the to-do is
 still there, the person's own and in a state the action fits, so old,
 double-tapped or forged buttons change nothing. The typed input waited for is a
-`conversation_states` row (flows `rules.FLOW_ADD`, `FLOW_DATE`, `FLOW_REASON`),
+`conversation_states` row (flows `rules.FLOW_ADD`, `FLOW_DATE`, `FLOW_REASON`, `FLOW_SMALLER`),
 so a restart continues. Refusals raise `DomainError`s, worded once in
 `mentoring.refusals`; a typed answer the rules refuse is answered with those
 words and the wait stays.
@@ -27,7 +29,7 @@ from mentoring import button_data, conversation
 from mentoring.dates import local_today
 from mentoring.joining.rules import MemberView
 from mentoring.screens import Input, Reply, Text, Typed, button_of
-from mentoring.todos import rules
+from mentoring.todos import next_screens, next_steps, rules
 from mentoring.todos import views as todo_views
 from mentoring.todos.buttons import TODOS
 from mentoring.todos.list_screens import (
@@ -79,9 +81,12 @@ async def answer(session: AsyncSession, member: MemberView, given: Input, now: d
     if state.flow == rules.FLOW_DATE:
         todo_id, purpose = int(state.data["todo_id"]), state.step
         return Reply(due_set(await rules.date_from_input(session, member, todo_id, purpose, text, now)))
+    if state.flow == rules.FLOW_SMALLER:
+        return Reply(saved_new((await next_steps.add_smaller(session, member, int(state.data["todo_id"]), text,
+                                                             now)).id))
     reason_id = int(state.data["reason_id"])
     item = await rules.reason_text(session, member, reason_id, text, now)
-    return Reply(detail(item, Text(NOTED)))
+    return Reply(next_screens.offer(item, Text(NOTED)))
 
 
 # ----------------------------------------------------------------------------- one per button
@@ -131,12 +136,12 @@ async def _not_done(session: AsyncSession, member: MemberView, button: button_da
 async def _why(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:
     item = await rules.mark_not_done(session, member, button["todo"], button["reason"], now)
     if button["reason"] != "other":
-        return Reply(detail(item, Text(NOTED)))
+        return Reply(next_screens.offer(item, Text(NOTED)))
     return Reply(own_words(item.id))
 
 
 async def _skip(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:
-    return Reply(detail(await rules.skip_reason_text(session, member, button["todo"], now), Text(NOTED)))
+    return Reply(next_screens.offer(await rules.skip_reason_text(session, member, button["todo"], now), Text(NOTED)))
 
 
 async def _postpone(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:
@@ -168,6 +173,27 @@ async def _deleted(session: AsyncSession, member: MemberView, button: button_dat
     return Reply(list_screen(await rules.delete(session, member, button["todo"], now), Text("Deleted.")))
 
 
+# ----------------------------------------------------------------------------- after "not done"
+
+
+async def _smaller(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:
+    return Reply(next_screens.smaller_prompt(await next_steps.start_smaller(session, member, button["todo"], now)))
+
+
+async def _later(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:
+    await rules.ask_date(session, member, button["todo"], "postpone", now)
+    return Reply(next_screens.later_question(local_today(now, member.timezone)))
+
+
+async def _help(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:
+    names = await next_steps.who_will_see(session, member, button["todo"])
+    return Reply(next_screens.help_question(button["todo"], names))
+
+
+async def _help_sent(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:
+    return Reply(next_screens.help_sent(await next_steps.ask_help(session, member, button["todo"], now)))
+
+
 _PRESSES: dict[str, _Press] = {
     "pg": _page,
     "ls": _page,
@@ -184,4 +210,8 @@ _PRESSES: dict[str, _Press] = {
     "ppd": _postpone_date,
     "del": _delete,
     "delok": _deleted,
+    "sm": _smaller,
+    "lt": _later,
+    "hp": _help,
+    "hpok": _help_sent,
 }

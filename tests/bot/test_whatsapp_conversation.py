@@ -113,7 +113,7 @@ async def test_a_newcomer_joins_by_the_code_then_changes_a_setting(whatsapp: Wha
     assert "6698" in words and len(notice.text) <= 1024
     assert len(notice.choices) == 2 and await people(whatsapp.sessions) == 0
 
-    welcome = await whatsapp.press(notice.choices[0][1])  # "I agree"
+    welcome = await whatsapp.press(notice.choices[0][1])  # "I have read it"
     assert any("Grup 1" in sent.text for sent in welcome), [sent.text for sent in welcome]
     assert any("Ayşe" in sent.text for sent in welcome)  # the name WhatsApp gave, stored with consent
     async with whatsapp.sessions() as session:
@@ -160,8 +160,11 @@ async def test_a_mentee_reflects_with_a_voice_note_a_scale_and_buttons(whatsapp:
     before = len(whatsapp.cloud.messages_to(AYSE))
     voice = await whatsapp.cloud.speak(AYSE)
     await whatsapp.endpoint.drained()
-    [second] = whatsapp.cloud.messages_to(AYSE)[before:]
-    assert "soru 2/7" in second.text and voice.startswith("wamid.in.")
+    [asked] = whatsapp.cloud.messages_to(AYSE)[before:]
+    # Voice notes are kept only with their own consent, asked at the first one (issue #15).
+    assert "Açık rıza: sesli mesajlar ve fotoğraflar" in asked.text and voice.startswith("wamid.in.")
+    *_, second = await whatsapp.press("Evet, saklansın")
+    assert "soru 2/7" in second.text
     for answer in ("Kitap okuduk.", "Sessiz kaldılar.", "Yeniden deneyeceğim."):
         [question] = await whatsapp.write(answer)
     assert "soru 5/7" in question.text

@@ -17,13 +17,13 @@ from bot.whatsapp.render import (
     TEXT_LIMIT,
     fit,
     messages_of,
-    split,
 )
 from mentoring.i18n import translator
 from mentoring.screens import Choice, Media, Notice, Raw, Reply, Screen, Text
 from mentoring.settings import PersonalSettings
 from mentoring.settings import screens as settings_screens
 from mentoring.settings.buttons import SETTINGS
+from mentoring.text import split
 from mentoring.todos.buttons import TODOS
 
 EN, TR = translator("en"), translator("tr")

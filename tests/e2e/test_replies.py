@@ -65,7 +65,8 @@ async def test_everyone_who_asks_for_help_while_telegram_throttles_gets_one_answ
         setup = await seed_programme(sessions, now)
         async with sessions.begin() as session:
             for n, user_id in enumerate(ASKERS):
-                asker = await add_person(session, f"Soran Kişi{n}", now, user_id=user_id)
+                asker = await add_person(session, f"Soran Kişi{n}", now, user_id=user_id,
+                                         programme_id=setup.programme.id)
                 session.add(role(asker, setup.programme, setup.groups[0], Role.MENTEE, now))
             announcement = []
             for n, user_id in enumerate(READERS):

@@ -82,10 +82,12 @@ async def seed_people(sessions: async_sessionmaker[AsyncSession], *, reflection_
         if reflection_open:  # this week's reflection opened at midnight today, open for 3 days
             session.add(GroupSchedule(group_id=group.id, reflection_weekday=today.weekday(),
                                       reflection_time=time(0, 0), reflection_open_hours=72))
-        coordinator = await add_person(session, "Selin Kara", now, user_id=COORDINATOR)
+        coordinator = await add_person(session, "Selin Kara", now, user_id=COORDINATOR,
+                                         programme_id=setup.programme.id)
         session.add(role(coordinator, setup.programme, None, Role.COORDINATOR, now))
         for n in range(RECIPIENTS + 1):
-            person = await add_person(session, f"Menti {n}", now, user_id=MENTEE + n)
+            person = await add_person(session, f"Menti {n}", now, user_id=MENTEE + n,
+                                        programme_id=setup.programme.id)
             session.add(role(person, setup.programme, group, Role.MENTEE, now))
         await session.flush()
         await session.execute(update(Person).values(quiet_hours_start=time(0, 0), quiet_hours_end=time(0, 0)))

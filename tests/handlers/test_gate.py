@@ -44,7 +44,7 @@ NEUTRAL_TR = "Bu düğme yalnızca Narbot ile özel sohbette çalışır."
 # The button guard before the gate (handlers/buttons.py) answers data no button carries with this.
 STALE_TR = "Bu düğme artık geçerli değil."
 NEUTRAL = {NEUTRAL_TR, STALE_TR}
-WITHDRAWN_TR = "Açık rızanızı"
+WITHDRAWN_TR = "tarihinde durdurdunuz"
 _ids = itertools.count(8_000_000)
 
 
@@ -291,8 +291,8 @@ async def send_edited(user: ChatUser, text: str) -> None:
 
 async def withdraw(user: ChatUser) -> None:
     await user.send("/mydata")
-    await user.press("Açık rızamı geri çek")
-    await user.press("Evet, açık rızamı geri çek")
+    await user.press("Narbot bana yazmayı bıraksın")
+    await user.press("Evet, Narbot'u durdur")
     assert WITHDRAWN_TR in user.last_text()
 
 
@@ -364,9 +364,9 @@ async def test_buttons_pressed_in_a_group_chat_change_nothing_and_show_nothing(
     await user.press("Tarih yok")
     await user.send("/todo")
     await user.send("/mydata")
-    await user.press("Açık rızamı geri çek")  # the confirmation's buttons too
+    await user.press("Narbot bana yazmayı bıraksın")  # the confirmation's buttons too
     if withdrawn:
-        await user.press("Evet, açık rızamı geri çek")
+        await user.press("Evet, Narbot'u durdur")
         await user.send("/help")
         await user.press("Aydınlatma metnini okuyup geri dönün")  # the notice's buttons
     stamp = int(clock.now().timestamp())
@@ -440,7 +440,7 @@ async def test_a_refusal_is_recorded_once_per_invite_and_a_forged_code_writes_no
     second = ChatUser(app, api, user_id=7002)
     await second.send(f"/start {code}")
     await second.press("Türkçe")
-    await second.press("Onaylamıyorum")
+    await second.press("Şimdi değil")
     assert await refusals(app_sessions) == [refusal]
 
     # A code that names no invite writes nothing and says so.

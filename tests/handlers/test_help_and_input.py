@@ -14,7 +14,7 @@ from tests.support.seed import seed_programme
 async def join(user: ChatUser, code: str, language: str = "Türkçe") -> None:
     await user.send(f"/start {code}")
     await user.press(language)
-    await user.press("Onaylıyorum" if language == "Türkçe" else "I agree")
+    await user.press("Okudum" if language == "Türkçe" else "I have read it")
 
 
 async def test_help_lists_the_commands_of_the_role(

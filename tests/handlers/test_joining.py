@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from mentoring.clock import ManualClock
 from mentoring.privacy.consent import NOTICE_VERSION
 from storage.models import ChannelIdentity, ConsentRecord, Membership, Person, Role
+from tests.support.notice import shown_notice
 from tests.support.offline import ChatUser
 from tests.support.seed import seed_programme, single_invite
 
@@ -43,13 +44,16 @@ async def test_turkish_join_goes_through_language_consent_and_welcome(
     assert await counts(app_sessions) == NOTHING
 
     await user.press("Türkçe")
-    assert "KVKK" in user.last_text() and "açık rıza" in user.last_text()
-    assert user.buttons() == ["Onaylıyorum", "Onaylamıyorum"]
-    assert await counts(app_sessions) == NOTHING, "nothing is stored before consent"
+    notice = shown_notice(user)
+    assert "KVKK" in notice and "Veri sorumlusu: Ankara İl Müdürlüğü" in notice
+    assert "bir rıza değildir" in notice, "reading the notice is confirmed, not consented to"
+    assert "bittikten sonra 180 gün boyunca" in notice and "30 gün" in notice
+    assert user.buttons() == ["Okudum", "Şimdi değil"]
+    assert await counts(app_sessions) == NOTHING, "nothing is stored before the notice is read"
 
-    await user.press("Onaylıyorum")
+    await user.press("Okudum")
     texts = user.texts()
-    assert "Onayınız kaydedildi" in texts[-3]
+    assert "Teşekkürler, kaydedildi" in texts[-3]
     welcome = texts[-2]
     assert "öz değerlendirme" in texts[-1].lower(), "a new mentee is offered the baseline self-assessment"
     assert "Hoş geldiniz Ayşe Yılmaz!" in welcome
@@ -65,14 +69,14 @@ async def test_turkish_join_goes_through_language_consent_and_welcome(
     assert person is not None and person.locale == "tr" and person.timezone == "Europe/Istanbul"
     assert membership is not None and membership.role == Role.MENTEE.value
     assert membership.group_id == setup.groups[0].id
-    assert consent is not None and consent.notice_version == NOTICE_VERSION
+    assert consent is not None and consent.notice_version.startswith(f"{NOTICE_VERSION}.n")
     assert consent.accepted_at == clock.now() and consent.declined_at is None
     assert identity is not None and identity.external_user_id == "5001" and identity.chat_id == "5001"
 
     menus = [call for call in user.api.calls_of("setMyCommands") if "scope" in call]
     assert menus and menus[-1]["scope"] == {"type": "chat", "chat_id": 5001}
     menu = [c["command"] for c in menus[-1]["commands"]]
-    assert menu[-5:] == ["mydata", "forgetme", "language", "help", "start"]
+    assert menu[-6:] == ["mydata", "forgetme", "privacy", "language", "help", "start"]
 
 
 async def test_english_join_speaks_english_and_stores_the_choice(
@@ -81,8 +85,8 @@ async def test_english_join_speaks_english_and_stores_the_choice(
     setup = await seed_programme(app_sessions, clock.now())
     await user.send(f"/start {setup.codes['mentor1']}")
     await user.press("English")
-    assert "explicit consent" in user.last_text()
-    await user.press("I agree")
+    assert "Please confirm that you have read this notice" in user.last_text()
+    await user.press("I have read it")
     assert "Mentor of group Grup 1 (Nar Taneleri)" in user.last_text()
     assert "digest" in user.last_text()
     async with app_sessions() as session:
@@ -97,7 +101,7 @@ async def test_declining_stores_only_the_refusal(
     code = setup.codes["mentee1"]
     await user.send(f"/start {code}")
     await user.press("Türkçe")
-    await user.press("Onaylamıyorum")
+    await user.press("Şimdi değil")
     assert f"/start {code}" in user.last_text()
     assert "hiçbir bilgi kaydedilmedi" in user.last_text()
     assert await counts(app_sessions) == {**NOTHING, "consents": 1}
@@ -109,7 +113,7 @@ async def test_declining_stores_only_the_refusal(
     # Coming back later works: the same code still joins.
     await user.send(f"/start {code}")
     await user.press("Türkçe")
-    await user.press("Onaylıyorum")
+    await user.press("Okudum")
     assert await count(app_sessions, Person) == 1
 
 
@@ -138,7 +142,7 @@ async def test_unknown_expired_and_used_codes_get_clear_answers(
 
     await first.send(f"/start {single}")
     await first.press("English")
-    await first.press("I agree")
+    await first.press("I have read it")
     second = ChatUser(app, api, user_id=6002, language_code="tr")
     await second.send(f"/start {single}")
     assert "Bu davet zaten kullanılmış." in second.last_text()
@@ -156,7 +160,7 @@ async def test_a_member_who_starts_again_sees_where_they_are_and_nothing_is_dupl
     code = setup.codes["mentee1"]
     await user.send(f"/start {code}")
     await user.press("Türkçe")
-    await user.press("Onaylıyorum")
+    await user.press("Okudum")
     before = await counts(app_sessions)
 
     await user.send(f"/start {code}")
@@ -172,7 +176,7 @@ async def test_a_member_can_take_a_second_role_with_a_new_code(
     setup = await seed_programme(app_sessions, clock.now(), groups=2)
     await user.send(f"/start {setup.codes['mentor1']}")
     await user.press("Türkçe")
-    await user.press("Onaylıyorum")
+    await user.press("Okudum")
     await user.send(f"/start {setup.codes['mentor2']}")
     assert "Grup 2 grubunun mentoru" in user.last_text()
     assert await count(app_sessions, Membership) == 2
@@ -187,9 +191,9 @@ async def test_old_join_buttons_change_nothing(
     await user.press("Türkçe")
     notice = user.messages()[-1]
     notice_copy = {**notice, "reply_markup": dict(notice["reply_markup"])}
-    await user.press("Onaylıyorum")
+    await user.press("Okudum")
     # A second tap on the same (old) consent message.
-    await user.press("Onaylıyorum", message=notice_copy)
+    await user.press("Okudum", message=notice_copy)
     assert "Zaten katıldınız." in user.texts()[-1] or "Zaten katıldınız." in notice["text"]
     assert await counts(app_sessions) == {"people": 1, "identities": 1, "memberships": 1, "consents": 1}
 
@@ -202,7 +206,7 @@ async def test_consent_after_the_code_expired_stores_nothing(
     await user.send(f"/start {code}")
     await user.press("Türkçe")
     clock.advance(timedelta(hours=2))
-    await user.press("Onaylıyorum")
+    await user.press("Okudum")
     assert "süresi dolmuş" in user.last_text()
     assert await counts(app_sessions) == NOTHING
 
@@ -225,7 +229,7 @@ async def test_roster_name_is_used_instead_of_the_telegram_name(
     code = await single_invite(app_sessions, clock.now(), setup.programme, setup.groups[0], name="Fatma Demir")
     await user.send(f"/start {code}")
     await user.press("Türkçe")
-    await user.press("Onaylıyorum")
+    await user.press("Okudum")
     assert "Hoş geldiniz Fatma Demir!" in user.texts()[-2]
 
 
@@ -238,6 +242,6 @@ async def test_a_shared_group_link_lets_several_people_join(
         person = ChatUser(app, api, user_id=user_id)
         await person.send(f"/start {setup.codes['mentee1']}")
         await person.press("Türkçe")
-        await person.press("Onaylıyorum")
+        await person.press("Okudum")
         assert "Hoş geldiniz" in person.texts()[-2]
     assert await count(app_sessions, Membership) == 3

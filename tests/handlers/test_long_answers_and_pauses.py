@@ -42,7 +42,7 @@ async def mid_reflection(user: ChatUser, sessions: async_sessionmaker[AsyncSessi
     setup = await seed_programme(sessions, clock.now())
     await user.send(f"/start {setup.codes['mentee1']}")
     await user.press("Türkçe")
-    await user.press("Onaylıyorum")
+    await user.press("Okudum")
     clock.set(WEEK1_OPEN)
     await user.send("/reflect")
     assert "soru 1/7" in user.last_text()

@@ -1,4 +1,4 @@
-"""Withdrawing consent, and asking again when the notice changes, through the real handlers."""
+"""Stopping Narbot, and showing the notice again when it changes, through the real handlers."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from mentoring.outbox import Outgoing, enqueue
 from mentoring.privacy import consent
 from mentoring.privacy.consent import NOTICE_VERSION
 from storage.models import ConsentRecord, OutboxMessage
+from tests.support.notice import shown_notice
 from tests.support.offline import ChatUser
 from tests.support.privacy import join, person_id_of
 from tests.support.seed import seed_programme
 
 OLD_VERSION = "2026-01-v1"
 HELP_TR = "Yapabilecekleriniz:"
-WITHDRAWN_TR = "Açık rızanızı"
+WITHDRAWN_TR = "tarihinde durdurdunuz"
 
 
 async def consents(sessions: async_sessionmaker[AsyncSession], person_id: int) -> list[ConsentRecord]:
@@ -54,17 +55,16 @@ async def test_withdrawing_stops_messages_and_only_accepting_again_brings_the_pe
     await queue_two(app_sessions, clock, me)
 
     await user.send("/mydata")
-    await user.press("Açık rızamı geri çek")
-    assert "Açık rızanızı geri çekmek istiyor musunuz" in user.last_text()
-    await user.press("Evet, açık rızamı geri çek")
+    await user.press("Narbot bana yazmayı bıraksın")
+    assert "Narbot'un durmasını istiyor musunuz" in user.last_text()
+    await user.press("Evet, Narbot'u durdur")
     assert WITHDRAWN_TR in user.last_text() and "/forgetme" in user.last_text()
 
     records = await consents(app_sessions, me)
     assert len(records) == 1 and records[0].withdrawn_at == clock.now()
     assert await outbox_statuses(app_sessions, me) == {f"prompt:{me}:1": "cancelled", f"prompt:{me}:2": "sent"}
     async with app_sessions() as session:
-        assert not await consent.may_write_to(session, me)
-        assert me not in set((await session.scalars(consent.consenting_people())).all())
+        assert await consent.withdrawn_among(session, {me}) == {me}
 
     # Whatever they send now gets only the way back (or out): no help, no flows.
     for attempt in ("/help", "Bu hafta çocuklarla masal okuduk", "x" * 5000):
@@ -79,12 +79,13 @@ async def test_withdrawing_stops_messages_and_only_accepting_again_brings_the_pe
 
     await user.send("/help")
     await user.press("Aydınlatma metnini okuyup geri dönün")
-    assert "KVKK" in user.last_text() and "/forgetme" in user.last_text()
-    await user.press("Onaylıyorum")
-    assert "Onayınız kaydedildi" in user.last_text()
+    assert "KVKK" in shown_notice(user) and "/forgetme" in shown_notice(user)
+    await user.press("Okudum")
+    assert "Teşekkürler, kaydedildi" in user.last_text()
     records = await consents(app_sessions, me)
-    assert [(r.notice_version, r.withdrawn_at is None) for r in records] == [
-        (NOTICE_VERSION, False), (NOTICE_VERSION, True)]
+    version = records[0].notice_version
+    assert version.startswith(f"{NOTICE_VERSION}.n"), "the programme's own notice was read"
+    assert [(r.notice_version, r.withdrawn_at is None) for r in records] == [(version, False), (version, True)]
     await user.send("/help")
     assert HELP_TR in user.last_text()
     # Nothing cancelled comes back by itself.
@@ -103,23 +104,25 @@ async def test_a_new_notice_version_is_shown_before_a_members_command_is_process
         await session.execute(update(ConsentRecord).values(notice_version=OLD_VERSION))
 
     await user.send("/help")
-    assert "Do you give your explicit consent" in user.last_text()
+    assert "Please confirm that you have read this notice" in user.last_text()
+    assert "Data controller: Ankara İl Müdürlüğü" in shown_notice(user)
     assert "What you can do" not in user.last_text()
-    assert user.buttons() == ["I agree", "I do not agree"]
+    assert user.buttons() == ["I have read it", "Not now"]
     notice = user.messages()[-1]
     # An answer to an older notice only shows the current one again.
     await user.press_data(f"consent:yes:{OLD_VERSION}", notice)
     assert len(await consents(app_sessions, me)) == 1
 
-    await user.press("I agree", message=notice)
-    assert "Your consent has been recorded" in user.last_text()
+    await user.press("I have read it", message=notice)
+    assert "Thank you, that is recorded" in user.last_text()
     records = await consents(app_sessions, me)
-    assert [r.notice_version for r in records] == [OLD_VERSION, NOTICE_VERSION]
+    assert records[0].notice_version == OLD_VERSION
+    assert len(records) == 2 and records[-1].notice_version.startswith(f"{NOTICE_VERSION}.n")
     assert records[-1].accepted_at == clock.now()
     await user.send("/help")
     assert "What you can do" in user.last_text()
     # A double tap records nothing more.
-    await user.press_data(f"consent:yes:{NOTICE_VERSION}", notice)
+    await user.press_data(f"consent:yes:{records[-1].notice_version}", notice)
     assert len(await consents(app_sessions, me)) == 2
 
 
@@ -134,8 +137,8 @@ async def test_declining_a_new_notice_withdraws_consent(
         await session.execute(update(ConsentRecord).values(notice_version=OLD_VERSION))
 
     await user.send("Merhaba")
-    assert "açık rıza veriyor musunuz" in user.last_text()
-    await user.press("Onaylamıyorum")
+    assert "okuduğunuzu onaylayın" in user.last_text()
+    await user.press("Şimdi değil")
     assert WITHDRAWN_TR in user.last_text()
     records = await consents(app_sessions, me)
     assert len(records) == 1 and records[0].withdrawn_at == clock.now()
@@ -154,16 +157,16 @@ async def test_withdrawal_question_expires_and_survives_a_restart(make_app, cloc
     await join(user, setup.codes["mentee1"])
     me = await person_id_of(sessions, user)
     await user.send("/mydata")
-    await user.press("Açık rızamı geri çek")
+    await user.press("Narbot bana yazmayı bıraksın")
     question = user.messages()[-1]
     clock.advance(timedelta(minutes=30))
-    await user.press("Evet, açık rızamı geri çek", message=question)
+    await user.press("Evet, Narbot'u durdur", message=question)
     assert "süresi doldu" in user.last_text()
     assert (await consents(sessions, me))[0].withdrawn_at is None
 
     await user.send("/mydata")
-    await user.press("Açık rızamı geri çek")
+    await user.press("Narbot bana yazmayı bıraksın")
     question = user.messages()[-1]
     restarted, restarted_api = await make_app()
-    await ChatUser(restarted, restarted_api, user_id=5001).press("Evet, açık rızamı geri çek", message=question)
+    await ChatUser(restarted, restarted_api, user_id=5001).press("Evet, Narbot'u durdur", message=question)
     assert (await consents(sessions, me))[0].withdrawn_at == clock.now()

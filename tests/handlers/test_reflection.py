@@ -18,7 +18,7 @@ from tests.support.seed import seed_programme, single_invite
 async def join(user: ChatUser, code: str, language: str = "Türkçe") -> None:
     await user.send(f"/start {code}")
     await user.press(language)
-    await user.press("Onaylıyorum" if language == "Türkçe" else "I agree")
+    await user.press("Okudum" if language == "Türkçe" else "I have read it")
 
 
 async def stored(
@@ -53,6 +53,9 @@ async def test_turkish_reflection_survives_a_restart_and_takes_voice_and_photo(
     await user.send("Oyun saatinde sırayla konuşmayı denedim.")
     assert "soru 2/7" in user.last_text()
     await user.send_voice(duration=75)
+    # Voice notes and photos are kept only with their own consent, asked at the first one (issue #15).
+    assert "Açık rıza: sesli mesajlar ve fotoğraflar" in user.last_text()
+    await user.press("Evet, saklansın")
     assert "soru 3/7" in user.last_text()
     await send_photo(user, caption="Çocukların çizimi")
     assert "soru 4/7" in user.last_text()

@@ -12,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.sender import Sender
 from mentoring.clock import ManualClock
 from mentoring.delivery import Send, decide
-from mentoring.privacy.consent import NOTICE_VERSION
 from mentoring.safeguarding.rules import worries_count
 from storage.models import ChannelIdentity, ConsentRecord, Membership, OutboxMessage, Person, Role
 from storage.models.outbox import PRIORITY_REPLY
 from storage.models.outbox_mentions import OutboxMention
 from storage.models.safeguarding import SafeguardingConcern
+from tests.support.notice import notice_version
 from tests.support.offline import ChatUser
 from tests.support.reflection import WEEK1_OPEN, send_photo
 from tests.support.seed import seed_programme
@@ -50,7 +50,7 @@ async def add_coordinator(sessions: async_sessionmaker[AsyncSession], programme_
         session.add_all([
             ChannelIdentity(person_id=person.id, channel="telegram", external_user_id=str(user_id),
                             chat_id=str(user_id), created_at=now),
-            ConsentRecord(person_id=person.id, notice_version=NOTICE_VERSION, accepted_at=now),
+            ConsentRecord(person_id=person.id, notice_version=await notice_version(session, programme_id), accepted_at=now),
             Membership(person_id=person.id, programme_id=programme_id, group_id=None,
                        role=Role.COORDINATOR.value, joined_at=now),
         ])
@@ -198,6 +198,7 @@ async def test_the_reflection_hints_and_its_button_opens_the_path(
     assert "çocukların adını yazmayın" in user.last_text()  # a text question carries the hint
     await user.send("Oyun saatinde sırayla konuşmayı denedim.")
     await send_photo(user, caption="Resim")
+    await user.press("Evet, saklansın")  # the media consent, asked at the first photo
     assert "hiçbir çocuğun tanınamadığından emin olun" in user.last_text()
     await user.send("Zor olan, herkesin aynı anda konuşmak istemesiydi.")
     await user.send("Gelecek hafta aynı oyunu akşam deneyeceğim.")

@@ -168,7 +168,8 @@ async def test_a_stranger_becomes_a_member_without_waiting(
     await make_member(sessions, setup.groups, "8001", clock.now())
     async with sessions() as session:
         member = await joining.member_view(session, "telegram", "8001")
-    assert member is not None and member.consent_version == NOTICE_VERSION
+    assert member is not None and member.consent_version == f"{NOTICE_VERSION}.n1"
+    assert member.consent is not None and member.consent.is_current
 
 
 async def test_outside_a_unit_of_work_a_known_member_costs_no_statement(

@@ -21,6 +21,7 @@ from storage.models import (
     Programme,
     Role,
 )
+from tests.support.notice import notice_version
 
 COORDINATOR_USER = 5001
 OTHER_COORDINATOR_USER = 5002  # coordinator of another programme
@@ -37,15 +38,17 @@ class Cast:
 
 async def add_person(
     session: AsyncSession, name: str, now: datetime, *, user_id: int | None, locale: str = "tr",
-    blocked: bool = False, withdrawn: bool = False,
+    blocked: bool = False, withdrawn: bool = False, programme_id: int | None = None,
 ) -> Person:
+    """A person as if they had joined and read the notice (of `programme_id`'s programme, when it has one)."""
     person = Person(display_name=name, locale=locale, timezone="Europe/Istanbul", created_at=now)
     session.add(person)
     await session.flush()
     if user_id is not None:
         session.add(ChannelIdentity(person_id=person.id, channel="telegram", external_user_id=str(user_id),
                                     chat_id=str(user_id), created_at=now, blocked_at=now if blocked else None))
-    session.add(ConsentRecord(person_id=person.id, notice_version=NOTICE_VERSION, accepted_at=now,
+    version = await notice_version(session, programme_id) if programme_id is not None else NOTICE_VERSION
+    session.add(ConsentRecord(person_id=person.id, notice_version=version, accepted_at=now,
                               withdrawn_at=now if withdrawn else None))
     await session.flush()
     return person

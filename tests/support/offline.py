@@ -71,7 +71,7 @@ class OfflineBotApi(BaseRequest):
         self._check_buttons(params)
         if api_method == "getMe":
             return BOT_USER
-        if api_method in ("sendMessage", "sendDocument", "sendPhoto"):
+        if api_method in ("sendMessage", "sendDocument", "sendPhoto", "sendVoice"):
             chat_id = int(params["chat_id"])
             message = {
                 "message_id": next(self._ids),
@@ -84,6 +84,8 @@ class OfflineBotApi(BaseRequest):
                     message[key] = params[key]
             if api_method == "sendDocument":
                 message["document"] = {"file_id": "doc", "file_unique_id": "doc"}
+            if api_method == "sendVoice":
+                message["voice"] = {"file_id": str(params["voice"]), "file_unique_id": "voice", "duration": 1}
             self.messages.setdefault(chat_id, {})[message["message_id"]] = message
             return message
         if api_method in ("editMessageText", "editMessageReplyMarkup"):

@@ -11,7 +11,6 @@ from telegram.ext import Application
 
 from mentoring.joining import rules as joining
 from mentoring.joining.rules import MemberView
-from mentoring.privacy.consent import NOTICE_VERSION
 from storage.models import (
     ChannelIdentity,
     ConsentRecord,
@@ -23,6 +22,7 @@ from storage.models import (
 )
 from storage.models.peers import PeerCheckin, PeerPair, PeerPairMember
 from storage.models.plans import PlanAreaChoice, PlanGoal, SelfAssessment
+from tests.support.notice import notice_version
 from tests.support.offline import ChatUser, OfflineBotApi
 
 _user_ids = itertools.count(70001)
@@ -43,7 +43,7 @@ async def add_member(
                             chat_id=str(user_id), created_at=now),
             Membership(person_id=person.id, programme_id=group.programme_id,
                        group_id=None if role is Role.COORDINATOR else group.id, role=role.value, joined_at=now),
-            ConsentRecord(person_id=person.id, notice_version=NOTICE_VERSION, accepted_at=now),
+            ConsentRecord(person_id=person.id, notice_version=await notice_version(session, group.programme_id), accepted_at=now),
         ])
     async with sessions() as session:
         member = await joining.member_view(session, "telegram", str(user_id))

@@ -12,7 +12,7 @@ from telegram.request import RequestData
 from storage.models import ChannelIdentity, Person
 from tests.support.offline import ChatUser, OfflineBotApi
 
-AGREE = {"Türkçe": "Onaylıyorum", "English": "I agree"}
+AGREE = {"Türkçe": "Okudum", "English": "I have read it"}
 
 
 async def join(user: ChatUser, code: str, language: str = "Türkçe") -> None:

@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring.joining import rules as joining
 from mentoring.joining.rules import MemberView
-from mentoring.privacy.consent import NOTICE_VERSION
 from storage.models import ChannelIdentity, ConsentRecord, Group, Membership, Person, Role
+from tests.support.notice import notice_version
 from tests.support.offline import ChatUser
 
 # The default rhythm opens reflections on Friday 10:00 Istanbul for 72 hours;
@@ -48,7 +48,7 @@ async def make_member(
             )
         )
         session.add(
-            ConsentRecord(person_id=person.id, notice_version=NOTICE_VERSION, accepted_at=now)
+            ConsentRecord(person_id=person.id, notice_version=await notice_version(session, groups[0].programme_id), accepted_at=now)
         )
         session.add_all(
             [

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from mentoring.joining.invites import InviteSpec, create_invite
 from mentoring.programmes import ProgrammeSpec, create_group, create_programme
 from storage.models import Group, Programme, Role
+from tests.support.notice import give_notice
 
 
 @dataclass
@@ -25,6 +26,7 @@ async def seed_programme(
     """A programme with groups, each with a multi-use mentee and mentor invite, and a coordinator invite."""
     async with sessions.begin() as session:
         programme = await create_programme(session, ProgrammeSpec(name), now)
+        await give_notice(session, programme.id, now)
         made: list[Group] = []
         codes: dict[str, str] = {}
         for index in range(1, groups + 1):

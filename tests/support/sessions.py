@@ -14,7 +14,6 @@ from telegram.ext import Application
 
 from mentoring.joining import rules as joining
 from mentoring.joining.rules import MemberView
-from mentoring.privacy.consent import NOTICE_VERSION
 from mentoring.sessions.rules import SessionPlan, plan
 from storage.models import (
     ChannelIdentity,
@@ -25,6 +24,7 @@ from storage.models import (
     Person,
     Role,
 )
+from tests.support.notice import notice_version
 from tests.support.offline import BOT_USER, ChatUser, OfflineBotApi
 from tests.support.seed import Setup, seed_programme
 
@@ -64,7 +64,7 @@ async def make_member(
                 )
             )
             session.add(
-                ConsentRecord(person_id=person.id, notice_version=NOTICE_VERSION, accepted_at=now)
+                ConsentRecord(person_id=person.id, notice_version=await notice_version(session, group.programme_id), accepted_at=now)
             )
         session.add(
             Membership(

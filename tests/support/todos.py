@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring.joining import rules as joining
 from mentoring.joining.rules import MemberView
-from mentoring.privacy.consent import NOTICE_VERSION
 from storage.models import (
     ChannelIdentity,
     ConsentRecord,
@@ -21,6 +20,7 @@ from storage.models import (
     Role,
 )
 from storage.models.todos import Todo, TodoReason
+from tests.support.notice import notice_version
 
 _user_ids = itertools.count(90001)
 
@@ -58,7 +58,7 @@ async def make_member(
                         created_at=now,
                     ),
                     ConsentRecord(
-                        person_id=person.id, notice_version=NOTICE_VERSION, accepted_at=now
+                        person_id=person.id, notice_version=await notice_version(session, group.programme_id), accepted_at=now
                     ),
                 ]
             )

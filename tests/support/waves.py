@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mentoring.privacy.consent import NOTICE_VERSION
 from storage.models import (
     ChannelIdentity,
     ConsentRecord,
@@ -22,6 +21,7 @@ from storage.models import (
 from storage.models.peers import PeerCheckin, PeerPair, PeerPairMember
 from storage.models.reflections import Reflection, ReflectionQuestionSet
 from storage.models.scheduling import PlannedWave
+from tests.support.notice import notice_version
 from tests.support.offline import ChatUser
 
 _chat_ids = itertools.count(70001)
@@ -59,7 +59,7 @@ async def add_mentee(
                         blocked_at=now if blocked else None, created_at=now),
         Membership(person_id=person.id, programme_id=group.programme_id, group_id=group.id, role=role.value,
                    joined_at=joined_at or now, left_at=now if left else None),
-        ConsentRecord(person_id=person.id, notice_version=NOTICE_VERSION, accepted_at=now,
+        ConsentRecord(person_id=person.id, notice_version=await notice_version(session, group.programme_id), accepted_at=now,
                       withdrawn_at=now if withdrawn else None),
     ])
     await session.flush()
@@ -117,7 +117,7 @@ async def join(user: ChatUser, code: str, *, english: bool = False) -> None:
     """Join through the real flow (language, then consent)."""
     await user.send(f"/start {code}")
     await user.press("English" if english else "Türkçe")
-    await user.press("I agree" if english else "Onaylıyorum")
+    await user.press("I have read it" if english else "Okudum")
 
 
 async def person_of(sessions: async_sessionmaker[AsyncSession], user: ChatUser) -> Person:

@@ -19,6 +19,7 @@ from telegram.ext import Application
 from mentoring.joining.invites import InviteSpec, create_invite
 from mentoring.programmes import ProgrammeSpec, create_group, create_programme
 from storage.models import Group, Programme, Role
+from tests.support.notice import give_notice
 from tests.support.offline import ChatUser, OfflineBotApi
 
 _user_ids = itertools.count(710_001)
@@ -58,10 +59,10 @@ class World:
 
 
 async def join(user: ChatUser, code: str, language: str = "Türkçe") -> None:
-    """The real join flow: invite link, language, consent."""
+    """The real join flow: invite link, language, the notice read."""
     await user.send(f"/start {code}")
     await user.press(language)
-    await user.press("Onaylıyorum" if language == "Türkçe" else "I agree")
+    await user.press("Okudum" if language == "Türkçe" else "I have read it")
 
 
 async def build_world(
@@ -73,6 +74,8 @@ async def build_world(
     async with sessions.begin() as session:
         first = await create_programme(session, ProgrammeSpec("Nar Taneleri"), now)
         second = await create_programme(session, ProgrammeSpec("Çınar"), now)
+        for programme in (first, second):
+            await give_notice(session, programme.id, now)
         groups = [
             await create_group(session, first, "Ankara Grubu", now, province="Ankara"),
             await create_group(session, first, "İzmir Grubu", now, province="İzmir"),

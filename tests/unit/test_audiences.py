@@ -50,6 +50,8 @@ def may_see(viewer: MemberView, audience: Audience) -> bool:
         return mentor_reads or (audience.shared and viewer.person_id in PARTNERS_OF_OWNER)
     if audience.thing is Thing.REFLECTION_TEXTS:
         return mentor_reads and audience.shared  # "numbers only" keeps the texts from the mentors too
+    if audience.thing is Thing.TODO:
+        return mentor_reads  # the digest's mentee detail lists to-dos for the group's mentors
     return mentor_reads  # one mentee's 1–5 answers: the detail, for the group's mentors
 
 

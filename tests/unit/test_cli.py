@@ -10,6 +10,8 @@ from pathlib import Path
 from storage import migrate
 from tests.bot.test_settings import clean_env
 
+NOTICE_FILE = Path(__file__).parents[2] / "docs" / "notice.example.toml"
+
 
 def narbot(database_url: str, cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -37,6 +39,27 @@ def test_set_up_a_programme_and_invite_people(tmp_path: Path, database_url: str)
     again = narbot(database_url, tmp_path, "group", "create", "1", "Çankaya 1")
     assert again.returncode == 1 and "already has a group named Çankaya 1" in again.stderr
 
+    # Nobody can be invited before the programme's KVKK notice is complete and loaded.
+    refused = narbot(database_url, tmp_path, "invite", "create", "1", "--role", "mentee", "--group", "Çankaya 1")
+    assert refused.returncode == 1 and "no complete KVKK notice" in refused.stderr
+    partial = tmp_path / "notice.toml"
+    partial.write_text('[controller]\ninstitution = "Ankara İl Müdürlüğü"\n', encoding="utf-8")
+    checked = narbot(database_url, tmp_path, "notice", "show", "1", "--file", str(partial))
+    assert checked.returncode == 1
+    assert checked.stdout.splitlines()[1:4] == ["  - missing: address", "  - missing: contact",
+                                                "  - missing: email or kep"]
+    assert narbot(database_url, tmp_path, "notice", "load", "1", str(partial)).returncode == 1
+    assert narbot(database_url, tmp_path, "notice", "show", "1").returncode == 1, "nothing was loaded"
+    loaded = narbot(database_url, tmp_path, "notice", "load", "1", str(NOTICE_FILE))
+    assert loaded.returncode == 0, loaded.stderr
+    assert "Loaded version 2026-12-v3.n1 of the notice for Nar Taneleri Ankara" in loaded.stdout
+    again = narbot(database_url, tmp_path, "notice", "load", "1", str(NOTICE_FILE))
+    assert "nothing changed" in again.stdout
+    shown = narbot(database_url, tmp_path, "--lang", "tr", "notice", "show", "Nar Taneleri Ankara")
+    assert "Veri sorumlusu: T.C. Aile ve Sosyal Hizmetler Bakanlığı" in shown.stdout
+    assert "KEP: ornek@hs01.kep.tr" in shown.stdout and "bittikten sonra 180 gün boyunca" in shown.stdout
+    assert "Başka bir dayanak bulunmadığı için Narbot bunun için açık rızanızı ayrıca ister" in shown.stdout
+
     invite = narbot(database_url, tmp_path, "invite", "create", "1", "--role", "mentee",
                     "--group", "Çankaya 1", "--multi-use", "--qr", str(tmp_path / "qr"))
     assert invite.returncode == 0, invite.stderr
@@ -53,7 +76,7 @@ def test_set_up_a_programme_and_invite_people(tmp_path: Path, database_url: str)
 
 
 def test_roster_import_writes_links_and_qr_codes(tmp_path: Path, database_url: str) -> None:
-    narbot(database_url, tmp_path, "programme", "create", "Nar")
+    narbot(database_url, tmp_path, "programme", "create", "Nar", "--notice", str(NOTICE_FILE))
     sheet = tmp_path / "roster.csv"
     sheet.write_text("ad,rol,grup,il\nAyşe Yılmaz,menti,Nar 1,Ankara\nElif Şahin,mentor,Nar 1,Ankara\n",
                      encoding="utf-8")
@@ -75,7 +98,7 @@ def test_roster_import_writes_links_and_qr_codes(tmp_path: Path, database_url: s
 
 def test_with_a_whatsapp_number_invites_get_a_wa_me_link_and_qr_too(tmp_path: Path, database_url: str) -> None:
     number = {"WHATSAPP_DISPLAY_NUMBER": "905320000000"}
-    narbot(database_url, tmp_path, "programme", "create", "Nar")
+    narbot(database_url, tmp_path, "programme", "create", "Nar", "--notice", str(NOTICE_FILE))
     narbot(database_url, tmp_path, "group", "create", "Nar", "Nar 1")
     invite = narbot(database_url, tmp_path, "invite", "create", "Nar", "--role", "mentee", "--group", "Nar 1",
                     "--qr", str(tmp_path / "one"), **number)
@@ -99,7 +122,7 @@ def test_with_a_whatsapp_number_invites_get_a_wa_me_link_and_qr_too(tmp_path: Pa
 
 def test_without_telegram_invites_carry_whatsapp_links_alone(tmp_path: Path, database_url: str) -> None:
     whatsapp_only = {"TELEGRAM_BOT_USERNAME": "", "WHATSAPP_DISPLAY_NUMBER": "905320000000"}
-    narbot(database_url, tmp_path, "programme", "create", "Nar")
+    narbot(database_url, tmp_path, "programme", "create", "Nar", "--notice", str(NOTICE_FILE))
     narbot(database_url, tmp_path, "group", "create", "Nar", "Nar 1")
     invite = narbot(database_url, tmp_path, "invite", "create", "Nar", "--role", "mentee", "--group", "Nar 1",
                     **whatsapp_only)
@@ -141,7 +164,7 @@ def test_demo_seed_prints_an_invite_for_every_role_once(tmp_path: Path, database
 
 def test_the_cli_speaks_default_locale_or_lang(tmp_path: Path, database_url: str) -> None:
     """Every line follows DEFAULT_LOCALE, or the global --lang, through the bot's catalogues (issue #13, 7)."""
-    narbot(database_url, tmp_path, "programme", "create", "Nar Taneleri")
+    narbot(database_url, tmp_path, "programme", "create", "Nar Taneleri", "--notice", str(NOTICE_FILE))
     narbot(database_url, tmp_path, "group", "create", "Nar Taneleri", "Çankaya 1")
 
     turkish = narbot(database_url, tmp_path, "programme", "list", DEFAULT_LOCALE="tr")

@@ -63,8 +63,8 @@ def test_translations_keep_every_placeholder(locale: str) -> None:
 
 def test_turkish_is_the_default_and_english_is_available() -> None:
     assert translator(None).locale == "tr"
-    assert translator("xx").gettext("I agree") == "Onaylıyorum"
-    assert translator("en").gettext("I agree") == "I agree"
+    assert translator("xx").gettext("I have read it") == "Okudum"
+    assert translator("en").gettext("I have read it") == "I have read it"
     assert normalize_locale("en-GB") == "en"
     assert normalize_locale("de") == "tr"
 

@@ -17,6 +17,7 @@ from mentoring.joining.roster import (
 )
 from mentoring.programmes import ProgrammeSpec, create_programme
 from storage.models import Group, Invite, Role
+from tests.support.notice import give_notice
 
 SHEET = """name,role,group,province
 Ayşe Yılmaz,mentee,Nar 1,Ankara
@@ -64,6 +65,7 @@ async def test_import_creates_groups_and_one_invite_each_and_is_repeatable(
 ) -> None:
     async with sessions.begin() as session:
         programme = await create_programme(session, ProgrammeSpec("Nar Taneleri"), clock.now())
+        await give_notice(session, programme.id, clock.now())
         first = await import_roster(session, programme, parse_roster(SHEET), clock.now(), valid_for=None)
     assert len({item.code for item in first}) == 4 and not any(item.reused for item in first)
     async with sessions.begin() as session:

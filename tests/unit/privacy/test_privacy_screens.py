@@ -21,11 +21,10 @@ from mentoring.gate import consent_holds
 from mentoring.i18n import translator
 from mentoring.joining import rules as joining
 from mentoring.joining import screens as joining_screens
-from mentoring.joining import words
 from mentoring.joining.buttons import JOIN
 from mentoring.joining.rules import MemberView
 from mentoring.joining.screens import Outcome, Visitor
-from mentoring.privacy import screens
+from mentoring.privacy import consent_screens, notice_words, screens
 from mentoring.privacy.buttons import CONSENT, PRIVACY
 from mentoring.privacy.consent import NOTICE_VERSION, Standing
 from mentoring.screens import (
@@ -70,7 +69,10 @@ async def step(
 
 
 def actions(screen: Screen, feature: object = PRIVACY) -> list[list[str]]:
-    return [[Pressed(c.data).decode(feature).action for c in row] for row in screen.choices]  # type: ignore[arg-type]
+    """The actions of the feature's buttons, row by row (other features' buttons are left out)."""
+    prefix = feature.prefix  # type: ignore[attr-defined]
+    rows = [[c for c in row if c.data.startswith(f"{prefix}:")] for row in screen.choices]
+    return [[Pressed(c.data).decode(feature).action for c in row] for row in rows if row]  # type: ignore[arg-type]
 
 
 async def test_mydata_sends_a_summary_with_the_rights_and_the_whole_file(
@@ -83,10 +85,12 @@ async def test_mydata_sends_a_summary_with_the_rights_and_the_whole_file(
     assert words.startswith("Everything Narbot stores about you is in the file below (JSON). In short:\n\n"
                             "Name: Ayşe Yılmaz\nLanguage: en, time zone: Europe/Istanbul\n"
                             "Your roles in the programme:\n• Mentee in group Grup 1 (Nar Taneleri)")
-    assert f"• version {NOTICE_VERSION}: accepted on November 23, 2026" in words
+    assert f"• version {member.consent.due}: read on November 23, 2026" in words  # type: ignore[union-attr]
+    assert member.consent is not None and member.consent.due.startswith(f"{NOTICE_VERSION}.n")
     assert "• Telegram accounts: 1" in words and "channel_identities" not in words
     assert "• Telegram hesapları: 1" in summary.text.render(TR)
-    assert actions(summary) == [["withdraw"], ["forget"]]
+    assert actions(summary)[:2] == [["withdraw"], ["forget"]]
+    assert [c.data.split(":", 1)[0] for c in summary.all_choices()][2:] == ["obj"]
     assert not short_labels_too_long(summary, TR) and not short_labels_too_long(summary, EN)
     assert document.media is not None and document.media.kind == "document"
     assert document.media.filename == "narbot-mydata-2026-11-23.json"
@@ -147,31 +151,31 @@ async def test_withdrawing_asks_in_a_new_message_then_records_it_and_the_notice_
     assert isinstance(asked, Outcome)
     (question,) = asked.reply.screens
     assert not question.replace, "the /mydata summary stays readable"
-    assert question.text.render(EN).startswith("Do you want to withdraw your consent?")
+    assert question.text.render(EN).startswith("Do you want Narbot to stop?")
     assert actions(question) == [["withdraw_confirmed"], ["keep"]]
-    assert [c.short_label(EN) for c in question.all_choices()] == ["Yes, withdraw", "No, keep it"]
+    assert [c.short_label(EN) for c in question.all_choices()] == ["Yes, stop", "No, keep it"]
     assert not short_labels_too_long(question, TR)
 
     done = await step(sessions, clock, member, screens.press, Pressed(next(question.all_choices()).data))
     assert isinstance(done, Outcome) and done.locale == "en"
-    assert done.reply.screens[0].text.render(EN).startswith("You withdrew your consent on November 23, 2026")
+    assert done.reply.screens[0].text.render(EN).startswith("You stopped Narbot on November 23, 2026")
     member = await fresh(sessions)
     assert member.consent is not None and member.consent.withdrawn
 
-    # The gate now holds them; "Read the notice" shows it, and "I agree" brings them back.
-    held = screens.held(member.consent)
+    # The gate now holds them; "Read the notice" shows it, and "I have read it" brings them back.
+    held = consent_screens.held(member.consent)
     assert actions(held, CONSENT) == [["show"]]
     assert [c.short_label(TR) for c in held.all_choices()] == ["Metni oku"]
-    shown = await step(sessions, clock, member, screens.consent_press, Pressed(CONSENT.encode("show")))
+    shown = await step(sessions, clock, member, consent_screens.consent_press, Pressed(CONSENT.encode("show")))
     assert isinstance(shown, Outcome) and shown.menu_for is None
     assert "KVKK" in shown.reply.screens[0].text.render(EN)
     assert actions(shown.reply.screens[0], CONSENT) == [["yes"], ["no"]]
 
-    back = await step(sessions, clock, member, screens.consent_press,
-                      Pressed(CONSENT.encode("yes", version=NOTICE_VERSION)))
+    back = await step(sessions, clock, member, consent_screens.consent_press,
+                      Pressed(CONSENT.encode("yes", version=member.consent.due)))
     assert isinstance(back, Outcome) and back.menu_for is not None
     assert back.reply.screens[0].text.render(EN).startswith(
-        "Thank you. Your consent has been recorded.\n\nHello, Ayşe Yılmaz!")
+        "Thank you, that is recorded.\n\nHello, Ayşe Yılmaz!")
     member = await fresh(sessions)
     assert member.consent is not None and member.consent.is_current
     async with sessions() as session:
@@ -184,13 +188,14 @@ async def test_an_answer_to_an_older_notice_shows_the_current_one_and_records_no
 ) -> None:
     await step(sessions, clock, member, screens.press, Pressed(PRIVACY.encode("withdraw_confirmed", offered=clock.now())))
     member = await fresh(sessions)
-    old = await step(sessions, clock, member, screens.consent_press, Pressed(CONSENT.encode("yes", version="2025-01")))
+    old = await step(sessions, clock, member, consent_screens.consent_press,
+                     Pressed(CONSENT.encode("yes", version="2025-01")))
     assert isinstance(old, Outcome) and old.menu_for is None
     # Still withdrawn, so the withdrawal and the way back are shown again.
-    assert old.reply.screens[0].text.render(EN).startswith("You withdrew your consent")
+    assert old.reply.screens[0].text.render(EN).startswith("You stopped Narbot")
     assert (await fresh(sessions)).consent.withdrawn  # type: ignore[union-attr]
     with pytest.raises(DomainError) as refused:
-        await step(sessions, clock, member, screens.consent_press, Pressed(PRIVACY.encode("keep")))
+        await step(sessions, clock, member, consent_screens.consent_press, Pressed(PRIVACY.encode("keep")))
     assert refused.value.code == "stale_button"
 
 
@@ -219,10 +224,10 @@ def test_the_gate_holds_everything_but_the_notice_and_the_rights(given: Input, h
 
 
 def test_the_gate_shows_the_notice_for_an_older_version_and_the_way_back_after_a_withdrawal() -> None:
-    older = screens.held(standing("2025-01"))
-    assert older.text.render(TR) == words.notice().render(TR) and not older.replace
+    older = consent_screens.held(standing("2025-01"))
+    assert older.text.render(TR) == notice_words.notice(None).render(TR) and not older.replace
     assert [Pressed(c.data).decode(CONSENT).values for c in older.all_choices()] == [
         {"version": NOTICE_VERSION}, {"version": NOTICE_VERSION}]
-    withdrawn = screens.held(standing(withdrawn=True))
+    withdrawn = consent_screens.held(standing(withdrawn=True))
     assert "23 Kasım 2026" in withdrawn.text.render(TR) and "/forgetme" in withdrawn.text.render(TR)
     assert [c.label.render(EN) for c in withdrawn.all_choices()] == ["Read the notice and come back"]

@@ -168,7 +168,9 @@ async def test_not_done_with_reasons_other_in_own_words_and_skip(sessions, clock
     noted = await shown(sessions, clock, mentee, screens.answer, Typed("Vardiyam değişti"))
     assert "Neden yapılamadı: Diğer — Vardiyam değişti" in noted.text.render(TR)
     assert noted.text.render(EN).startswith("Thank you for telling me. Noted.\n\n❌ Status: not done")
-    assert actions(noted) == [["pp"], ["del"], ["ls"]]
+    # Once the reason is noted, the new steps are offered (E.5.5): smaller, later, help, or back to the to-do.
+    assert actions(noted) == [["sm"], ["lt"], ["hp"], ["v"]]
+    assert noted.text.render(EN).endswith("What could your next step be?")
 
     await add(sessions, clock, mentee, "İkinci")
     second = (await todos_of(sessions, mentee.person_id))[1]
@@ -334,15 +336,20 @@ async def test_every_choice_offered_leads_somewhere_and_its_short_label_fits_sma
     # The walk closes to-dos before it reaches every follow-up: take one more through them.
     await add(sessions, clock, mentee, "Zehra'yla konuş")
     fresh = (await todos_of(sessions, mentee.person_id))[-1].id
-    for action, values in (("nd", {}), ("why", {"reason": "other"}), ("skip", {}), ("pp", {}),
-                           ("ppd", {}), ("ppw", {})):
+    for action, values in (("nd", {}), ("why", {"reason": "other"}), ("skip", {}), ("sm", {}), ("lt", {}),
+                           ("pp", {}), ("ppd", {}), ("ppw", {})):
         data = TODOS.encode(action, todo=fresh, **values)
+        seen.add(data)
+        every.append(await shown(sessions, clock, mentee, screens.press, Pressed(data)))
+
+    mentor = await make_member(sessions, clock.now(), group, Role.MENTOR)
+    # Asking for help needs a mentor in the group (the walk met the refusal without one).
+    for action in ("hp", "hpok"):
+        data = TODOS.encode(action, todo=fresh)
         seen.add(data)
         every.append(await shown(sessions, clock, mentee, screens.press, Pressed(data)))
     assert {Pressed(data).decode(TODOS).action for data in seen} == set(TODOS.actions)
     assert any(screen.awaits is not None for screen in every)
-
-    mentor = await make_member(sessions, clock.now(), group, Role.MENTOR)
     whom = await shown(sessions, clock, mentor, assign_screens.start, Typed("/assign"))
     await step(sessions, clock, mentor, assign_screens.press, Pressed(whom.choices[0][0].data))
     every += [whom, await shown(sessions, clock, mentor, assign_screens.answer, Typed("Bir adım"))]
