@@ -25,6 +25,7 @@ from handlers import (
     privacy,
     reflection,
     reports,
+    resources,
     safeguarding,
     sessions,
     settings,
@@ -40,7 +41,7 @@ PRIVATE = filters.ChatType.PRIVATE
 # Feature modules: each has `handlers() -> list[BaseHandler]` (its commands and
 # buttons, private chats only) and may register free-input flows in handlers.inputs.
 FEATURES = (privacy, reflection, peers, todos, plans, sessions, settings, broadcasts, reports, digest,
-            nudges, safeguarding, objections, feedback)
+            nudges, safeguarding, objections, feedback, resources)
 
 
 def build_handlers() -> list[BaseHandler]:

@@ -21,6 +21,7 @@ from handlers.services import translator_for
 from mentoring.i18n import Translator
 from mentoring.screens import (
     Choice,
+    Document,
     Input,
     Media,
     Photo,
@@ -62,6 +63,8 @@ def input_of(update: Update) -> Input:
         return Voice(message.voice.file_id, duration, message.caption)
     if message.photo:
         return Photo(message.photo[-1].file_id, message.caption)
+    if message.document is not None:
+        return Document(message.document.file_id, message.document.file_name, message.caption)
     kind = next((name for name in _OTHER_KINDS if getattr(message, name, None)), "other")
     return Unsupported(kind)
 

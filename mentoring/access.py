@@ -99,3 +99,33 @@ def may_compose_broadcast(member: MemberView, author_person_id: int, programme_i
     """A broadcast draft is composed and confirmed by its author, while they coordinate the
     programme; once it goes out any coordinator of the programme may cancel it (`may_coordinate`)."""
     return member.person_id == author_person_id and may_coordinate(member, programme_id)
+
+
+def may_see_resource(member: MemberView, group_id: int | None, programme_id: int) -> bool:
+    """A resource shared with a group: its mentees and mentors, and the programme's coordinators;
+    shared with a whole programme: everyone with a role in it."""
+    if is_coordinator_of(member, programme_id):
+        return True
+    if group_id is None:
+        return any(view.programme_id == programme_id for view in member.roles)
+    return is_mentee_of(member, group_id) or is_mentor_of(member, group_id)
+
+
+def may_share_resource(member: MemberView, group_id: int | None, programme_id: int) -> bool:
+    """Share a resource with a group: its mentors and the programme's coordinators; with a whole
+    programme: its coordinators."""
+    if group_id is None:
+        return is_coordinator_of(member, programme_id)
+    return may_manage_group(member, group_id, programme_id)
+
+
+def may_mark_resource(member: MemberView, group_id: int | None, programme_id: int) -> bool:
+    """Mark a resource useful: a mentee it was shared with (of its group, or of its programme)."""
+    if group_id is not None:
+        return is_mentee_of(member, group_id)
+    return any(view.role is Role.MENTEE and view.programme_id == programme_id for view in member.roles)
+
+
+def may_remove_resource(member: MemberView, sharer_person_id: int | None) -> bool:
+    """A resource is removed by whoever shared it."""
+    return sharer_person_id is not None and member.person_id == sharer_person_id

@@ -34,6 +34,8 @@ class Thing(enum.Enum):
     REFLECTION_TEXTS = "reflection_texts"  # what a mentee wrote in a reflection
     REFLECTION_SCALES = "reflection_scales"  # a mentee's own 1–5 answers, one by one
     TODO = "todo"  # a to-do's words and why it was not done
+    GROUP_RESOURCE = "group_resource"  # a resource shared with the owner's group (mentoring.resources)
+    PROGRAMME_RESOURCE = "programme_resource"  # a resource shared with the whole programme
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,14 @@ AUDIENCES: dict[str, Audience] = {
     "todo_help": Audience(
         N_("Your group's mentors will see this to-do and why it was not done: {names}."),
         Thing.TODO, True, frozenset({_OWNER, _MENTOR})),
+    # Sharing a resource (mentoring.resources); {group}, {programme}: where it is shared.
+    "resource_group": Audience(
+        N_("Everyone in {group} will see it: its mentees and mentors, and the programme's coordinators."),
+        Thing.GROUP_RESOURCE, True, frozenset(set(Viewer) - {Viewer.OTHER_MENTOR})),
+    "resource_programme": Audience(
+        N_("Everyone in the programme {programme} will see it: the mentees and mentors of every group, "
+           "and its coordinators."),
+        Thing.PROGRAMME_RESOURCE, True, frozenset(Viewer)),
 }
 
 

@@ -64,6 +64,8 @@ from mentoring.reflection import screens as reflection_screens
 from mentoring.reflection.buttons import REFLECTION
 from mentoring.reports import screens as report_screens
 from mentoring.reports.buttons import REPORTS
+from mentoring.resources import screens as resource_screens
+from mentoring.resources.buttons import RESOURCES
 from mentoring.rhythm import screens as rhythm_screens
 from mentoring.rhythm.buttons import RHYTHM
 from mentoring.safeguarding import screens as safeguarding_screens
@@ -178,6 +180,7 @@ COMMANDS: Mapping[str, Step] = {
     "report": report_screens.start,
     "export": report_screens.export,
     "worry": safeguarding_screens.start,
+    "resources": resource_screens.start,
 }
 
 # A button's prefix to the step that takes its presses.
@@ -203,6 +206,7 @@ BUTTONS: Mapping[str, Step] = {
     SAFEGUARDING.prefix: safeguarding_screens.press,
     OBJECTIONS.prefix: objection_screens.press,
     FEEDBACK.prefix: feedback_screens.press,
+    RESOURCES.prefix: resource_screens.press,
     # A tapped WhatsApp template (a nudge): the held outbox message it stood for.
     HELD.prefix: nudge_screens.show,
     # "That was all" under a held part of a long text (`take` gives the part to the waiting flow).
@@ -227,6 +231,7 @@ FLOWS: Mapping[str, Step] = {
     objection_screens.FLOW: objection_screens.answer,
     objection_screens.ANSWER_FLOW: objection_screens.coordinator_answer,
     feedback_screens.FLOW: feedback_screens.answer,
+    resource_screens.FLOW: resource_screens.answer,
 }
 
 
@@ -299,6 +304,7 @@ OWNERS: Mapping[str, frozenset[str]] = {
     safeguarding_screens.FLOW: frozenset({"/worry", SAFEGUARDING.prefix}),
     **{flow: frozenset({OBJECTIONS.prefix}) for flow in (objection_screens.FLOW, objection_screens.ANSWER_FLOW)},
     feedback_screens.FLOW: frozenset({FEEDBACK.prefix}),
+    resource_screens.FLOW: frozenset({"/resources", RESOURCES.prefix}),
 }
 
 # What a paused flow is called and the one tap that goes back to it: (session, wait) -> (words, button).
@@ -334,6 +340,7 @@ PAUSES: Mapping[str, Resume] = {
     objection_screens.FLOW: objection_screens.resume,
     objection_screens.ANSWER_FLOW: objection_screens.resume,
     feedback_screens.FLOW: feedback_screens.resume,
+    resource_screens.FLOW: resource_screens.resume,
 }
 
 

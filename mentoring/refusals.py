@@ -138,6 +138,8 @@ WORDS: dict[str, str] = {
     # Mentors hear and answer (mentoring/feedback).
     "feedback_numbers_only": N_("This mentee shares the numbers only: their voice notes and photos stay with them."),
     "feedback_answered": N_("You have already answered this reply."),
+    # Resources (mentoring/resources).
+    "resource_gone": N_("This resource is no longer shared with you."),
 }
 
 # Codes whose words depend on one of their values: code -> (value name, value -> words).

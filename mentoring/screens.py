@@ -385,13 +385,22 @@ class Photo:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file sent as a document: the channel's file reference, the file's name and a caption."""
+
+    ref: str
+    name: str | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
 class Unsupported:
     """Something no flow takes (a sticker, a video, a location...): `kind` names it, for logs."""
 
     kind: str
 
 
-Input = Pressed | Typed | Number | Voice | Photo | Unsupported
+Input = Pressed | Typed | Number | Voice | Photo | Document | Unsupported
 
 
 def button_of(given: Input, feature: button_data.Feature) -> button_data.Pressed:

@@ -40,7 +40,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from mentoring.screens import Input, Photo, Pressed, Typed, Unsupported, Voice
+from mentoring.screens import Document, Input, Photo, Pressed, Typed, Unsupported, Voice
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +98,8 @@ def input_of(message: wa.Message | wa.CallbackButton | wa.CallbackSelection) -> 
         return Voice(message.audio.id, 0)
     if kind == "image" and message.image is not None:
         return Photo(message.image.id, message.image.caption)
+    if kind == "document" and message.document is not None:
+        return Document(message.document.id, message.document.filename, message.document.caption)
     return Unsupported(kind)
 
 

@@ -42,6 +42,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("broadcast", N_("Send an announcement"), COORDINATORS),
     CommandSpec("report", N_("Progress and impact reports, the programme at a glance"), MANAGERS),
     CommandSpec("export", N_("Export the programme's figures as CSV"), COORDINATORS),
+    CommandSpec("resources", N_("Resources shared with you: links, notes, documents"), EVERYONE),
     CommandSpec("worry", N_("I am worried about a child"), MENTEES | MENTORS),
     CommandSpec("settings", N_("Time zone, quiet hours, pause"), EVERYONE),
     CommandSpec("mydata", N_("See the data Narbot keeps about you"), EVERYONE),

@@ -105,6 +105,12 @@ PRIVACY_REQUEST = Nudge(
     Text("There is news about a request concerning personal data. Tap the button below to read it."),
     _SHOW_MESSAGE,
 )
+# A mentor or coordinator shared a resource with the reader's group or programme (mentoring.resources).
+RESOURCE = Nudge(
+    "resource",
+    Text("A new resource has been shared with you. Tap the button below to see it."),
+    Text("Show the resource"),
+)
 # For every kind no other nudge names (e.g. a reply Telegram could not take at once).
 UPDATE = Nudge(
     "update",
@@ -113,7 +119,8 @@ UPDATE = Nudge(
 )
 
 NUDGES: tuple[Nudge, ...] = (
-    REFLECTION, CHECKIN, SESSION, DIGEST, ANNOUNCEMENT, TODO, PAIRS, URGENT, HELP, FEEDBACK, PRIVACY_REQUEST, UPDATE,
+    REFLECTION, CHECKIN, SESSION, DIGEST, ANNOUNCEMENT, TODO, PAIRS, URGENT, HELP, FEEDBACK, PRIVACY_REQUEST,
+    RESOURCE, UPDATE,
 )
 
 # Outbox kinds (Outgoing.kind) -> the nudge that stands for them.
@@ -142,6 +149,7 @@ KINDS: Mapping[str, Nudge] = {
     "feedback_answer": FEEDBACK,
     "objection_request": PRIVACY_REQUEST,
     "objection_answer": PRIVACY_REQUEST,
+    "resource_shared": RESOURCE,
 }
 
 

@@ -84,6 +84,8 @@ KIND_LABELS = {
     "safeguarding_concerns": N_("Worries about a child you raised"),
     "objections": N_("Your objections and requests for correction"),
     "feedback_messages": N_("Replies to reflections and answers you wrote"),
+    "resources": N_("Resources you shared"),
+    "resource_marks": N_("Resources you marked useful"),
 }
 # A table without a label above (none today) is counted here rather than shown by its name.
 OTHER_RECORDS = N_("Other records")

@@ -3,9 +3,8 @@
 A resource is a link, a note or a document (kept by the channel's file
 reference, like a reflection's photos, with the channel it is valid on). It
 belongs to a programme and, when shared with one group, to that group. Its
-sharer is `person_id` (SET NULL: the resource stays when the person row goes;
-erasing the sharer clears the note, a personal text, and their name then shows
-as erased). Mentees mark a resource useful once each (`resource_marks`).
+sharer is `person_id` (erasing the sharer keeps the resource, clears the note,
+a personal text, and their name then shows as erased). Mentees mark a resource useful once each (`resource_marks`).
 """
 
 from __future__ import annotations
@@ -34,8 +33,9 @@ class Resource(Base):
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
     # None: shared with the whole programme.
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
-    # Who shared it.
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    # Who shared it. CASCADE like every `person_id` (tests/unit/privacy/test_privacy_scope.py): a person's
+    # row is never deleted (erasure keeps it, renamed), so the resource outlives its sharer's erasure.
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(8))
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     url: Mapped[str | None] = mapped_column(String(URL_MAX))

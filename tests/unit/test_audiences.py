@@ -43,6 +43,10 @@ def may_see(viewer: MemberView, audience: Audience) -> bool:
     """What the rules decide: the owner always; others as mentoring.access (and a goal's sharing) say."""
     if access.may_change_goal(viewer, OWNER_ID):  # the owner's own data
         return True
+    if audience.thing is Thing.GROUP_RESOURCE:
+        return access.may_see_resource(viewer, GROUP, PROGRAMME)
+    if audience.thing is Thing.PROGRAMME_RESOURCE:
+        return access.may_see_resource(viewer, None, PROGRAMME)
     mentor_reads = access.may_read_texts_of_group(viewer, GROUP)
     if audience.thing is Thing.GOAL:
         # The digest's mentee detail (mentoring.digest.detail) shows goals to whom may read the group's texts;
@@ -65,7 +69,10 @@ def test_each_sentence_claims_what_the_access_rules_decide(key: str) -> None:
 def test_coordinators_see_a_groups_figures_but_no_sentence_promises_them_words() -> None:
     coordinator = VIEWERS[Viewer.COORDINATOR]
     assert access.may_see_group_figures(coordinator, GROUP, PROGRAMME)
-    assert not any(Viewer.COORDINATOR in audience.sees for audience in AUDIENCES.values())
+    # Resources are not a mentee's words: what mentors and coordinators share, the coordinators see.
+    resources = {Thing.GROUP_RESOURCE, Thing.PROGRAMME_RESOURCE}
+    assert not any(Viewer.COORDINATOR in audience.sees for audience in AUDIENCES.values()
+                   if audience.thing not in resources)
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
