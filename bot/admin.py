@@ -131,8 +131,12 @@ async def programme_list(
     found = await programmes_repo.programmes(session)
     if not found:
         print(tr.gettext("No programmes yet. Create one with: narbot programme create NAME"))
+    without = set(await notices.programmes_without_notice(session))
     for programme in found:
         print(f"{programme.id}\t{programme.name}")
+        if programme.id in without:
+            print("\t⚠ " + tr.gettext("No KVKK notice yet, so nobody can be invited. Load one with: "
+                                      "narbot notice load {id} FILE").format(id=programme.id))
         for group, mentees, mentors in await programmes_repo.groups_of(session, programme.id):
             line = tr.gettext("group {id}: {name} — {mentees} mentees, {mentors} mentors").format(
                 id=group.id, name=group.name, mentees=mentees, mentors=mentors)

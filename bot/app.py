@@ -19,6 +19,7 @@ from handlers import register
 from handlers.menus import set_default_menus
 from mentoring import offload
 from mentoring.clock import Clock, SystemClock
+from mentoring.privacy import notice as notices
 from mentoring.runtime import SERVICES_KEY, Services
 from storage import migrate
 from storage.db import create_engine, create_sessionmaker, normalize_database_url
@@ -94,6 +95,7 @@ async def post_init(application: Application) -> None:
         retention_days_after_programme=settings.retention_days_after_programme,
     )
     await set_default_menus(application.bot, settings.default_locale)
+    await notices.warn_without_notice(application.bot_data[SERVICES_KEY].sessions)
     start_planning(application)
     channel: WhatsAppChannel | None = None
     whatsapp = settings.whatsapp

@@ -14,18 +14,21 @@ of their programme's notice is shown to them again before anything else.
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring import audit
 from mentoring.errors import DomainError
-from storage.models import Invite, Membership
+from storage.models import Invite, Membership, Programme
 from storage.models.notices import PrivacyNotice
+
+logger = logging.getLogger(__name__)
 
 # The template's own version: a change to its words in the catalogues means a new one.
 TEMPLATE_VERSION = "2026-12-v3"
@@ -176,3 +179,23 @@ async def for_invite(session: AsyncSession, code: str) -> NoticeView | None:
     """The notice of the programme an invite code is for (None for an unknown code or no notice)."""
     programme_id = await session.scalar(select(Invite.programme_id).where(Invite.code == code))
     return await current(session, programme_id) if programme_id is not None else None
+
+
+async def programmes_without_notice(session: AsyncSession) -> list[int]:
+    """Ids of programmes with no notice loaded: nobody can be invited to them (for start-up and the CLI)."""
+    rows = await session.scalars(
+        select(Programme.id)
+        .where(~select(PrivacyNotice.id).where(PrivacyNotice.programme_id == Programme.id).exists())
+        .order_by(Programme.id)
+    )
+    return list(rows)
+
+
+async def warn_without_notice(sessions: async_sessionmaker[AsyncSession]) -> list[int]:
+    """Log, once at start-up, the programmes nobody can be invited to yet (ids only)."""
+    async with sessions() as session:
+        missing = await programmes_without_notice(session)
+    if missing:
+        logger.warning("Programmes without a KVKK notice, so nobody can be invited to them: %s. "
+                       "Load one with: narbot notice load PROGRAMME FILE", ", ".join(map(str, missing)))
+    return missing

@@ -50,6 +50,8 @@ def test_set_up_a_programme_and_invite_people(tmp_path: Path, database_url: str)
                                                 "  - missing: email or kep"]
     assert narbot(database_url, tmp_path, "notice", "load", "1", str(partial)).returncode == 1
     assert narbot(database_url, tmp_path, "notice", "show", "1").returncode == 1, "nothing was loaded"
+    unready = narbot(database_url, tmp_path, "programme", "list").stdout
+    assert "⚠ No KVKK notice yet, so nobody can be invited. Load one with: narbot notice load 1 FILE" in unready
     loaded = narbot(database_url, tmp_path, "notice", "load", "1", str(NOTICE_FILE))
     assert loaded.returncode == 0, loaded.stderr
     assert "Loaded version 2026-12-v3.n1 of the notice for Nar Taneleri Ankara" in loaded.stdout
@@ -69,7 +71,7 @@ def test_set_up_a_programme_and_invite_people(tmp_path: Path, database_url: str)
     assert len(pngs) == 1 and pngs[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     listing = narbot(database_url, tmp_path, "programme", "list")
-    assert "Çankaya 1 — 0 mentees, 0 mentors" in listing.stdout
+    assert "Çankaya 1 — 0 mentees, 0 mentors" in listing.stdout and "No KVKK notice" not in listing.stdout
 
     no_group = narbot(database_url, tmp_path, "invite", "create", "1", "--role", "mentor")
     assert no_group.returncode == 1 and "needs a group" in no_group.stderr

@@ -118,3 +118,16 @@ async def test_the_notice_names_every_section_kvkk_asks_for(
     safe = notice_text(dataclasses.replace(asks, fields=TEST_NOTICE)).render(tr)
     assert TEST_NOTICE.transfer_safeguard in safe
     assert ("açık rızanızı ayrıca ister" if locale == "tr" else "explicit consent to this separately") not in safe
+
+
+async def test_start_up_names_the_programmes_nobody_can_be_invited_to(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with sessions.begin() as session:
+        ready = await create_programme(session, ProgrammeSpec("Hazır"), clock.now())
+        bare = await create_programme(session, ProgrammeSpec("Eksik"), clock.now())
+        await notices.load(session, ready.id, TEST_NOTICE, 180, clock.now())
+    with caplog.at_level("WARNING", logger="mentoring.privacy.notice"):
+        assert await notices.warn_without_notice(sessions) == [bare.id]
+    assert f"nobody can be invited to them: {bare.id}." in caplog.text
+    assert "Eksik" not in caplog.text, "ids only in the logs"
