@@ -153,7 +153,9 @@ async def press(session: AsyncSession, member: MemberView, given: Input, now: da
     if button.action == "m":
         detail = await mentee_detail(session, member, button["group"], button["person"], now, member.locale)
         return Reply(Screen(fitting(detail_words(detail), member.locale, TEXT_LIMIT, cut),
-                            detail_choices(detail.reflection_id, detail.files, detail.numbers_only)))
+                            detail_choices(detail.reflection_id, detail.files, detail.numbers_only,
+                                           about=(button["group"], button["person"]) if detail.goals or any(
+                                               status != "open" for _, status in detail.todos) else None)))
     on = bool(button["on"])
     await digest.set_chart(session, member, on, now)
     return Reply(chart_switched(on))

@@ -20,6 +20,16 @@ FEEDBACK = Feature("fb", {
     "q": ("q", Id("reflection"), Choice("reaction", REACTION_WORDS)),
     # A mentor: write a reply.
     "w": ("w", Id("reflection")),
+    # A mentor: the mentee's goals and marked to-dos to reply about (under their detail).
+    "l": ("l", Id("group"), Id("person")),
+    # A mentor: reply about this goal (the ready reactions, or write), send a reaction, write.
+    "g": ("g", Id("goal")),
+    "gq": ("gq", Id("goal"), Choice("reaction", REACTION_WORDS)),
+    "gw": ("gw", Id("goal")),
+    # A mentor: the same about a to-do marked done or not done.
+    "t": ("t", Id("todo")),
+    "tq": ("tq", Id("todo"), Choice("reaction", REACTION_WORDS)),
+    "tw": ("tw", Id("todo")),
     # The mentee: answer this reply (once).
     "a": ("a", Id("reply")),
 })

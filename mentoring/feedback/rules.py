@@ -30,15 +30,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mentoring import access, audit
 from mentoring.errors import DomainError
 from mentoring.feedback.buttons import FEEDBACK
+from mentoring.feedback.subjects import ABOUT_MAX, About, about
 from mentoring.i18n import N_, translator
 from mentoring.joining.rules import MemberView
 from mentoring.outbox import Button, Outgoing, enqueue
 from mentoring.reflection.questions import from_json
 from mentoring.screens import Choice, Lines, Raw, Text, Words
+from mentoring.text import clip
 from storage.models import ChannelIdentity, Membership, Person, Role
 from storage.models.feedback import FeedbackMessage
 from storage.models.outbox import PRIORITY_NORMAL, PRIORITY_REPLY
+from storage.models.plans import PlanGoal
 from storage.models.reflections import Reflection, ReflectionAnswer, ReflectionQuestionSet
+from storage.models.todos import Todo
 
 logger = logging.getLogger(__name__)
 
@@ -266,30 +270,42 @@ class Answerable:
     reply_id: int
     mentor_id: int
     mentor_name: str
-    week: int
+    week: int | None  # the reflection's week (a reply to a reflection)
+    goal: str | None = None  # the goal's words, clipped (a reply about a goal)
+    todo: str | None = None  # the to-do's words, clipped (a reply about a to-do)
 
 
 async def answerable(session: AsyncSession, member: MemberView, reply_id: int) -> Answerable:
-    """A reply sent to the member on one of their reflections, not answered yet; a reply to someone
-    else is refused, one already answered is `feedback_answered`."""
+    """A reply sent to the member on one of their reflections, goals or to-dos, not answered yet; a
+    reply to someone else is refused, one already answered is `feedback_answered`."""
     row = (await session.execute(
-        select(FeedbackMessage.person_id, Person.display_name, Reflection.week)
+        select(FeedbackMessage.person_id, Person.display_name, Reflection.week, Reflection.person_id.label("r_owner"),
+               PlanGoal.what, PlanGoal.person_id.label("g_owner"), Todo.text, Todo.person_id.label("t_owner"))
         .join(Person, Person.id == FeedbackMessage.person_id)
-        .join(Reflection, Reflection.id == FeedbackMessage.reflection_id)
+        .outerjoin(Reflection, Reflection.id == FeedbackMessage.reflection_id)
+        .outerjoin(PlanGoal, PlanGoal.id == FeedbackMessage.goal_id)
+        .outerjoin(Todo, Todo.id == FeedbackMessage.todo_id)
         .where(FeedbackMessage.id == reply_id, FeedbackMessage.to_person_id == member.person_id,
-               Reflection.person_id == member.person_id)
+               FeedbackMessage.answer_to_id.is_(None))
     )).first()
-    if row is None:
+    if row is None or member.person_id not in (row.r_owner, row.g_owner, row.t_owner):
         raise access.AccessDenied("feedback_answer")
     if await session.scalar(select(exists().where(FeedbackMessage.answer_to_id == reply_id))):
         raise DomainError("feedback_answered")
-    return Answerable(reply_id, row.person_id, row.display_name, row.week)
+    return Answerable(reply_id, row.person_id, row.display_name, row.week if row.r_owner is not None else None,
+                      clip(row.what, ABOUT_MAX) if row.g_owner is not None else None,
+                      clip(row.text, ABOUT_MAX) if row.t_owner is not None else None)
 
 
-def answer_words(mentee: str, week: int, text: str) -> Words:
-    """What the mentor reads."""
-    return Lines(Text("💬 {name} answered your reply to their reflection of week {week}:", name=mentee, week=week),
-                 Raw(f"“{text}”"))
+def answer_words(mentee: str, found: Answerable, text: str) -> Words:
+    """What the mentor reads: who answered, about what, and what."""
+    if found.goal is not None:
+        head = Text("💬 {name} answered your reply about their goal “{goal}”:", name=mentee, goal=found.goal)
+    elif found.todo is not None:
+        head = Text("💬 {name} answered your reply about their to-do “{todo}”:", name=mentee, todo=found.todo)
+    else:
+        head = Text("💬 {name} answered your reply to their reflection of week {week}:", name=mentee, week=found.week)
+    return Lines(head, Raw(f"“{text}”"))
 
 
 async def answer(session: AsyncSession, member: MemberView, reply_id: int, text: str, now: datetime) -> Sent:
@@ -304,8 +320,52 @@ async def answer(session: AsyncSession, member: MemberView, reply_id: int, text:
     locale = await session.scalar(select(Person.locale).where(Person.id == found.mentor_id))
     await enqueue(session, [Outgoing(
         idempotency_key=f"{KIND_ANSWER}:{row.id}", kind=KIND_ANSWER,
-        text=answer_words(member.display_name, found.week, checked).render(translator(locale)),
+        text=answer_words(member.display_name, found, checked).render(translator(locale)),
         not_before=now, person_id=found.mentor_id, priority=PRIORITY_NORMAL, mentions=(member.person_id,),
     )], now)
     logger.info("Person %s answered reply %s", member.person_id, reply_id)
     return Sent(True, found.mentor_name)
+
+
+# ----------------------------------------------------------------------------- goals and to-dos
+
+
+def about_words(mentor: str, found: About, reaction: str | None, text: str | None) -> Words:
+    """What the mentee reads: who wrote, about which goal or to-do, and what."""
+    said: Words = Text(REACTION_TEXTS[reaction]) if reaction is not None else Raw(f"“{text}”")
+    if found.kind == "goal":
+        head = Text("💬 {mentor} replied about your goal “{goal}”:", mentor=mentor, goal=found.what)
+    elif found.status == "done":
+        head = Text("💬 {mentor} replied about your to-do “{todo}”, marked done:", mentor=mentor, todo=found.what)
+    else:
+        head = Text("💬 {mentor} replied about your to-do “{todo}”, marked not done:", mentor=mentor,
+                    todo=found.what)
+    return Lines(head, said, Raw(""), Text("You can answer once with “Answer”."))
+
+
+async def reply_about(session: AsyncSession, member: MemberView, kind: str, item_id: int, now: datetime, *,
+                      reaction: str | None = None, text: str | None = None) -> Sent:
+    """A mentor's reaction or text on a goal or a marked to-do, queued for the mentee like a reply to a
+    reflection (the same ready reaction from the same mentor on the same item goes once)."""
+    if (reaction is None) == (text is None) or (reaction is not None and reaction not in REACTION_TEXTS):
+        raise ValueError("a reply is one ready reaction or one text")
+    found = await about(session, member, kind, item_id)
+    text = _checked_text(text)
+    column = FeedbackMessage.goal_id if kind == "goal" else FeedbackMessage.todo_id
+    if reaction is not None and await session.scalar(select(exists().where(
+            column == item_id, FeedbackMessage.person_id == member.person_id, FeedbackMessage.reaction == reaction))):
+        return Sent(False, found.mentee_name)
+    row = FeedbackMessage(person_id=member.person_id, to_person_id=found.mentee_id, reaction=reaction, text=text,
+                          created_at=now, **{"goal_id" if kind == "goal" else "todo_id": item_id})
+    session.add(row)
+    await session.flush()
+    locale = await session.scalar(select(Person.locale).where(Person.id == found.mentee_id))
+    tr = translator(locale)
+    await enqueue(session, [Outgoing(
+        idempotency_key=f"{KIND_REPLY}:{row.id}", kind=KIND_REPLY,
+        text=about_words(member.display_name, found, reaction, text).render(tr),
+        not_before=now, person_id=found.mentee_id, buttons=[[Button.of(answer_choice(row.id), tr)]],
+        priority=PRIORITY_NORMAL, mentions=(member.person_id,),
+    )], now)
+    logger.info("Mentor %s replied about %s %s", member.person_id, kind, item_id)
+    return Sent(True, found.mentee_name)

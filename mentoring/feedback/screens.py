@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mentoring import conversation
 from mentoring.conversation import Waiting
 from mentoring.errors import DomainError
-from mentoring.feedback import rules
+from mentoring.feedback import rules, subjects
 from mentoring.feedback.buttons import FEEDBACK, REACTION_WORDS
 from mentoring.i18n import N_
 from mentoring.joining.rules import MemberView
@@ -30,6 +30,7 @@ from mentoring.screens import (
     Input,
     Lines,
     Plural,
+    Raw,
     Reply,
     Screen,
     Text,
@@ -37,6 +38,7 @@ from mentoring.screens import (
     Words,
     button_of,
 )
+from mentoring.text import clip
 
 FLOW = "feedback"
 REPLY_STEP, ANSWER_STEP = "reply", "answer"
@@ -54,19 +56,63 @@ _SHORT = {
 # ----------------------------------------------------------------------------- screens
 
 
-def detail_choices(reflection_id: int | None, files: int, numbers_only: bool) -> list[list[Choice]]:
-    """The buttons under a mentee's detail: their voice notes and photos (not for numbers only), and
-    a reply to their latest reflection; none without a submitted reflection."""
-    if reflection_id is None:
-        return []
+def detail_choices(reflection_id: int | None, files: int, numbers_only: bool,
+                   about: tuple[int, int] | None = None) -> list[list[Choice]]:
+    """The buttons under a mentee's detail: their voice notes and photos (not for numbers only) and a
+    reply to their latest reflection (none without a submitted reflection) and, when `about` (group,
+    person) is given, their goals and marked to-dos to reply about."""
     rows: list[list[Choice]] = []
-    if files and not numbers_only:
-        rows.append([Choice(FEEDBACK.encode("m", reflection=reflection_id),
-                            Text("🎧 Listen / see ({count})", count=files),
-                            short=Text("🎧 Listen ({count})", count=files))])
-    rows.append([Choice(FEEDBACK.encode("r", reflection=reflection_id), Text("💬 Reply to the reflection"),
-                        short=Text("💬 Reply"))])
+    if reflection_id is not None:
+        if files and not numbers_only:
+            rows.append([Choice(FEEDBACK.encode("m", reflection=reflection_id),
+                                Text("🎧 Listen / see ({count})", count=files),
+                                short=Text("🎧 Listen ({count})", count=files))])
+        rows.append([Choice(FEEDBACK.encode("r", reflection=reflection_id), Text("💬 Reply to the reflection"),
+                            short=Text("💬 Reply"))])
+    if about is not None:
+        rows.append([Choice(FEEDBACK.encode("l", group=about[0], person=about[1]),
+                            Text("💬 Reply about a goal or to-do"), short=Text("💬 Goal / to-do"))])
     return rows
+
+
+# A subject's actions: the reply menu, a ready reaction, write (buttons.FEEDBACK).
+_ACTIONS = {"goal": ("g", "gq", "gw"), "todo": ("t", "tq", "tw")}
+_KINDS = {action: (kind, i) for kind, actions in _ACTIONS.items() for i, action in enumerate(actions)}
+_MARKS = {"done": "✅", "not_done": "❌"}
+
+
+def _item_data(found: subjects.About, step: int, **values: object) -> str:
+    return FEEDBACK.encode(_ACTIONS[found.kind][step], **{found.kind: found.item_id}, **values)
+
+
+def items_menu(name: str, found: list[subjects.About]) -> Screen:
+    """A mentee's goals and marked to-dos, one button each, to reply about."""
+    if not found:
+        return Screen(Text("{name} has no goal or to-do marked done or not done to reply about yet.", name=name))
+    return Screen(
+        Text("Reply to {name} about a goal or a to-do marked done or not done:", name=name),
+        [[Choice(_item_data(item, 0), Raw(("🎯 " if item.kind == "goal" else _MARKS[item.status] + " ")
+                                          + clip(item.what, 40)))] for item in found],
+    )
+
+
+def about_menu(found: subjects.About) -> Screen:
+    words = {code: word for word, code in REACTION_WORDS.items()}
+    if found.kind == "goal":
+        head = Text("Reply to {name} about their goal “{goal}”: choose a ready reaction or write a few words. "
+                    "{name} sees your name and can answer once.", name=found.mentee_name, goal=found.what)
+    else:
+        head = Text("Reply to {name} about their to-do “{todo}”: choose a ready reaction or write a few words. "
+                    "{name} sees your name and can answer once.", name=found.mentee_name, todo=found.what)
+    return Screen(head, [
+        *([Choice(_item_data(found, 1, reaction=code), Text(rules.REACTION_TEXTS[code]), short=Text(_SHORT[code]))]
+          for code in words),
+        [Choice(_item_data(found, 2), Text("✏️ Write a reply"))]])
+
+
+def write_about(found: subjects.About) -> Screen:
+    return Screen(Text("Write your reply to {name} (at most {limit} characters).",
+                       name=found.mentee_name, limit=rules.TEXT_MAX), awaits=AWAITS)
 
 
 def reply_menu(found: rules.Subject) -> Screen:
@@ -113,6 +159,21 @@ async def press(session: AsyncSession, member: MemberView, given: Input, now: da
         found_answer = await rules.answerable(session, member, button["reply"])
         await conversation.expect(session, member.person_id, FLOW, ANSWER_STEP, now, {"reply": found_answer.reply_id})
         return Reply(write_answer(found_answer))
+    if button.action == "l":
+        name, found_items = await subjects.items(session, member, button["group"], button["person"])
+        return Reply(items_menu(name, found_items))
+    if button.action in _KINDS:
+        kind, step = _KINDS[button.action]
+        item = button[kind]
+        found_about = await subjects.about(session, member, kind, item)
+        if step == 0:
+            return Reply(about_menu(found_about))
+        if step == 2:
+            await conversation.expect(session, member.person_id, FLOW, REPLY_STEP, now, {kind: item})
+            return Reply(write_about(found_about))
+        sent = await rules.reply_about(session, member, kind, item, now, reaction=button["reaction"])
+        await conversation.clear(session, member.person_id, FLOW)
+        return Reply(_sent(sent, replace=True))
     reflection_id = button["reflection"]
     if button.action == "m":
         return Reply(media_sent(await rules.send_media(session, member, reflection_id, now)))
@@ -143,6 +204,10 @@ async def answer(session: AsyncSession, member: MemberView, given: Input, now: d
         raise DomainError("text_expected")
     if waiting.step == REPLY_STEP and isinstance(reflection := waiting.data.get("reflection"), int):
         sent = await rules.reply(session, member, reflection, now, text=typed.text)
+    elif waiting.step == REPLY_STEP and isinstance(goal := waiting.data.get("goal"), int):
+        sent = await rules.reply_about(session, member, "goal", goal, now, text=typed.text)
+    elif waiting.step == REPLY_STEP and isinstance(todo := waiting.data.get("todo"), int):
+        sent = await rules.reply_about(session, member, "todo", todo, now, text=typed.text)
     elif waiting.step == ANSWER_STEP and isinstance(reply := waiting.data.get("reply"), int):
         sent = await rules.answer(session, member, reply, typed.text, now)
     else:
@@ -158,4 +223,7 @@ async def resume(session: AsyncSession, waiting: Waiting) -> tuple[Words, Choice
     reflection = waiting.data.get("reflection")
     back = (Choice(FEEDBACK.encode("w", reflection=reflection), Text("✏️ Write a reply"))
             if isinstance(reflection, int) else None)
+    for kind, actions in _ACTIONS.items():
+        if isinstance(item := waiting.data.get(kind), int):
+            back = Choice(FEEDBACK.encode(actions[2], **{kind: item}), Text("✏️ Write a reply"))
     return Text("Your reply is not sent yet. Tap “Write a reply” to write it."), back
