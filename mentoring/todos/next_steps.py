@@ -32,7 +32,7 @@ from mentoring.joining.rules import MemberView
 from mentoring.outbox import Outgoing, enqueue
 from mentoring.todos.due import programme_week
 from mentoring.todos.list_screens import REASON_LABELS  # the mentee's words for each reason
-from mentoring.todos.rules import FLOW_SMALLER
+from mentoring.todos.rules import FLOW_SMALLER, unfinished_todo
 from mentoring.todos.views import TodoView, check_text, own_todo, place_of, to_view, view
 from storage.models import Group, Membership, Person, Role
 from storage.models.todos import Todo, TodoReason
@@ -57,16 +57,9 @@ class HelpAsked:
     new: bool  # False: they had been told already (a second tap)
 
 
-async def _not_finished(session: AsyncSession, member: MemberView, todo_id: int) -> Todo:
-    todo = await own_todo(session, member, todo_id)
-    if todo.status == "done":
-        raise DomainError("todo_closed")
-    return todo
-
-
 async def check_offer(session: AsyncSession, member: MemberView, todo_id: int) -> None:
     """Refuse a next-step button on a to-do that is gone, foreign or done."""
-    await _not_finished(session, member, todo_id)
+    await unfinished_todo(session, member, todo_id)
 
 
 # ----------------------------------------------------------------------------- make it smaller
@@ -74,7 +67,7 @@ async def check_offer(session: AsyncSession, member: MemberView, todo_id: int) -
 
 async def start_smaller(session: AsyncSession, member: MemberView, todo_id: int, now: datetime) -> TodoView:
     """The person's next message is a smaller step of this to-do."""
-    todo = await _not_finished(session, member, todo_id)
+    todo = await unfinished_todo(session, member, todo_id)
     await conversation.expect(session, member.person_id, FLOW_SMALLER, "text", now, {"todo_id": todo.id})
     return await view(session, member, todo.id, now)
 
@@ -108,7 +101,7 @@ async def add_smaller(
 
 async def mentors_to_ask(session: AsyncSession, member: MemberView, todo_id: int) -> tuple[Todo, list[Mentor]]:
     """The to-do and its group's active mentors (by name); refused when the group has none."""
-    todo = await _not_finished(session, member, todo_id)
+    todo = await unfinished_todo(session, member, todo_id)
     group_id = todo.group_id or (await place_of(session, member)).group_id
     rows = await session.execute(
         select(Person.id, Person.display_name, Person.locale)

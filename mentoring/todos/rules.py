@@ -117,7 +117,7 @@ async def date_from_input(
 async def _for(session: AsyncSession, member: MemberView, todo_id: int, purpose: str) -> Todo:
     """The to-do a date is for: an own open one for its due, any not done yet for postponing."""
     if purpose == "postpone":
-        return await _postponable(session, member, todo_id)
+        return await unfinished_todo(session, member, todo_id)
     todo = await own_todo(session, member, todo_id, open_only=True)
     if todo.assignment_id is not None:
         raise DomainError("todo_from_mentor")
@@ -221,14 +221,15 @@ async def postpone_week(
     session: AsyncSession, member: MemberView, todo_id: int, now: datetime
 ) -> TodoView:
     """Move the to-do to the end of next programme week."""
-    todo = await _postponable(session, member, todo_id)
+    todo = await unfinished_todo(session, member, todo_id)
     place = await place_of(session, member)
     _postpone(todo, end_of_week(place.programme, place.tz, now, weeks_ahead=1), now)
     await session.flush()
     return await view(session, member, todo.id, now)
 
 
-async def _postponable(session: AsyncSession, member: MemberView, todo_id: int) -> Todo:
+async def unfinished_todo(session: AsyncSession, member: MemberView, todo_id: int) -> Todo:
+    """The member's own to-do that is not done (open or not done); `todo_closed` when it is done."""
     todo = await own_todo(session, member, todo_id)
     if todo.status == "done":
         raise DomainError("todo_closed")
@@ -236,7 +237,7 @@ async def _postponable(session: AsyncSession, member: MemberView, todo_id: int) 
 
 
 async def check_postponable(session: AsyncSession, member: MemberView, todo_id: int) -> None:
-    await _postponable(session, member, todo_id)
+    await unfinished_todo(session, member, todo_id)
 
 
 async def check_deletable(session: AsyncSession, member: MemberView, todo_id: int) -> None:

@@ -19,13 +19,13 @@ from mentoring.clock import ManualClock
 from mentoring.delivery import Defer, decide
 from mentoring.objections.buttons import OBJECTIONS
 from mentoring.privacy.personal_data import owned_tables
-from storage.models import ChannelIdentity, ConsentRecord, Membership, OutboxMessage, Person, Role
+from storage.models import ChannelIdentity, OutboxMessage, Person
 from storage.models.objections import Objection
 from storage.models.outbox import PRIORITY_NORMAL
 from storage.models.privacy import AuditEntry
 from tests.support.app import AppFactory
 from tests.support.digest import TR_MORNING, seed_group
-from tests.support.notice import notice_version
+from tests.support.notice import add_coordinator
 from tests.support.offline import ChatUser
 from tests.support.sender import VirtualTimer
 
@@ -34,22 +34,6 @@ NIGHT = datetime(2026, 12, 8, 22, 30, tzinfo=UTC)
 NOON = datetime(2026, 12, 9, 9, 0, tzinfo=UTC)
 REQUEST = "Geçen hafta izindeydim, bu yüzden yansıtma yapamadım."
 ANSWER = "Haklısınız, izin kaydınızı ekledik; bu işaret artık gösterilmeyecek."
-
-
-async def add_coordinator(sessions: async_sessionmaker[AsyncSession], programme_id: int, user_id: int,
-                          now: datetime) -> int:
-    async with sessions.begin() as session:
-        person = Person(display_name="Koordinatör Kaya", locale="tr", timezone="Europe/Istanbul", created_at=now)
-        session.add(person)
-        await session.flush()
-        session.add_all([
-            ChannelIdentity(person_id=person.id, channel="telegram", external_user_id=str(user_id),
-                            chat_id=str(user_id), created_at=now),
-            ConsentRecord(person_id=person.id, notice_version=await notice_version(session, programme_id), accepted_at=now),
-            Membership(person_id=person.id, programme_id=programme_id, group_id=None,
-                       role=Role.COORDINATOR.value, joined_at=now),
-        ])
-    return person.id
 
 
 async def rows(sessions: async_sessionmaker[AsyncSession], model, *where):  # type: ignore[no-untyped-def]

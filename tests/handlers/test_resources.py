@@ -5,7 +5,7 @@ with the programme or one of its groups; the people it was shared with (and nobo
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,10 +15,10 @@ from mentoring.i18n import translator
 from mentoring.joining.rules import member_view
 from mentoring.privacy.rules import erase_person
 from mentoring.resources import screens
-from storage.models import ChannelIdentity, ConsentRecord, Membership, OutboxMessage, Person, Role
+from storage.models import ChannelIdentity, OutboxMessage, Role
 from storage.models.outbox import PRIORITY_BULK
 from storage.models.resources import Resource, ResourceMark
-from tests.support.notice import notice_version
+from tests.support.notice import add_coordinator
 from tests.support.offline import ChatUser
 from tests.support.seed import seed_programme
 from tests.support.todos import make_member
@@ -26,22 +26,6 @@ from tests.support.todos import make_member
 LINK = "https://example.org/olumlu-disiplin"
 NOTE = "Çocuklarla sınır koyarken önce duyguyu adlandırın, sonra kuralı söyleyin."
 NOT_AVAILABLE = "Bu işlem size açık değil."
-
-
-async def add_coordinator(sessions: async_sessionmaker[AsyncSession], programme_id: int, user_id: int,
-                          now: datetime) -> None:
-    async with sessions.begin() as session:
-        person = Person(display_name="Koordinatör Kaya", locale="tr", timezone="Europe/Istanbul", created_at=now)
-        session.add(person)
-        await session.flush()
-        session.add_all([
-            ChannelIdentity(person_id=person.id, channel="telegram", external_user_id=str(user_id),
-                            chat_id=str(user_id), created_at=now),
-            ConsentRecord(person_id=person.id, notice_version=await notice_version(session, programme_id),
-                          accepted_at=now),
-            Membership(person_id=person.id, programme_id=programme_id, group_id=None,
-                       role=Role.COORDINATOR.value, joined_at=now),
-        ])
 
 
 def chat(user: ChatUser, user_id: int) -> ChatUser:

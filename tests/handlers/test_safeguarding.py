@@ -13,11 +13,11 @@ from bot.sender import Sender
 from mentoring.clock import ManualClock
 from mentoring.delivery import Send, decide
 from mentoring.safeguarding.rules import worries_count
-from storage.models import ChannelIdentity, ConsentRecord, Membership, OutboxMessage, Person, Role
+from storage.models import ChannelIdentity, OutboxMessage, Person, Role
 from storage.models.outbox import PRIORITY_REPLY
 from storage.models.outbox_mentions import OutboxMention
 from storage.models.safeguarding import SafeguardingConcern
-from tests.support.notice import notice_version
+from tests.support.notice import add_coordinator
 from tests.support.offline import ChatUser
 from tests.support.reflection import WEEK1_OPEN, send_photo
 from tests.support.seed import seed_programme
@@ -39,21 +39,6 @@ async def urgent_rows(sessions: async_sessionmaker[AsyncSession]) -> list[Outbox
         return list((await session.scalars(
             select(OutboxMessage).where(OutboxMessage.kind == "safeguarding").order_by(OutboxMessage.person_id)
         )).all())
-
-
-async def add_coordinator(sessions: async_sessionmaker[AsyncSession], programme_id: int, user_id: int,
-                          now: datetime) -> None:
-    async with sessions.begin() as session:
-        person = Person(display_name="Koordinatör Kaya", locale="tr", timezone="Europe/Istanbul", created_at=now)
-        session.add(person)
-        await session.flush()
-        session.add_all([
-            ChannelIdentity(person_id=person.id, channel="telegram", external_user_id=str(user_id),
-                            chat_id=str(user_id), created_at=now),
-            ConsentRecord(person_id=person.id, notice_version=await notice_version(session, programme_id), accepted_at=now),
-            Membership(person_id=person.id, programme_id=programme_id, group_id=None,
-                       role=Role.COORDINATOR.value, joined_at=now),
-        ])
 
 
 async def test_a_worry_at_night_reaches_both_mentors_at_once(

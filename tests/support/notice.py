@@ -1,4 +1,5 @@
-"""A complete KVKK notice for test programmes: nobody can be invited to a programme without one.
+"""A complete KVKK notice for test programmes (nobody can be invited to a programme without one), and
+members created directly who have read it.
 
 Its transfer safeguard is named, so members are not asked the transfer-abroad consent unless a test
 loads a notice without one (`ASKS_ABROAD`).
@@ -9,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring.privacy import notice as notices
 from mentoring.privacy.notice import NoticeFields, NoticeView
+from storage.models import ChannelIdentity, ConsentRecord, Membership, Person, Role
 from tests.support.offline import ChatUser
 
 TEST_NOTICE = NoticeFields(
@@ -42,3 +44,21 @@ async def notice_version(session: AsyncSession, programme_id: int) -> str:
 def shown_notice(user: ChatUser) -> str:
     """The notice as the person last received it: longer than one message, it comes in two parts."""
     return "\n".join(user.texts()[-2:])
+
+
+async def add_coordinator(sessions: async_sessionmaker[AsyncSession], programme_id: int, user_id: int,
+                          now: datetime) -> int:
+    """A coordinator of the programme, as if they had joined as Telegram user `user_id` and read its notice."""
+    async with sessions.begin() as session:
+        person = Person(display_name="Koordinatör Kaya", locale="tr", timezone="Europe/Istanbul", created_at=now)
+        session.add(person)
+        await session.flush()
+        session.add_all([
+            ChannelIdentity(person_id=person.id, channel="telegram", external_user_id=str(user_id),
+                            chat_id=str(user_id), created_at=now),
+            ConsentRecord(person_id=person.id, notice_version=await notice_version(session, programme_id),
+                          accepted_at=now),
+            Membership(person_id=person.id, programme_id=programme_id, group_id=None,
+                       role=Role.COORDINATOR.value, joined_at=now),
+        ])
+    return person.id
