@@ -12,32 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.services import SERVICES_KEY
 from mentoring.clock import ManualClock
 from mentoring.digest.rules import plan_digests
-from storage.models import ChannelIdentity, ConsentRecord, Membership, OutboxMessage, Person, Role
+from storage.models import Membership, OutboxMessage, Role
 from tests.support.app import AppFactory
 from tests.support.digest import TR_MORNING, seed_group
-from tests.support.notice import notice_version
+from tests.support.notice import add_coordinator
 from tests.support.offline import ChatUser
 from tests.support.seed import seed_programme
 from tests.support.todos import make_member
 
 SMALL_TR = ("👥 Grubunuz planlanan büyüklüğün dışında: 3 menti (programda 4-6 menti öngörülüyor); "
             "1 mentor (programda 2-3 mentor öngörülüyor)")
-
-
-async def _coordinator(sessions: async_sessionmaker[AsyncSession], programme_id: int, user_id: int, locale: str,
-                       now: datetime) -> None:
-    async with sessions.begin() as session:
-        person = Person(display_name="Koray", locale=locale, timezone="Europe/Istanbul", created_at=now)
-        session.add(person)
-        await session.flush()
-        session.add_all([
-            ChannelIdentity(person_id=person.id, channel="telegram", external_user_id=str(user_id),
-                            chat_id=str(user_id), created_at=now),
-            ConsentRecord(person_id=person.id, notice_version=await notice_version(session, programme_id),
-                          accepted_at=now),
-            Membership(person_id=person.id, programme_id=programme_id, group_id=None,
-                       role=Role.COORDINATOR.value, joined_at=now),
-        ])
 
 
 async def _leave(sessions: async_sessionmaker[AsyncSession], group_id: int, people: list[int], now: datetime) -> None:
@@ -63,8 +47,8 @@ async def test_the_overview_names_the_groups_outside_the_shape_with_small_cells(
         await make_member(app_sessions, now, full, name=f"Tam {index}")
     for name in ("Mert", "Maria"):
         await make_member(app_sessions, now, full, Role.MENTOR, name=name)
-    await _coordinator(app_sessions, setup.programme.id, 8101, "tr", now)
-    await _coordinator(app_sessions, setup.programme.id, 8102, "en", now)
+    await add_coordinator(app_sessions, setup.programme.id, 8101, now)
+    await add_coordinator(app_sessions, setup.programme.id, 8102, now, locale="en")
 
     koray = ChatUser(app, api, user_id=8101, language_code="tr")
     await koray.send("/report")

@@ -47,10 +47,10 @@ def shown_notice(user: ChatUser) -> str:
 
 
 async def add_coordinator(sessions: async_sessionmaker[AsyncSession], programme_id: int, user_id: int,
-                          now: datetime) -> int:
+                          now: datetime, *, locale: str = "tr") -> int:
     """A coordinator of the programme, as if they had joined as Telegram user `user_id` and read its notice."""
     async with sessions.begin() as session:
-        person = Person(display_name="Koordinatör Kaya", locale="tr", timezone="Europe/Istanbul", created_at=now)
+        person = Person(display_name="Koordinatör Kaya", locale=locale, timezone="Europe/Istanbul", created_at=now)
         session.add(person)
         await session.flush()
         session.add_all([
