@@ -7,8 +7,8 @@ a row for a person outside WhatsApp's 24-hour window sent as an approved
 template within the number's daily limit of new people: that claim lives in
 bot/sender_claim.py. This module runs the passes, books a send slot from the
 channel's `Limits` for every row it sends, hands the row to that channel's
-courier (bot/courier.py) and records each result (results that finish together
-share one transaction). Sends run concurrently (a hung request does not stall
+courier (bot/courier.py) and records each result through bot/sender_writer.py
+(results that finish together share one transaction). Sends run concurrently (a hung request does not stall
 the queue) but start no faster than each channel's rate.
 
 The sender never ends of a fault while the bot runs: a pass that fails (the
@@ -32,10 +32,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -51,13 +51,12 @@ from bot.courier import (
 from bot.health import WorkerHealth
 from bot.sender_claim import Claim, Pass, long_pause
 from bot.sender_pacing import LoopTimer, Timer
+from bot.sender_writer import ResultWriter
 from mentoring.clock import Clock
 from mentoring.delivery import BLOCKED, REPEAT_IN_DOUBT, backoff
 from storage.repositories import outbox
 
 logger = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 IN_DOUBT = "interrupted while sending: delivery unknown, not retried"
 SENT_AGAIN = "interrupted while sending: delivery unknown, sent again"
@@ -104,12 +103,7 @@ class Sender:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._stopping = False
         self._next_recovery = 0.0
-        # One sender transaction at a time: on SQLite concurrent writers only wait for each other.
-        self._database = asyncio.Lock()
-        self._flushing = asyncio.Lock()
-        self._results: list[Callable[[AsyncSession], Awaitable[object]]] = []
-        # Claims to give back that a failed write could not (kept until the database is back).
-        self._to_release: list[int] = []
+        self._writer = ResultWriter(sessions)
         self.health = WorkerHealth(
             "sender", "Outbox sender", sessions, clock, self.timer, probe=outbox.queue_state
         )
@@ -128,14 +122,14 @@ class Sender:
                     await self.timer.sleep(wait)
         finally:
             await self._finish_in_flight()
-            await self._leave()
+            await self._writer.leave()
 
     async def _passes(self) -> None:
         """Passes until stopped; a fault ends them, and `run` starts them again after a backoff."""
         ahead: asyncio.Task[Pass] | None = None
         try:
             while not self._stopping:
-                await self._catch_up()
+                await self._writer.catch_up()
                 await self._recover_when_due()
                 progress = await ahead if ahead is not None else await self._claim()
                 ahead = None
@@ -152,9 +146,9 @@ class Sender:
                     # Every channel asked for a long pause and the rows went back: hold nothing,
                     # claim nothing, until a pause is short enough to wait for with rows in hand.
                     if ahead is not None:
-                        self._to_release += [job.row_id for job in (await ahead).jobs]
+                        self._writer.to_release += [job.row_id for job in (await ahead).jobs]
                         ahead = None
-                    await self._catch_up()
+                    await self._writer.catch_up()
                     await self.timer.sleep(self._long_pause())
                     continue
                 if progress.settled or progress.jobs:
@@ -166,29 +160,9 @@ class Sender:
         finally:
             if ahead is not None:
                 try:
-                    self._to_release += [job.row_id for job in (await ahead).jobs]
+                    self._writer.to_release += [job.row_id for job in (await ahead).jobs]
                 except Exception as error:  # noqa: BLE001 - a failed claim rolled back: holds nothing
                     logger.debug("Outbox: the claim ahead failed too (%s)", type(error).__name__)
-
-    async def _catch_up(self) -> None:
-        """Write what a failed write left in memory: results of sends, claims to give back."""
-        if self._results:
-            await self._flush()
-        if self._to_release:
-            ids = list(self._to_release)
-            await self._write(lambda s: outbox.release(s, ids))
-            del self._to_release[: len(ids)]
-
-    async def _leave(self) -> None:
-        """On the way out, one last try to write what is left; say what could not be written."""
-        try:
-            await self._catch_up()
-        except Exception as error:  # noqa: BLE001 - the crash policy settles what is left
-            logger.warning(
-                "Outbox sender stopped with %d results and %d claims unwritten (%s); "
-                "the crash policy settles those rows after the lease",
-                len(self._results), len(self._to_release), type(error).__name__,
-            )
 
     async def stop(self) -> None:
         """Stop claiming; `run()` then finishes sends in flight and gives back the rest."""
@@ -218,7 +192,7 @@ class Sender:
     async def recover(self) -> outbox.Recovered:
         """Settle rows a dead sender left "sending" for longer than the lease (crash policy)."""
         before = self.clock.now() - self.config.lease
-        recovered = await self._write(
+        recovered = await self._writer.write(
             lambda s: outbox.recover_stale(s, before, REPEAT_IN_DOUBT, SENT_AGAIN, IN_DOUBT)
         )
         if recovered.requeued:
@@ -236,7 +210,7 @@ class Sender:
     # ------------------------------------------------------------------ one pass
 
     async def _step(self) -> Pass:
-        await self._catch_up()
+        await self._writer.catch_up()
         await self._recover_when_due()
         progress = await self._claim()
         await self._dispatch(progress.jobs)
@@ -249,7 +223,7 @@ class Sender:
 
     async def _claim(self, busy: Collection[tuple[str, str]] = frozenset()) -> Pass:
         """A pass's claim (`Claim.take`) in a transaction of its own."""
-        return await self._write(lambda session: self._claims.take(session, busy))
+        return await self._writer.write(lambda session: self._claims.take(session, busy))
 
     async def _dispatch(self, jobs: list[Job]) -> None:
         for index, job in enumerate(jobs):
@@ -258,11 +232,11 @@ class Sender:
                 if not await self._wait_for_slot(job):
                     self._room.release()
                     if self._stopping:
-                        self._to_release += [j.row_id for j in jobs[index:]]
-                        await self._catch_up()
+                        self._writer.to_release += [j.row_id for j in jobs[index:]]
+                        await self._writer.catch_up()
                         return
                     # A long 429 pause on this row's channel: give it back, the others go on.
-                    self._to_release.append(job.row_id)
+                    self._writer.to_release.append(job.row_id)
                     continue
                 if not await self._start(job):
                     self._room.release()
@@ -270,7 +244,7 @@ class Sender:
             except BaseException:
                 # The database failed us: what was not started is given back when it is back.
                 self._room.release()
-                self._to_release += [j.row_id for j in jobs[index:]]
+                self._writer.to_release += [j.row_id for j in jobs[index:]]
                 raise
             task = asyncio.get_running_loop().create_task(self._deliver(job))
             self._in_flight.add(task)
@@ -288,7 +262,7 @@ class Sender:
         Results waiting to be written go in the same commit.
         """
         now = self.clock.now()
-        started = await self._flush(
+        started = await self._writer.flush(
             lambda s: outbox.mark_started(s, job.row_id, job.claimed_at, now)
         )
         if not started:
@@ -325,43 +299,6 @@ class Sender:
             await asyncio.gather(*list(self._in_flight), return_exceptions=True)
         for courier in self.couriers.values():
             courier.limits.forget_idle_chats(self.timer.now())
-
-    async def _record(self, result: Callable[[AsyncSession], Awaitable[object]]) -> None:
-        """Write a send's result; results waiting meanwhile share one transaction (group commit).
-
-        On SQLite every commit is a disk sync: one per send would cap the rate.
-        A result that cannot be written now stays in memory for the next pass.
-        """
-        self._results.append(result)
-        try:
-            await self._flush()
-        except Exception as error:  # noqa: BLE001 - kept, and written when the database is back
-            logger.warning(
-                "Outbox: a send's result could not be written yet (%s)", type(error).__name__
-            )
-
-    async def _flush(self, then: Callable[[AsyncSession], Awaitable[T]] | None = None) -> T | None:
-        """Write the results waiting (and `then`, if given) in one transaction."""
-        async with self._flushing:
-            batch, self._results = self._results, []
-            if not batch and then is None:
-                return None  # an earlier flush took ours
-
-            async def apply(session: AsyncSession) -> T | None:
-                for each in batch:
-                    await each(session)
-                return await then(session) if then is not None else None
-
-            try:
-                return await self._write(apply)
-            except BaseException:
-                self._results[:0] = batch
-                raise
-
-    async def _write(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        """`work` in its own transaction, one at a time per sender (SQLite writers only queue)."""
-        async with self._database, self.sessions.begin() as session:
-            return await work(session)
 
     # ------------------------------------------------------------------ one message
 
@@ -407,26 +344,26 @@ class Sender:
 
     async def _settle_sent(self, job: Job, attempts: int, delivered: Delivered) -> None:
         now = self.clock.now()
-        await self._record(lambda s: outbox.mark_sent(
+        await self._writer.record(lambda s: outbox.mark_sent(
             s, job.row_id, attempts, delivered.message_id, now, job.claimed_at,
             channel=job.channel, template=delivered.template,
         ))
 
     async def _first_part_sent(self, job: Job, first: str) -> None:
         # Kept in memory if the database is away, so a retry never sends the file again.
-        await self._record(lambda s: outbox.note_first_part(s, job.row_id, first, job.claimed_at))
+        await self._writer.record(lambda s: outbox.note_first_part(s, job.row_id, first, job.claimed_at))
 
     # ------------------------------------------------------------------ results
 
     async def _settle_retry(self, job: Job, attempts: int, after: timedelta, reason: str) -> None:
         at = self.clock.now() + after
-        await self._record(lambda s: outbox.retry_later(
+        await self._writer.record(lambda s: outbox.retry_later(
             s, job.row_id, attempts, at, reason, job.claimed_at
         ))
 
     async def _settle_failed(self, job: Job, attempts: int, reason: str) -> None:
         logger.warning("Outbox: row %d failed after %d attempt(s)", job.row_id, attempts)
-        await self._record(lambda s: outbox.mark_failed(
+        await self._writer.record(lambda s: outbox.mark_failed(
             s, job.row_id, attempts, reason, job.claimed_at
         ))
 
@@ -447,5 +384,5 @@ class Sender:
                 "Outbox: row %d: unreachable; %d more rows given up", job.row_id, given_up
             )
 
-        await self._record(unreachable)
+        await self._writer.record(unreachable)
 
