@@ -35,6 +35,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.broadcast import FIRST_CHAT, seed
+from bench.machine import machine
 from storage import migrate
 from storage.db import create_engine
 from storage.models import OutboxMessage
@@ -125,6 +126,7 @@ async def crash(kills: int, messages: int, url: str | None, seed_value: int) -> 
         "rows": statuses,
         "seconds": round(time.monotonic() - started, 1),
         "log": str(log),
+        **machine(),
     }
 
 

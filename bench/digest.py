@@ -17,7 +17,6 @@ import asyncio
 import json
 import random
 import resource
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -29,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.machine import machine
 from mentoring.calendar import Rhythm, WindowKind, window
 from mentoring.digest.chart import chart_png
 from mentoring.digest.data import Target
@@ -199,6 +199,7 @@ async def run(groups: int, weeks: int, folder: Path) -> dict[str, Any]:
     chart_ms = (time.perf_counter() - started) * 1000 / max(1, len(digests))
     await engine.dispose()
     return {
+        "benchmark": "digest",
         "groups": groups, "weeks": weeks, "mentees_per_group": MENTEES, "digests": built,
         "seconds": round(total, 2), "ms_per_group": round(total * 1000 / max(1, built), 3),
         "queries": queries, "queries_per_group": round(queries / max(1, built), 4),
@@ -208,7 +209,7 @@ async def run(groups: int, weeks: int, folder: Path) -> dict[str, Any]:
         "traced_peak_mb_one_batch": round(traced_peak / 2**20, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "seeding_seconds": round(seeding, 2),
-        "python": sys.version.split()[0],
+        **machine(),
     }
 
 

@@ -27,7 +27,6 @@ import asyncio
 import gc
 import json
 import math
-import os
 import signal
 import sys
 import tempfile
@@ -40,6 +39,7 @@ from sqlalchemy import insert
 
 from bench.digest import STARTS_ON, ZONE
 from bench.digest import seed as seed_digest_data
+from bench.machine import machine
 from bench.throughput import TimedStandIn
 from bot.app import build_application
 from bot.scheduler import PLAN_FIRST_JOB, PLAN_JOB
@@ -224,8 +224,7 @@ async def run(groups: int, weeks: int, folder: Path) -> dict[str, Any]:
         "max_reply_ms": round(latencies[-1] * 1000, 1) if latencies else None,
         "worst_lag_ms": round(ordered_lags[-1] * 1000, 1), "p99_lag_ms": round(_rank(ordered_lags, 0.99) * 1000, 1),
         "seconds": round(seconds, 1), "process_cpu_seconds": round(cpu, 1), "seeding_seconds": round(seeding, 1),
-        "load_average_1m": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
-        "python": sys.version.split()[0],
+        **machine(),
     }
 
 

@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, update
 
+from bench.machine import machine
 from mentoring.clock import SystemClock
 from mentoring.privacy.consent import NOTICE_VERSION
 from mentoring.programmes import ProgrammeSpec, create_group, create_programme
@@ -172,8 +173,8 @@ async def run_target(target: str, people: int, updates: int, database_url: str |
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
-    results: dict[str, Any] = {"people": args.people, "updates": args.updates,
-                               "load_average": [round(x, 2) for x in os.getloadavg()]}
+    results: dict[str, Any] = {"benchmark": "throughput", "people": args.people, "updates": args.updates,
+                               "load_average": [round(x, 2) for x in os.getloadavg()], **machine()}
     targets = args.targets.split(",")
     with tempfile.TemporaryDirectory() as folder:
         if "sqlite" in targets:
