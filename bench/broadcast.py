@@ -1,6 +1,7 @@
 """Benchmark: one broadcast through the real outbox sender against a hostile Bot API stand-in.
 
     python -m bench.broadcast [--mode normal|restart] [--messages 5000] [--rate 25]
+    python -m bench.broadcast --processes 2 [--messages 1000]   # see bench/broadcast_processes.py
 
 Seeds a fresh SQLite database with one person, one Telegram identity and one
 outbox row per chat, starts the stand-in (Telegram's 30/s limit answered with
@@ -303,8 +304,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--same-process", action="store_true", help="run the stand-in inside the benchmark process"
     )
+    parser.add_argument(
+        "--processes", type=int, default=0,
+        help="N sender processes sharing one PostgreSQL database (bench/broadcast_processes.py)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    if args.processes:
+        from bench.broadcast_processes import broadcast_processes
+
+        print(json.dumps(asyncio.run(broadcast_processes(
+            args.messages, args.processes, args.rate, telegram_rate=args.telegram_rate,
+            fault_rate=args.fault_rate, seed_value=args.seed,
+        ))))
+        return
     result = asyncio.run(
         broadcast(
             args.messages,

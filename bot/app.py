@@ -19,6 +19,7 @@ from handlers import register
 from handlers.menus import set_default_menus
 from mentoring import offload
 from mentoring.clock import Clock, SystemClock
+from mentoring.console import links as console_links
 from mentoring.privacy import notice as notices
 from mentoring.runtime import SERVICES_KEY, Services
 from storage import migrate
@@ -94,6 +95,7 @@ async def post_init(application: Application) -> None:
         default_timezone=settings.default_timezone,
         retention_days_after_programme=settings.retention_days_after_programme,
     )
+    console_links.configure(settings.console_url)  # the address /console's login links name
     await set_default_menus(application.bot, settings.default_locale)
     await notices.warn_without_notice(application.bot_data[SERVICES_KEY].sessions)
     start_planning(application)

@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="apply pending migrations, then run the bot "
                         "(long polling, or a webhook when WEBHOOK_URL is set)")
 
+    commands.add_parser("console", help="serve the web console for coordinators and mentors "
+                        "(CONSOLE_URL, CONSOLE_SECRET; docs/console.md)")
+
     db = commands.add_parser("db", help="database migrations").add_subparsers(
         dest="db_command", required=True, metavar="ACTION")
     up = db.add_parser("upgrade", help="apply migrations (to the newest by default)")
@@ -168,6 +171,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.runner import run  # imported late: it pulls in the whole bot
 
             return run(settings)
+        if args.command == "console":
+            from bot.console.serve import run_console  # imported late: the web stack
+
+            return run_console(settings)
         if args.command == "i18n":
             for path in compile_catalogues():
                 print(path)

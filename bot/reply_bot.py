@@ -33,6 +33,7 @@ import secrets
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -60,6 +61,8 @@ REPLY_KIND = "reply"
 # A reply that could not go out within ten minutes of being due is no longer an answer.
 REPLY_TTL = timedelta(minutes=10)
 REPLY_METHODS = frozenset({"sendMessage", "editMessageText", "sendPhoto", "sendDocument"})
+# The replies Telegram counts against the bot's overall rate, with the outbox sender's sends.
+NEW_MESSAGE_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
 FILE_FIELDS = {"sendPhoto": ("photo", "photo"), "sendDocument": ("document", "document")}
 # Conveniences around a reply: a failure is logged and the handler carries on.
 BEST_EFFORT_METHODS = frozenset({"answerCallbackQuery", "editMessageReplyMarkup"})
@@ -169,7 +172,7 @@ def _why(error: TelegramError) -> str:
 class ReplyBot(ExtBot[None]):
     """The application's bot: replies that meet Telegram's bad moments are queued, not lost."""
 
-    __slots__ = ("_held", "_spool_dir")
+    __slots__ = ("_held", "_on_reply", "_spool_dir")
 
     def __init__(self, *args: Any, spool_dir: Path | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -177,6 +180,13 @@ class ReplyBot(ExtBot[None]):
             # chat -> when the latest reply this process queued for it is due
             self._held: dict[int, datetime] = {}
             self._spool_dir = spool_dir or DEFAULT_SPOOL_DIR
+            self._on_reply: Callable[[], None] | None = None
+
+    def give_way(self, hook: Callable[[], None] | None) -> None:
+        """Call `hook` as each reply's message goes out, so the outbox sender makes room for it
+        within Telegram's overall limit (bot/sender_job.py); None stops."""
+        with self._unfrozen():
+            self._on_reply = hook
 
     async def _do_post(
         self,
@@ -192,6 +202,8 @@ class ReplyBot(ExtBot[None]):
         handling = _HANDLING.get()
         if handling is None:
             return await post()
+        if endpoint in NEW_MESSAGE_METHODS and self._on_reply is not None:
+            self._on_reply()
         if endpoint in BEST_EFFORT_METHODS:
             return await self._best_effort(handling, endpoint, post)
         if endpoint not in REPLY_METHODS:

@@ -25,6 +25,7 @@ from telegram.ext import Application, ContextTypes, Job
 from bot.health import WorkerHealth
 from bot.sender_pacing import LoopTimer
 from mentoring import inbound
+from mentoring.closing.offers import plan_offers
 from mentoring.digest.rules import plan_digests
 from mentoring.privacy import retention
 from mentoring.reports.rules import plan_progress_reports
@@ -98,12 +99,16 @@ async def plan_pass(svc: Services) -> None:
         # Digests are planned under the same planner lock, so only one process builds them.
         digests = await plan_digests(session, svc.clock.now()) if report.planned_by_us else 0
         progress = await plan_progress_reports(session, svc.clock.now()) if report.planned_by_us else 0
+        # The closing steps' offer, once per mentee in a programme's last two weeks (docs/closing.md).
+        closing = await plan_offers(session, svc.clock.now()) if report.planned_by_us else 0
         if report.planned_by_us:
             await inbound.forget_old(session, svc.clock.now())
     if report.planned_by_us:
         await _apply_retention(svc)
     if digests:
         logger.info("Planned %d digests", digests)
+    if closing:
+        logger.info("Queued %d closing offers", closing)
     if progress:
         logger.info("Queued %d progress reports", progress)
     if not report.planned_by_us:

@@ -49,6 +49,7 @@ from bot.courier import (
     Unreachable,
 )
 from bot.health import WorkerHealth
+from bot.sender_budget import shared_limits
 from bot.sender_claim import Claim, Pass, long_pause
 from bot.sender_pacing import LoopTimer, Timer
 from bot.sender_writer import ResultWriter
@@ -71,6 +72,8 @@ class SenderConfig:
     # A row "sending" for longer than this was left by a dead sender.
     lease: timedelta = timedelta(minutes=5)
     idle_interval: float = 1.0
+    # On PostgreSQL, draw from one budget per channel shared by every process (bot/sender_budget.py).
+    shared_budget: bool = True
 
 
 class Sender:
@@ -97,7 +100,10 @@ class Sender:
             couriers = {"telegram": TelegramCourier(couriers, self.config.rate_per_second)}
         self.couriers: dict[str, Courier] = dict(couriers)
         self.timer: Timer = timer or LoopTimer()
-        self._claims = Claim(self.couriers, clock, self.timer)
+        self._budgets, guard = shared_limits(
+            self.couriers, sessions, clock, self.timer, self.config.shared_budget
+        )
+        self._claims = Claim(self.couriers, clock, self.timer, guard)
         self._rng = rng or random.Random()
         self._room = asyncio.Semaphore(self.config.max_in_flight)
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -283,16 +289,37 @@ class Sender:
         limits = courier.limits
         if self._stopping or self._long_pause_of(courier) > 0:
             return False  # checked before booking: a slot booked now would only push others back
-        at = limits.reserve(job.chat_id, self.timer.now())
+        budget = self._budgets.get(job.channel)
+        if budget is None:
+            return await self._sleep_until(courier, limits.reserve(job.chat_id, self.timer.now()))
+        # A shared slot is taken only once the chat and any pause allow it: it cannot be used late.
+        if not await self._sleep_until(courier, limits.chat_ready_at(job.chat_id)):
+            return False
+        at = await budget.take()
+        limits.book(job.chat_id, at)
+        return await self._sleep_until(courier, at)
+
+    async def _sleep_until(self, courier: Courier, at: float) -> bool:
+        """Sleep until `at` and past any pause; False if stopping or a long 429 pause gives the row back."""
         while True:
             if self._stopping:
                 return False
             if self._long_pause_of(courier) > 0:
                 return False
-            wait = max(at, limits.paused_until()) - self.timer.now()
+            wait = max(at, courier.limits.paused_until()) - self.timer.now()
             if wait <= 0:
                 return True
             await self.timer.sleep(wait)
+
+    async def _pause_everyone(self, channel: str, seconds: float) -> None:
+        """On PostgreSQL a 429 holds every process's sends on the channel (the shared budget)."""
+        budget = self._budgets.get(channel)
+        if budget is None:
+            return
+        try:
+            await budget.pause(seconds)
+        except Exception as error:  # noqa: BLE001 - this process pauses anyway; the others meet their own 429
+            logger.warning("Outbox: the shared pause could not be written (%s)", type(error).__name__)
 
     async def _finish_in_flight(self) -> None:
         while self._in_flight:
@@ -314,6 +341,7 @@ class Sender:
             now = self.timer.now()
             if exc.everyone:
                 courier.limits.pause(now, exc.seconds)
+                await self._pause_everyone(job.channel, exc.seconds)
             else:
                 courier.limits.hold(job.chat_id, now + exc.seconds)
             logger.warning(

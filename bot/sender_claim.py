@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.courier import Courier, Job
+from bot.sender_budget import ChatGuard
 from bot.sender_pacing import Timer
 from mentoring.clock import Clock
 from mentoring.delivery import CHANNELS, Decision, Defer, Drop, Fail, Send, decide
@@ -68,8 +69,12 @@ def long_pause(courier: Courier, now: float) -> float:
 class Claim:
     """Chooses and claims a pass's rows for the sender's couriers; remembers whom each channel templated."""
 
-    def __init__(self, couriers: Mapping[str, Courier], clock: Clock, timer: Timer) -> None:
+    def __init__(
+        self, couriers: Mapping[str, Courier], clock: Clock, timer: Timer, guard: ChatGuard | None = None
+    ) -> None:
         self.couriers, self.clock, self.timer = couriers, clock, timer
+        # On PostgreSQL: leaves out chats another process's sender is writing to (bot/sender_budget.py).
+        self.guard = guard
         self._new_people: dict[str, _NewPeople] = {}
 
     async def take(self, session: AsyncSession, busy: Collection[tuple[str, str]]) -> Pass:
@@ -87,8 +92,14 @@ class Claim:
             full = all(per_channel.get(name, 0) >= c.limits.batch for name, c in self.couriers.items())
             if len(rows) < page or full:
                 break
-        won = set(await outbox.claim(session, [j.row_id for j in chosen.values()], now))
-        jobs = [job for job in chosen.values() if job.row_id in won]
+        candidates = list(chosen.values())
+        if self.guard is not None and candidates:
+            held, ready = await self.guard.held(session, candidates)
+            candidates = [job for job in candidates if job.row_id not in held]
+            if ready is not None:
+                progress.chat_ready_at = min(progress.chat_ready_at or ready, ready)
+        won = set(await outbox.claim(session, [j.row_id for j in candidates], now))
+        jobs = [job for job in candidates if job.row_id in won]
         # Chats that may receive now go first; one still within its interval waits at the end.
         progress.jobs = sorted(
             jobs, key=lambda job: self.couriers[job.channel].limits.chat_ready_at(job.chat_id)

@@ -49,7 +49,8 @@ def start_sending(
     # No misfire grace limit: scheduled in post_init, before the JobQueue starts;
     # APScheduler would otherwise drop a start that comes over a second late.
     return job_queue.run_once(
-        _start, when=0, name=SENDER_JOB, data=(config, tuple(couriers)),
+        _start, when=0, name=SENDER_JOB,
+        data=(config, tuple(couriers), settings.telegram_paid_broadcast_rate),
         job_kwargs={"misfire_grace_time": None},
     )
 
@@ -60,17 +61,26 @@ async def _start(context: ContextTypes.DEFAULT_TYPE) -> None:
     if SENDER_TASK_KEY in application.bot_data:
         return
     svc: Services = application.bot_data[SERVICES_KEY]
-    config, others = context.job.data if context.job is not None else (SenderConfig(), ())  # type: ignore[misc]
-    couriers: dict[str, Courier] = {TELEGRAM: TelegramCourier(application.bot, config.rate_per_second)}
+    config, others, paid_rate = (  # type: ignore[misc]
+        context.job.data if context.job is not None else (SenderConfig(), (), 0.0)
+    )
+    couriers: dict[str, Courier] = {
+        TELEGRAM: TelegramCourier(application.bot, config.rate_per_second, paid_broadcast_rate=paid_rate)
+    }
     couriers.update((courier.channel, courier) for courier in others)
     sender = Sender(couriers, svc.sessions, svc.clock, config)
+    give_way = getattr(application.bot, "give_way", None)  # bot/reply_bot.py
+    if give_way is not None:
+        # Replies go out at once; the sender's next Telegram sends make room for each.
+        give_way(couriers[TELEGRAM].reply_sent)  # type: ignore[attr-defined]
     application.bot_data[SENDER_KEY] = sender
     application.bot_data[SENDER_TASK_KEY] = asyncio.get_running_loop().create_task(
         sender.run(), name=SENDER_JOB
     )
     logger.info(
-        "Outbox sender started: %s",
+        "Outbox sender started: %s%s",
         ", ".join(f"{c.channel} at {1 / c.limits.interval:.1f} messages/s" for c in couriers.values()),
+        " (Telegram: bulk kinds as paid broadcasts)" if paid_rate else "",
     )
 
 
@@ -80,6 +90,9 @@ async def stop_sending(application: Application) -> None:
     task: asyncio.Task[None] | None = application.bot_data.pop(SENDER_TASK_KEY, None)
     if sender is None or task is None:
         return
+    give_way = getattr(application.bot, "give_way", None)
+    if give_way is not None:
+        give_way(None)
     await sender.stop()
     try:
         await task

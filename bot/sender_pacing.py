@@ -72,7 +72,7 @@ class Limits:
 
     def chat_ready_at(self, chat_id: str) -> float:
         """The earliest moment this chat may receive the next message."""
-        if _is_group(chat_id):
+        if is_group(chat_id):
             stamps = self._groups.get(chat_id)
             if stamps is None or len(stamps) < GROUP_CHAT_LIMIT:
                 return 0.0
@@ -86,12 +86,31 @@ class Limits:
         )
         self._next_slot = start + self.interval
         at = max(start, now)
-        if _is_group(chat_id):
+        self._note_chat(chat_id, at)
+        return at
+
+    def give_way(self, now: float) -> None:
+        """A reply went out beside the sender (bot/reply_bot.py): it uses up one send of the burst
+        the bucket holds (time the sender fell behind), never more.
+
+        Replies are never held back and the channel counts them too: taking the burst keeps
+        sender and replies together within the limit, while a sender on pace keeps its pace
+        (its rate leaves the replies their room: 25 of Telegram's ~30/s).
+        """
+        caught_up = max(self._next_slot, now)
+        self._next_slot = min(max(self._next_slot, now - self.slack) + self.interval, caught_up)
+
+    def book(self, chat_id: str, at: float) -> None:
+        """A slot the shared budget gave (bot/sender_budget.py): keep the chat's limits from it."""
+        self._next_slot = max(self._next_slot, at + self.interval)
+        self._note_chat(chat_id, at)
+
+    def _note_chat(self, chat_id: str, at: float) -> None:
+        if is_group(chat_id):
             stamps = self._groups.setdefault(chat_id, deque(maxlen=GROUP_CHAT_LIMIT))
             stamps.append(at)
         else:
             self._private[chat_id] = at + self.private_interval
-        return at
 
     def hold(self, chat_id: str, until: float) -> None:
         """The channel asked to wait before writing to this chat again (WhatsApp's pair rate)."""
@@ -112,5 +131,5 @@ class Limits:
         }
 
 
-def _is_group(chat_id: str) -> bool:
+def is_group(chat_id: str) -> bool:
     return chat_id.startswith("-")

@@ -88,6 +88,11 @@ class Settings(BaseSettings):
         default=25.0, gt=0, le=30,
         description="Messages per second the outbox sender starts, below Telegram's ~30/s.",
     )
+    telegram_paid_broadcast_rate: float = Field(
+        default=0, ge=0, le=1000,
+        description="Opt-in: messages per second for bulk sends as Telegram paid broadcasts "
+        "(allow_paid_broadcast, up to 1,000/s, billed in Telegram Stars); 0 = off.",
+    )
     sender_lease_seconds: float = Field(
         default=300, ge=10, le=86_400,
         description="How long a row may stay claimed before a crashed sender's claim is settled.",
@@ -123,6 +128,15 @@ class Settings(BaseSettings):
         default="narbot", pattern=r"^[a-z][a-z0-9_]{0,40}$",
         description="Approved template names are <prefix>_<nudge> (narbot whatsapp templates).",
     )
+    console_listen: str = Field(default="127.0.0.1", description="Address `narbot console` listens on.")
+    console_port: int = Field(default=8445, ge=0, le=65_535)
+    console_url: str | None = Field(
+        default=None,
+        description="The console's public address (https://…), put in the /console login links.",
+    )
+    console_secret: SecretStr | None = Field(
+        default=None, description="Signs the console's session cookies; 32+ random characters.",
+    )
     poll_interval_seconds: float = Field(
         default=0.02, ge=0, le=5,
         description="Pause between getUpdates calls in polling mode: a busy bot fetches batches.",
@@ -154,6 +168,24 @@ class Settings(BaseSettings):
             raise ValueError("must be an https:// address (http:// only for 127.0.0.1 or localhost)")
         return url
 
+    @field_validator("console_url")
+    @classmethod
+    def _console_url_is_web(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        url = value.strip().rstrip("/")
+        if not url.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (http:// only behind a trusted proxy or for tests)")
+        return url
+
+    @field_validator("console_secret")
+    @classmethod
+    def _console_secret_is_long(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < 32:
+            raise ValueError("must be at least 32 characters (e.g. python3 -c 'import secrets; "
+                             "print(secrets.token_urlsafe(32))')")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -164,7 +196,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "telegram_api_base_url", "webhook_url", "telegram_bot_username", "whatsapp_phone_number_id",
-        "whatsapp_display_number", mode="before",
+        "whatsapp_display_number", "console_url", mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
@@ -172,7 +204,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "webhook_secret", "telegram_bot_token", "whatsapp_access_token", "whatsapp_app_secret",
-        "whatsapp_verify_token", mode="before",
+        "whatsapp_verify_token", "console_secret", mode="before",
     )
     @classmethod
     def _blank_secret_is_unset(cls, value: object) -> object:

@@ -32,6 +32,7 @@ from bot.settings import Settings
 from bot.whatsapp.channel import WhatsAppChannel
 from mentoring.broadcasts.progress import changed_progress, record_shown
 from mentoring.clock import Clock, SystemClock
+from mentoring.console import links as console_links
 from mentoring.privacy import notice as notices
 from mentoring.runtime import Services
 from storage import migrate
@@ -67,6 +68,7 @@ class Standalone:
             default_locale=self._settings.default_locale, default_timezone=self._settings.default_timezone,
             retention_days_after_programme=self._settings.retention_days_after_programme,
         )
+        console_links.configure(self._settings.console_url)  # the address /console's login links name
         await notices.warn_without_notice(services.sessions)
         self.channel = WhatsAppChannel(services, self._whatsapp)
         await self.channel.start()

@@ -6,6 +6,13 @@ and maps what Telegram answers to the outcomes the sender acts on
 (bot/courier.py): a 429 pauses everyone for as long as Telegram asks,
 "Forbidden" means the person blocked the bot, a bad request is never repeated,
 network faults and 5xx are retried.
+
+Paid broadcasts (opt-in, `TELEGRAM_PAID_BROADCAST_RATE`): Telegram lets a bot
+send up to 1,000 messages a second with `allow_paid_broadcast`, for Telegram
+Stars per message. With a paid rate set, the bulk kinds (`PAID_BROADCAST_KINDS`:
+weekly prompts and reminders, announcements, digests...) go with the flag at up
+to that rate, and every other kind (a reply, a notice someone is waiting for)
+goes without it, within the free rate (`SENDER_RATE_PER_SECOND`) as before.
 """
 
 from __future__ import annotations
@@ -27,31 +34,110 @@ from telegram.error import (
 )
 
 from bot.courier import Delivered, Interrupted, Job, Rejected, Throttled, Transient, Unreachable
-from bot.sender_pacing import Limits
+from bot.sender_pacing import Limits, Timer
 from mentoring.delivery import TELEGRAM
 
 logger = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
 PRIVATE_CHAT_INTERVAL = 1.0  # one message a second to a private chat
+# Telegram's ceiling for paid broadcasts, in messages a second.
+PAID_BROADCAST_LIMIT = 1000.0
+# The token bucket's burst for paid sends (seconds of sends): at most rate * (1 + slack) + 1
+# sends in any second, so the pace is capped to keep that within Telegram's 1,000.
+PAID_SLACK = 0.02
+# What goes out in bulk, to many people at once, not in answer to anyone
+# (mentoring/waves.py, broadcasts, resources, closing offers, digests, progress reports).
+PAID_BROADCAST_KINDS = frozenset({
+    "reflection_prompt", "reflection_reminder", "checkin_prompt", "checkin_reminder",
+    "self_assessment_prompt", "broadcast", "digest", "progress_report", "resource_shared",
+    "closing_offer",
+})
+
+
+def paid_pace(rate: float) -> float:
+    """The pace paid sends keep so that no one-second window exceeds Telegram's 1,000."""
+    return min(rate, (PAID_BROADCAST_LIMIT - 1) / (1 + PAID_SLACK))
+
+
+class _LoopTime:
+    """The event loop's monotonic clock (a courier's own waits)."""
+
+    def now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
+
+
+class _FreeBudget:
+    """With paid broadcasts on: the free rate for the sends without the flag (a token bucket)."""
+
+    def __init__(self, rate: float, timer: Timer, slack: float = 0.1) -> None:
+        self.interval, self.timer, self.slack = 1.0 / rate, timer, slack
+        self._next = 0.0
+
+    def give_way(self, now: float) -> None:
+        """As `Limits.give_way`: a reply uses up one send of the burst held, never more."""
+        self._next = min(max(self._next, now - self.slack) + self.interval, max(self._next, now))
+
+    async def wait(self) -> None:
+        now = self.timer.now()
+        start = max(now - self.slack, self._next)
+        self._next = start + self.interval
+        if start > now:
+            await self.timer.sleep(start - now)
 
 
 class TelegramCourier:
-    """Sends outbox rows through PTB's `Bot` at `rate_per_second` overall (below Telegram's ~30/s)."""
+    """Sends outbox rows through PTB's `Bot` at `rate_per_second` overall (below Telegram's ~30/s).
+
+    With `paid_broadcast_rate` (> 0) the overall pace is that rate instead (≤ 1,000/s): bulk
+    kinds go as paid broadcasts, the rest still within `rate_per_second`.
+    """
 
     channel = TELEGRAM
     daily_new_people = None
 
-    def __init__(self, bot: Bot, rate_per_second: float) -> None:
+    def __init__(
+        self, bot: Bot, rate_per_second: float, *, paid_broadcast_rate: float = 0.0, timer: Timer | None = None,
+    ) -> None:
         self.bot = bot
-        self.limits = Limits(rate_per_second, private_interval=PRIVATE_CHAT_INTERVAL)
+        self.paid_broadcast_rate = paid_broadcast_rate
+        # The sender's timer in production (the loop's clock): `limits` lives on it.
+        self._time: Timer = timer or _LoopTime()
+        self._free: _FreeBudget | None = None
+        if paid_broadcast_rate > 0:
+            self.limits = Limits(
+                paid_pace(paid_broadcast_rate), slack=PAID_SLACK, private_interval=PRIVATE_CHAT_INTERVAL
+            )
+            self._free = _FreeBudget(rate_per_second, self._time)
+        else:
+            self.limits = Limits(rate_per_second, private_interval=PRIVATE_CHAT_INTERVAL)
+
+    def reply_sent(self) -> None:
+        """A reply is going out beside the sender (bot/reply_bot.py): Telegram counts it against the
+        same limits, so the sender's next sends make room for it instead of meeting a 429."""
+        now = self._time.now()
+        self.limits.give_way(now)
+        if self._free is not None:
+            self._free.give_way(now)
+
+    def is_paid(self, job: Job) -> bool:
+        """Whether this row goes as a paid broadcast (paid broadcasts on, and a bulk kind)."""
+        return self._free is not None and job.kind in PAID_BROADCAST_KINDS
 
     async def deliver(
         self, job: Job, *, part_sent: Callable[[str], Awaitable[None]],
         wait_for_slot: Callable[[], Awaitable[bool]],
     ) -> Delivered:
+        paid = self.is_paid(job)
+        if self._free is not None and not paid:
+            await self._free.wait()  # without the flag Telegram's free ~30/s still applies
         try:
-            message_id = await send_job(self.bot, job, part_sent=part_sent, wait_for_slot=wait_for_slot)
+            message_id = await send_job(
+                self.bot, job, part_sent=part_sent, wait_for_slot=wait_for_slot, paid=paid
+            )
         except RetryAfter as exc:
             raise Throttled(seconds_of(exc.retry_after), "rate limited (429)") from exc
         except Forbidden as exc:
@@ -69,13 +155,14 @@ class TelegramCourier:
 
 async def send_job(
     bot: Bot, job: Job, *, part_sent: Callable[[str], Awaitable[None]],
-    wait_for_slot: Callable[[], Awaitable[bool]],
+    wait_for_slot: Callable[[], Awaitable[bool]], paid: bool = False,
 ) -> str:
     """Send one row (its file first, if any); the id of the message that carries the text.
 
     A text too long for a caption goes after the file as a second message:
     `part_sent` records the file's message, so a retry never sends it again,
     and `wait_for_slot` keeps the chat's pace between the two (False: stopping).
+    `paid`: sent as a paid broadcast (`allow_paid_broadcast`).
     """
     markup = keyboard(job.buttons)
     attachment = job.attachment
@@ -89,7 +176,7 @@ async def send_job(
         logger.warning("Outbox row %s: attachment missing, sending the text alone", job.row_id)
         attachment = None
     if attachment is None:
-        return await _send_text(bot, job.chat_id, job.text, markup)
+        return await _send_text(bot, job.chat_id, job.text, markup, paid)
     # Telegram counts captions in UTF-16 code units (an emoji can count twice).
     fits = len(job.text.encode("utf-16-le")) // 2 <= CAPTION_LIMIT
     if not job.attachment_sent:
@@ -99,6 +186,7 @@ async def send_job(
             attachment,
             job.text if fits else None,
             markup if fits else None,
+            paid=paid,
         )
         if fits:
             return str(message.message_id)
@@ -107,11 +195,15 @@ async def send_job(
         job.sent_before = str(message.message_id)
         if not await wait_for_slot():
             raise Interrupted
-    return await _send_text(bot, job.chat_id, job.text, markup)
+    return await _send_text(bot, job.chat_id, job.text, markup, paid)
 
 
-async def _send_text(bot: Bot, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> str:
-    message = await bot.send_message(chat_id, text, reply_markup=markup)
+async def _send_text(
+    bot: Bot, chat_id: str, text: str, markup: InlineKeyboardMarkup | None, paid: bool = False
+) -> str:
+    # Only a paid send names the flag: the request of a free one stays as it was.
+    extra = {"allow_paid_broadcast": True} if paid else {}
+    message = await bot.send_message(chat_id, text, reply_markup=markup, **extra)
     return str(message.message_id)
 
 
@@ -130,21 +222,28 @@ async def send_file(
     attachment: dict[str, str],
     caption: str | None,
     markup: InlineKeyboardMarkup | None,
+    *,
+    paid: bool = False,
 ) -> Message:
     """Send `{"type": "photo" | "document", "path", "filename"}` (the file is read off the loop), or
     `{"type": "photo" | "voice", "file_id"}`, a file Telegram already holds, by its id."""
+    extra = {"allow_paid_broadcast": True} if paid else {}
     if attachment.get("file_id"):
         if attachment.get("type") == "voice":
-            return await bot.send_voice(chat_id, attachment["file_id"], caption=caption, reply_markup=markup)
-        return await bot.send_photo(chat_id, attachment["file_id"], caption=caption, reply_markup=markup)
+            return await bot.send_voice(
+                chat_id, attachment["file_id"], caption=caption, reply_markup=markup, **extra
+            )
+        return await bot.send_photo(
+            chat_id, attachment["file_id"], caption=caption, reply_markup=markup, **extra
+        )
     content = await asyncio.to_thread(Path(attachment["path"]).read_bytes)
     name = attachment.get("filename") or Path(attachment["path"]).name
     if attachment.get("type") == "photo":
         return await bot.send_photo(
-            chat_id, content, caption=caption, reply_markup=markup, filename=name
+            chat_id, content, caption=caption, reply_markup=markup, filename=name, **extra
         )
     return await bot.send_document(
-        chat_id, content, caption=caption, reply_markup=markup, filename=name
+        chat_id, content, caption=caption, reply_markup=markup, filename=name, **extra
     )
 
 

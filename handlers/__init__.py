@@ -13,6 +13,8 @@ from telegram.ext import (
 
 from handlers import (
     broadcasts,
+    closing,
+    console,
     digest,
     fallback,
     feedback,
@@ -41,7 +43,8 @@ PRIVATE = filters.ChatType.PRIVATE
 # Feature modules: each has `handlers() -> list[BaseHandler]` (its commands and
 # buttons, private chats only) and may register free-input flows in handlers.inputs.
 FEATURES = (privacy, reflection, peers, todos, plans, sessions, settings, broadcasts, reports, digest,
-            nudges, safeguarding, objections, feedback, resources)
+            nudges, safeguarding, objections, feedback, resources, console,
+            closing)
 
 
 def build_handlers() -> list[BaseHandler]:

@@ -13,7 +13,14 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -37,6 +44,7 @@ from mentoring.text import split
 TEXT_LIMIT = 4096  # a text message
 CAPTION_LIMIT = 1024  # a photo's or document's caption
 ANSWER_LIMIT = 200  # the text of an answer to a press (a toast or an alert)
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # What a message may carry that no flow takes, in the order Telegram's clients attach them.
 _OTHER_KINDS = (
     "sticker", "animation", "video", "video_note", "audio", "document", "location", "venue",
@@ -124,10 +132,13 @@ async def _show_screen(update: Update, screen: Screen, tr: Translator, *, may_re
         # Longer than one message (a programme's KVKK notice in Turkish, say): in parts cut at a
         # paragraph, the pressed message showing the first, the buttons under the last.
         parts = split(text, TEXT_LIMIT)
-        if screen.replace and may_replace and await _edited(update, parts[0], markup if len(parts) == 1 else None):
+        # A one-time link must not be fetched for a preview (mentoring/console).
+        preview = {"link_preview_options": NO_PREVIEW} if screen.no_preview else {}
+        if screen.replace and may_replace and await _edited(
+                update, parts[0], markup if len(parts) == 1 else None, **preview):
             parts = parts[1:]
         for index, part in enumerate(parts):
-            await chat.send_message(part, reply_markup=markup if index == len(parts) - 1 else None)
+            await chat.send_message(part, reply_markup=markup if index == len(parts) - 1 else None, **preview)
         return
     if len(text) <= CAPTION_LIMIT:
         await _send_media(update, screen.media, text or None, markup)
@@ -137,13 +148,14 @@ async def _show_screen(update: Update, screen: Screen, tr: Translator, *, may_re
     await chat.send_message(text, reply_markup=markup)
 
 
-async def _edited(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> bool:
+async def _edited(update: Update, text: str, markup: InlineKeyboardMarkup | None,
+                  **preview: LinkPreviewOptions) -> bool:
     """Replace the pressed message's text and buttons; False if it must be written anew."""
     query = update.callback_query
     if query is None or query.message is None:
         return False
     try:
-        await query.edit_message_text(text, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=markup, **preview)
     except BadRequest as exc:
         # A double tap makes the same edit twice: the message already says it.
         # Anything else (too old to edit, deleted, a photo's caption): write anew.

@@ -23,6 +23,8 @@ from mentoring.sessions import (
     followup_screens,
     planning,
     planning_screens,
+    proposal_screens,
+    proposals,
     screens,
 )
 from mentoring.sessions.buttons import AGENDA, SESSIONS
@@ -49,7 +51,8 @@ async def session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def agenda_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await run_step(update, context, agenda_screens.press)
+    """Agenda buttons, proposals and roles included."""
+    await run_step(update, context, proposal_screens.press)
 
 
 def _typed(step: Step) -> InputHandler:
@@ -65,6 +68,8 @@ register_input(planning.FLOW, _typed(planning_screens.answer))
 register_input(followup.MINUTES_FLOW, _typed(followup_screens.minutes))
 register_input(followup.TAKEAWAY_FLOW, _typed(followup_screens.takeaway))
 register_input(agenda.ADD_FLOW, _typed(agenda_screens.title))
+register_input(proposals.PROPOSE_FLOW, _typed(proposal_screens.proposal_text))
+register_input(proposals.ACCEPT_FLOW, _typed(proposal_screens.accept_title))
 
 
 def handlers() -> list[BaseHandler]:

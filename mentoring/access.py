@@ -129,3 +129,8 @@ def may_mark_resource(member: MemberView, group_id: int | None, programme_id: in
 def may_remove_resource(member: MemberView, sharer_person_id: int | None) -> bool:
     """A resource is removed by whoever shared it."""
     return sharer_person_id is not None and member.person_id == sharer_person_id
+
+
+def may_open_console(member: MemberView) -> bool:
+    """The web console (bot/console/): the programmes' coordinators and the groups' mentors."""
+    return bool(coordinated_programmes(member) or mentored_groups(member))

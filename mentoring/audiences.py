@@ -36,6 +36,8 @@ class Thing(enum.Enum):
     TODO = "todo"  # a to-do's words and why it was not done
     GROUP_RESOURCE = "group_resource"  # a resource shared with the owner's group (mentoring.resources)
     PROGRAMME_RESOURCE = "programme_resource"  # a resource shared with the whole programme
+    AGENDA_PROPOSAL = "agenda_proposal"  # a mentee's proposal for the group's agenda (mentoring.sessions.proposals)
+    AGENDA_ROLE = "agenda_role"  # a mentee's answer to a role asked on an agenda topic
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,17 @@ AUDIENCES: dict[str, Audience] = {
         N_("Everyone in the programme {programme} will see it: the mentees and mentors of every group, "
            "and its coordinators."),
         Thing.PROGRAMME_RESOURCE, True, frozenset(Viewer)),
+    # Proposing a topic for the group's agenda, answering a role (mentoring.sessions.proposal_screens).
+    "agenda_proposal": Audience(
+        N_("Thank you! Your mentors will see your proposal and decide whether to put it on the agenda; "
+           "I will let you know."),
+        Thing.AGENDA_PROPOSAL, True, frozenset({_OWNER, _MENTOR})),
+    "agenda_role_accepted": Audience(
+        N_("Thank you! You accepted the role ({role}) on “{topic}”. Your mentors can see your answer."),
+        Thing.AGENDA_ROLE, True, frozenset({_OWNER, _MENTOR})),
+    "agenda_role_declined": Audience(
+        N_("All right, you declined the role ({role}) on “{topic}”. Your mentors can see your answer."),
+        Thing.AGENDA_ROLE, True, frozenset({_OWNER, _MENTOR})),
 }
 
 

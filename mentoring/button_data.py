@@ -435,6 +435,7 @@ FEATURE_TABLES = (
     "mentoring.rhythm.buttons", "mentoring.sessions.buttons", "mentoring.settings.buttons",
     "mentoring.broadcasts.buttons", "mentoring.nudges.buttons", "mentoring.safeguarding.buttons",
     "mentoring.objections.buttons", "mentoring.feedback.buttons", "mentoring.resources.buttons",
+    "mentoring.closing.buttons",
     "mentoring.conversation",  # "That was all" after a held part of a long text
 )
 

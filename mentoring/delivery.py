@@ -46,12 +46,15 @@ REPEAT_IN_DOUBT = frozenset({
     "reflection_prompt", "reflection_reminder", "checkin_prompt", "checkin_reminder",
     "self_assessment_prompt", "broadcast", "digest", "progress_report",
     "session_invite", "session_reminder", "session_moved", "session_cancelled",
-    "session_feedback", "todo_assigned", "peer_pair",
+    "session_feedback", "session_minutes", "todo_assigned", "peer_pair",
     # A worry about a child (mentoring.safeguarding): better twice than never.
     "safeguarding",
     # A request about personal data to the coordinators, and their answer (mentoring.objections):
     # missed, a legal 30-day answer is missed; the "Answer" button is safe to press twice.
     "objection_request", "objection_answer",
+    # The programme's closing steps and agenda news (issue #14): an offer or a request with buttons
+    # that are safe to press twice; missed, a mentee never hears of it.
+    "closing_offer", "agenda_decision", "agenda_role",
 })
 
 NO_IDENTITY = "no channel identity for this person"

@@ -67,6 +67,7 @@ TEXTS = {
     "Cem": ("Ödev saatini kısa parçalara böldüm.", "Bu hafta zor geçti, yorgundum."),
     "Elif": ("Bir çocukla her gün beş dakika baş başa oyun oynadım.", "Bana daha çok güvenmeye başladı."),
 }
+DEMO_SKILLS = ("listening", "empathy", "encouraging", "problems")
 TO_MENTORS = "Bu hafta çok yoruldum; görüşmede zor anlarda sakin kalmayı konuşabilir miyiz?"
 ELIF_GOAL = ("Her gün bir çocukla beş dakika baş başa oyun", "Deftere her gün bir satır")
 
@@ -225,13 +226,20 @@ async def _reflect(session: AsyncSession, set_id: int, group_id: int, person_id:
                             closes_at=found.closes_at, started_at=at, submitted_at=at)
     session.add(reflection)
     await session.flush()
-    answers = [ReflectionAnswer(reflection_id=reflection.id, question_key="confidence", kind="scale",
+    # The default question set's keys (mentoring.reflection.questions.DEFAULT_QUESTIONS).
+    answers = [ReflectionAnswer(reflection_id=reflection.id, question_key="plan_tried", kind="choice",
+                                choice_value="yes" if score >= 3 else "partly", answered_at=at),
+               ReflectionAnswer(reflection_id=reflection.id, question_key="skill", kind="choice",
+                                choice_value=DEMO_SKILLS[(person_id + week) % len(DEMO_SKILLS)], answered_at=at),
+               ReflectionAnswer(reflection_id=reflection.id, question_key="stress", kind="scale",
+                                scale_value=max(1, score - 1) if week == 4 else score, answered_at=at),
+               ReflectionAnswer(reflection_id=reflection.id, question_key="confidence", kind="scale",
                                 scale_value=score, answered_at=at),
                ReflectionAnswer(reflection_id=reflection.id, question_key="bring_to_session", kind="choice",
                                 choice_value="yes" if score <= 2 else "maybe", answered_at=at)]
-    for key, text in zip(("tried", "happened"), texts or (), strict=False):
-        answers.append(ReflectionAnswer(reflection_id=reflection.id, question_key=key, kind="text", text=text,
-                                        answered_at=at))
+    if texts:
+        answers.append(ReflectionAnswer(reflection_id=reflection.id, question_key="happened", kind="text",
+                                        text=" ".join(texts), answered_at=at))
     if to_mentors:
         answers.append(ReflectionAnswer(reflection_id=reflection.id, question_key="to_mentors", kind="text",
                                         text=to_mentors, answered_at=at))
@@ -257,7 +265,7 @@ async def _pairs(session: AsyncSession, group_id: int, people: dict[str, int], r
 
 
 async def _plans(session: AsyncSession, programme_id: int, people: dict[str, int], at: datetime) -> None:
-    for who, area in (("Ayşe", "confidence"), ("Burak", "confidence"), ("Cem", "peers"), ("Elif", "confidence")):
+    for who, area in (("Ayşe", "own_stress"), ("Burak", "own_stress"), ("Cem", "teen_talk"), ("Elif", "own_stress")):
         session.add(PlanAreaChoice(person_id=people[who], programme_id=programme_id, area_key=area, chosen_at=at))
     what, measure = ELIF_GOAL
     session.add(PlanGoal(person_id=people["Elif"], programme_id=programme_id, what=what, measure=measure,
@@ -282,7 +290,7 @@ async def _todos(session: AsyncSession, group_id: int, people: dict[str, int], r
     session.add_all(items)
     await session.flush()
     for item in items[2:]:
-        session.add(TodoReason(todo_id=item.id, person_id=item.person_id, group_id=group_id, reason="no_time",
+        session.add(TodoReason(todo_id=item.id, person_id=item.person_id, group_id=group_id, reason="shift",
                                week=item.week, created_at=item.updated_at))
 
 

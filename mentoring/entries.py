@@ -37,6 +37,9 @@ from mentoring import conversation
 from mentoring.broadcasts import rules as broadcasts
 from mentoring.broadcasts import screens as broadcast_screens
 from mentoring.broadcasts.buttons import BROADCAST
+from mentoring.closing import screens as closing_screens
+from mentoring.closing.buttons import CLOSING
+from mentoring.console import screens as console_screens
 from mentoring.conversation import PARTS, RESUME, Held, Waiting
 from mentoring.digest import screens as digest_screens
 from mentoring.digest.buttons import DIGEST
@@ -92,6 +95,8 @@ from mentoring.sessions import (
     followup_screens,
     planning,
     planning_screens,
+    proposal_screens,
+    proposals,
 )
 from mentoring.sessions import screens as session_screens
 from mentoring.sessions.buttons import AGENDA, SESSIONS
@@ -181,6 +186,8 @@ COMMANDS: Mapping[str, Step] = {
     "export": report_screens.export,
     "worry": safeguarding_screens.start,
     "resources": resource_screens.start,
+    "closing": closing_screens.start,
+    "console": console_screens.start,
 }
 
 # A button's prefix to the step that takes its presses.
@@ -196,7 +203,7 @@ BUTTONS: Mapping[str, Step] = {
     ASSIGN.prefix: assign_screens.press,
     PLAN.prefix: plan_screens.press,
     SESSIONS.prefix: session_screens.press,
-    AGENDA.prefix: agenda_screens.press,
+    AGENDA.prefix: proposal_screens.press,
     SETTINGS.prefix: settings_screens.press,
     RHYTHM.prefix: rhythm_screens.press,
     # Where the pressed summary is matters only to Telegram's live progress message.
@@ -207,6 +214,7 @@ BUTTONS: Mapping[str, Step] = {
     OBJECTIONS.prefix: objection_screens.press,
     FEEDBACK.prefix: feedback_screens.press,
     RESOURCES.prefix: resource_screens.press,
+    CLOSING.prefix: closing_screens.press,
     # A tapped WhatsApp template (a nudge): the held outbox message it stood for.
     HELD.prefix: nudge_screens.show,
     # "That was all" under a held part of a long text (`take` gives the part to the waiting flow).
@@ -225,6 +233,8 @@ FLOWS: Mapping[str, Step] = {
     followup.MINUTES_FLOW: followup_screens.minutes,
     followup.TAKEAWAY_FLOW: followup_screens.takeaway,
     agenda.ADD_FLOW: agenda_screens.title,
+    proposals.PROPOSE_FLOW: proposal_screens.proposal_text,
+    proposals.ACCEPT_FLOW: proposal_screens.accept_title,
     settings_screens.FLOW: settings_screens.answer,
     broadcasts.FLOW: broadcast_screens.typed,
     safeguarding_screens.FLOW: safeguarding_screens.answer,
@@ -232,6 +242,8 @@ FLOWS: Mapping[str, Step] = {
     objection_screens.ANSWER_FLOW: objection_screens.coordinator_answer,
     feedback_screens.FLOW: feedback_screens.answer,
     resource_screens.FLOW: resource_screens.answer,
+    closing_screens.FLOW: closing_screens.answer,
+    closing_screens.SUGGEST_FLOW: closing_screens.suggestion,
 }
 
 
@@ -298,13 +310,15 @@ OWNERS: Mapping[str, frozenset[str]] = {
     reflection_screens.FLOW: frozenset({"/reflect", REFLECTION.prefix}),
     **{flow: _TODO for flow in (*todos.MY_FLOWS, assign.FLOW_ASSIGN)},
     **{flow: _PLAN for flow in plan_screens.FLOWS},
-    **{flow: _SESSION for flow in (planning.FLOW, followup.MINUTES_FLOW, followup.TAKEAWAY_FLOW, agenda.ADD_FLOW)},
+    **{flow: _SESSION for flow in (planning.FLOW, followup.MINUTES_FLOW, followup.TAKEAWAY_FLOW, agenda.ADD_FLOW,
+                                                 proposals.PROPOSE_FLOW, proposals.ACCEPT_FLOW)},
     settings_screens.FLOW: _SETTINGS,
     broadcasts.FLOW: frozenset({"/broadcast", BROADCAST.prefix}),
     safeguarding_screens.FLOW: frozenset({"/worry", SAFEGUARDING.prefix}),
     **{flow: frozenset({OBJECTIONS.prefix}) for flow in (objection_screens.FLOW, objection_screens.ANSWER_FLOW)},
     feedback_screens.FLOW: frozenset({FEEDBACK.prefix}),
     resource_screens.FLOW: frozenset({"/resources", RESOURCES.prefix}),
+    **{flow: frozenset({"/closing", CLOSING.prefix}) for flow in (closing_screens.FLOW, closing_screens.SUGGEST_FLOW)},
 }
 
 # What a paused flow is called and the one tap that goes back to it: (session, wait) -> (words, button).
@@ -334,6 +348,8 @@ PAUSES: Mapping[str, Resume] = {
     followup.MINUTES_FLOW: _paused_with("/sessions"),
     followup.TAKEAWAY_FLOW: _paused_with("/sessions"),
     agenda.ADD_FLOW: _paused_with("/agenda"),
+    proposals.PROPOSE_FLOW: _paused_with("/agenda"),
+    proposals.ACCEPT_FLOW: _paused_with("/agenda"),
     settings_screens.FLOW: _paused_with("/settings"),
     broadcasts.FLOW: _paused_with("/broadcast"),
     safeguarding_screens.FLOW: safeguarding_screens.resume,
@@ -341,6 +357,8 @@ PAUSES: Mapping[str, Resume] = {
     objection_screens.ANSWER_FLOW: objection_screens.resume,
     feedback_screens.FLOW: feedback_screens.resume,
     resource_screens.FLOW: resource_screens.resume,
+    closing_screens.FLOW: closing_screens.resume,
+    closing_screens.SUGGEST_FLOW: closing_screens.resume,
 }
 
 

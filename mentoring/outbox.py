@@ -142,18 +142,17 @@ async def enqueue(session: AsyncSession, messages: list[Outgoing], now: datetime
     if any(m.person_id is None and m.chat_id is None for m in messages):
         raise ValueError("an outgoing message needs a person or a chat")
     added = 0
-    # Chunks keep each statement well under the backends' parameter limits.
-    for start in range(0, len(messages), 500):
-        chunk = messages[start:start + 500]
+    # One statement, compiled once and cached, run with many rows (SQLAlchemy batches them into
+    # multi-row INSERTs within the backends' parameter limits): a multi-row `.values([...])`
+    # compiled afresh per chunk cost most of a 20,000-prompt wave's planning (docs/performance.md).
+    table = OutboxMessage.__table__
+    for start in range(0, len(messages), 2000):
+        chunk = messages[start:start + 2000]
         naming = any(m.mentions for m in chunk)
-        statement = (
-            insert_for(session, OutboxMessage)
-            .values([_row(m, now) for m in chunk])
-            .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        )
+        statement = insert_for(session, table).on_conflict_do_nothing(index_elements=["idempotency_key"])
         # The keys are only read back when some message names someone (not for prompt waves).
-        returned = (OutboxMessage.id, OutboxMessage.idempotency_key) if naming else (OutboxMessage.id,)
-        new = (await session.execute(statement.returning(*returned))).all()
+        returned = (table.c.id, table.c.idempotency_key) if naming else (table.c.id,)
+        new = (await session.execute(statement.returning(*returned), [_row(m, now) for m in chunk])).all()
         added += len(new)
         if naming:
             await _record_mentions(session, chunk, {key: row_id for row_id, key in new})

@@ -62,6 +62,7 @@ WORDS: dict[str, str] = {
     "topic_too_long": TOO_LONG,
     "topic_gone": N_("That topic is no longer on the agenda."),
     "not_started": N_("The session has not started yet."),
+    "minutes_changed": N_("These minutes have been changed since. Please read the newer ones and confirm there."),
     "agenda_full": N_(
         "The agenda holds at most {limit} topics. Delete topics you no longer need first, then add."
     ),
@@ -96,6 +97,7 @@ WORDS: dict[str, str] = {
     "too_many_goals": N_("Your plan already has {most} goals; mark some as done or keep working on them."),
     "goal_too_long": N_("That is {length} characters; please keep it to at most {most}."),
     "goal_date_far": N_("That date is too far away; please choose one within three years."),
+    "goal_area_button": N_("Please choose the area with one of the buttons above."),
     "no_partner": N_("You do not have a peer partner yet; your mentors will pair you."),
     "checkin_closed": N_("This check-in is closed; nothing was changed. The next one will come next week."),
     "checkin_answered": N_("You have already answered this week's check-in. Thank you!"),
@@ -140,6 +142,10 @@ WORDS: dict[str, str] = {
     "feedback_answered": N_("You have already answered this reply."),
     # Resources (mentoring/resources).
     "resource_gone": N_("This resource is no longer shared with you."),
+    # Agenda proposals and roles (mentoring/sessions/proposals.py).
+    "proposal_decided": N_("This proposal has already been decided."),
+    "proposals_full": N_("You have {limit} proposals waiting for your mentors. Please wait for their answer first."),
+    "role_gone": N_("This request is no longer open."),
 }
 
 # Codes whose words depend on one of their values: code -> (value name, value -> words).
@@ -151,6 +157,9 @@ BY_VALUE: dict[str, tuple[str, dict[str, str]]] = {
         "see_rhythm": N_("Only a group's mentors can set its weekly rhythm."),
         "change_rhythm": N_("Only a group's mentors can set its weekly rhythm."),
         "objection": N_("Only the programme's coordinators can see and answer this request."),
+        "console": N_("The web console is for the groups' mentors and the programme's coordinators."),
+        "agenda_propose": N_("Topics for the agenda are proposed by the group's mentees."),
+        "agenda_role": N_("This request was sent to someone else."),
     }),
     "session_closed": ("reason", {
         "cancelled": N_("This session has been cancelled."),

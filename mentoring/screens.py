@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
+from babel.numbers import format_decimal
 
 from mentoring.i18n import Translator
 
@@ -158,6 +159,17 @@ class Moment:
 
 
 @dataclass(frozen=True)
+class Decimal:
+    """A number written as the reader writes it: "4,2" in Turkish, "4.2" in English (Babel's pattern)."""
+
+    value: float
+    pattern: str = "0.0"
+
+    def render(self, tr: Translator) -> str:
+        return format_decimal(self.value, self.pattern, locale=tr.locale)
+
+
+@dataclass(frozen=True)
 class Zone:
     """A time zone as the reader names it: its city in their language ("İstanbul", "Berlin").
 
@@ -174,7 +186,7 @@ class Zone:
         return city
 
 
-Words = Text | Plural | Raw | Lines | Moment | Zone
+Words = Text | Plural | Raw | Lines | Moment | Zone | Decimal
 
 
 def _rendered(params: tuple[tuple[str, Any], ...], tr: Translator) -> dict[str, Any]:
@@ -288,6 +300,8 @@ class Screen:
 
     `replace`: this screen takes the place of the one whose button was pressed
     (Telegram edits that message in place); without a press it is sent anew.
+    `no_preview`: a link in the text must not be fetched for a preview (a one-time
+    console login link: a preview would be a stranger's request for it).
     """
 
     text: Words
@@ -295,6 +309,7 @@ class Screen:
     media: Media | None = None
     awaits: Awaits | None = None
     replace: bool = False
+    no_preview: bool = False
 
     def __post_init__(self) -> None:
         # Lists are welcome; they are kept as tuples, so screens compare and hash.

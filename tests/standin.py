@@ -73,7 +73,10 @@ _JSON_FIELDS = frozenset(
         "height", "revoke_messages",
     }
 )
-_BOOL_FIELDS = frozenset({"show_alert", "drop_pending_updates", "disable_notification"})
+_BOOL_FIELDS = frozenset({"show_alert", "drop_pending_updates", "disable_notification", "allow_paid_broadcast"})
+
+#: Telegram's ceiling for paid broadcasts (``allow_paid_broadcast``; they cost Stars).
+PAID_BROADCAST_LIMIT = 1000.0
 _CHAT_ACTIONS = frozenset(
     {
         "typing", "upload_photo", "record_video", "upload_video", "record_voice",
@@ -173,6 +176,8 @@ class StandInStats:
     by_status: Counter[int] = field(default_factory=Counter)
     timeouts: int = 0
     delivered: list[tuple[int, str]] = field(default_factory=list)
+    #: Deliveries sent with ``allow_paid_broadcast``.
+    paid: int = 0
 
     @property
     def ok(self) -> int:
@@ -202,6 +207,7 @@ class StandInStats:
             "by_status": {str(code): n for code, n in sorted(self.by_status.items())},
             "delivered": len(self.delivered),
             "duplicates": sum(n - 1 for n in self.duplicates().values()),
+            "paid": self.paid,
         }
 
 
@@ -561,6 +567,7 @@ class BotApiStandIn:
         host: str = "127.0.0.1",
         port: int = 0,
         rate_limit_per_second: float | None = None,
+        paid_rate_limit_per_second: float = PAID_BROADCAST_LIMIT,
         per_chat_interval: float | None = None,
         per_group_per_minute: int | None = None,
         fault_rate: float = 0.0,
@@ -574,7 +581,10 @@ class BotApiStandIn:
 
         ``rate_limit_per_second`` (global), ``per_chat_interval`` (seconds
         between messages to one private chat) and ``per_group_per_minute``
-        make sends over the limit fail with 429 and ``retry_after``.
+        make sends over the limit fail with 429 and ``retry_after``.  With
+        the global limit on, a send with ``allow_paid_broadcast`` (Telegram's
+        paid broadcasts) is not counted against it but against
+        ``paid_rate_limit_per_second`` (1,000/s), which every send counts in.
         ``fault_rate`` is the share of sends that fail: half with a 500/502,
         half by hanging for ``timeout_delay`` seconds and then answering 504
         without delivering.  ``seed`` makes the faults reproducible.  Sends to
@@ -600,12 +610,14 @@ class BotApiStandIn:
         self.clock = clock
         self._rng = random.Random(seed)
         self._global_window: _SlidingWindow | None = None
+        self._paid_window: _SlidingWindow | None = None
         if rate_limit_per_second is not None:
             if rate_limit_per_second <= 0:
                 raise ValueError("rate_limit_per_second must be positive")
             window = max(1.0, 1.0 / rate_limit_per_second)
             limit = max(1, round(rate_limit_per_second * window))
             self._global_window = _SlidingWindow(limit, window)
+            self._paid_window = _SlidingWindow(max(1, round(paid_rate_limit_per_second)), 1.0)
         self._chat_windows: dict[int, _SlidingWindow] = {}
 
         # What the bot did, for the tests to read.
@@ -1135,8 +1147,12 @@ class BotApiStandIn:
 
     # ------------------------------------------------------------------ sending
 
-    async def _gate(self, method: str, chat_id: int) -> None:
-        """Refuse or delay a send: blocked chat (403), rate limits (429), injected faults."""
+    async def _gate(self, method: str, chat_id: int, *, paid: bool = False) -> None:
+        """Refuse or delay a send: blocked chat (403), rate limits (429), injected faults.
+
+        A paid broadcast (``paid``) skips the free global limit (~30/s) and meets the paid one
+        (1,000/s), which counts every send.
+        """
         if chat_id in self.blocked_chat_ids:
             raise ApiError(403, "Forbidden: bot was blocked by the user" if chat_id > 0
                            else "Forbidden: bot was kicked from the group chat")
@@ -1145,7 +1161,8 @@ class BotApiStandIn:
         if method not in DELIVERY_METHODS:
             return
         now = time.monotonic()
-        windows = [w for w in (self._global_window, self._chat_window(chat_id)) if w is not None]
+        overall = (self._paid_window,) if paid else (self._global_window, self._paid_window)
+        windows = [w for w in (*overall, self._chat_window(chat_id)) if w is not None]
         for window in windows:
             if (wait := window.retry_after(now)) is not None:
                 raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
@@ -1158,6 +1175,8 @@ class BotApiStandIn:
             raise ApiError(504, "Gateway Timeout")
         for window in windows:
             window.record(now)
+        if paid:
+            self.stats.paid += 1
 
     def _chat_window(self, chat_id: int) -> _SlidingWindow | None:
         if chat_id > 0 and self.per_chat_interval:
@@ -1208,7 +1227,7 @@ class BotApiStandIn:
         text, entities = self._text(params, "text", _MAX_TEXT, required=True)
         content: JSON = {"text": text, **({"entities": entities} if entities else {})}
         self._with_markup_and_reply(chat_id, content, params)
-        await self._gate("sendMessage", chat_id)
+        await self._gate("sendMessage", chat_id, paid=params.get("allow_paid_broadcast") is True)
         return self._store_bot_message(chat_id, params, content)
 
     async def _send_file(self, params: JSON, kind: str) -> JSON:
@@ -1245,7 +1264,7 @@ class BotApiStandIn:
         if caption_entities:
             content["caption_entities"] = caption_entities
         self._with_markup_and_reply(chat_id, content, params)
-        await self._gate(method, chat_id)
+        await self._gate(method, chat_id, paid=params.get("allow_paid_broadcast") is True)
         return self._store_bot_message(chat_id, params, content)
 
     async def _api_sendDocument(self, params: JSON) -> JSON:
@@ -1589,6 +1608,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--username", default="narbot_test_bot")
     parser.add_argument("--rate-limit", type=float, default=None, help="global sends per second")
     parser.add_argument(
+        "--paid-rate-limit", type=float, default=PAID_BROADCAST_LIMIT,
+        help="sends per second with allow_paid_broadcast (with --rate-limit)",
+    )
+    parser.add_argument(
         "--per-chat-interval", type=float, default=None, help="seconds between sends to one chat"
     )
     parser.add_argument("--fault-rate", type=float, default=0.0)
@@ -1599,7 +1622,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 async def _serve(args: argparse.Namespace) -> None:
     standin = BotApiStandIn(
         args.token, username=args.username, host=args.host, port=args.port,
-        rate_limit_per_second=args.rate_limit, per_chat_interval=args.per_chat_interval,
+        rate_limit_per_second=args.rate_limit, paid_rate_limit_per_second=args.paid_rate_limit,
+        per_chat_interval=args.per_chat_interval,
         fault_rate=args.fault_rate, seed=args.seed,
     )
     async with standin:

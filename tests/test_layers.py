@@ -7,6 +7,8 @@
   the session factory (`storage.db`), never models or repositories;
 - the WhatsApp adapter (`bot/whatsapp/`) imports no `telegram`, no `handlers` and,
   from `storage`, no models or repositories;
+- the web console (`bot/console/`) imports no channel library, no `handlers` and,
+  from `storage`, no models or repositories;
 - jobs (the JobQueue callbacks in `bot/`) import no channel adapter and no models.
 
 `KNOWN_DEBT` lists the imports that still break a rule while issue #11 moves the
@@ -55,6 +57,10 @@ def broken_rule(source: str, module: str) -> str | None:
         module, "telegram", "handlers", "storage.models", "storage.repositories"
     ):
         return "the WhatsApp adapter imports the domain and, from storage, only the session factory"
+    if source.startswith("bot/console/") and _within(
+        module, *CHANNEL_LIBRARIES, "handlers", "storage.models", "storage.repositories"
+    ):
+        return "the web console imports the domain and, from storage, only the session factory"
     if source in JOBS and _within(module, "handlers", "storage.models", "storage.repositories"):
         return "jobs import no channel adapter and no models"
     return None
@@ -92,6 +98,9 @@ def test_the_rules_catch_what_they_forbid() -> None:
     assert broken_rule("bot/whatsapp/webhook.py", "handlers.render")
     assert not broken_rule("bot/whatsapp/webhook.py", "pywa_async.types")
     assert not broken_rule("bot/whatsapp/render.py", "mentoring.screens")
+    assert broken_rule("bot/console/app.py", "storage.models.console")
+    assert broken_rule("bot/console/app.py", "telegram")
+    assert not broken_rule("bot/console/app.py", "mentoring.console.views")
 
 
 def test_imports_point_the_right_way() -> None:

@@ -16,7 +16,7 @@ from mentoring.digest.model import Flag, FlagKind, GroupDigest, MenteeLine
 from mentoring.group_shape import Shape, off_words
 from mentoring.i18n import N_, Translator
 from mentoring.outbox import Button, buttons_of
-from mentoring.plans.areas import DEFAULT_AREAS
+from mentoring.plans.areas import known_default
 from mentoring.reports.texts import REASONS
 from mentoring.screens import SHORT_LABEL_MAX, Choice, Lines, Moment, Plural, Raw, Text, Words
 
@@ -152,7 +152,7 @@ def area_words(digest: GroupDigest, key: str, locale: str) -> Words:
     if own is not None:
         title_en, title_tr = own
         return Raw(title_tr if locale == "tr" and title_tr else title_en)
-    default = next((a for a in DEFAULT_AREAS if a.key == key), None)
+    default = known_default(key)  # a default care topic, or an outcome chosen before the defaults changed
     return Text(default.title_en) if default else Raw(key)
 
 

@@ -41,6 +41,7 @@ from mentoring.digest.render import (
 from mentoring.feedback.screens import detail_choices
 from mentoring.i18n import translator
 from mentoring.joining.rules import MemberView
+from mentoring.plans.buttons import PLAN
 from mentoring.screens import (
     SHORT_LABEL_MAX,
     Choice,
@@ -152,10 +153,13 @@ async def press(session: AsyncSession, member: MemberView, given: Input, now: da
         return await show_closed(session, member, button["group"], now)
     if button.action == "m":
         detail = await mentee_detail(session, member, button["group"], button["person"], now, member.locale)
-        return Reply(Screen(fitting(detail_words(detail), member.locale, TEXT_LIMIT, cut),
-                            detail_choices(detail.reflection_id, detail.files, detail.numbers_only,
-                                           about=(button["group"], button["person"]) if detail.goals or any(
-                                               status != "open" for _, status in detail.todos) else None)))
+        choices = detail_choices(detail.reflection_id, detail.files, detail.numbers_only,
+                                 about=(button["group"], button["person"]) if detail.goals or any(
+                                     status != "open" for _, status in detail.todos) else None)
+        # The mentee's development plan: areas, baseline, goals by area (mentoring.plans.mentor_view).
+        choices.append([Choice(PLAN.encode("m", group=button["group"], person=button["person"]),
+                               Text("📋 Development plan"), short=Text("📋 Plan"))])
+        return Reply(Screen(fitting(detail_words(detail), member.locale, TEXT_LIMIT, cut), choices))
     on = bool(button["on"])
     await digest.set_chart(session, member, on, now)
     return Reply(chart_switched(on))

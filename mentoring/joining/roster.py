@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -77,13 +78,19 @@ def decode_roster(data: bytes) -> str:
         return data.decode("cp1254")
 
 
-def parse_roster(text: str) -> list[RosterRow]:
-    """Read and check the sheet; raise RosterError listing every problem."""
+def parse_roster(text: str, *, max_rows: int = MAX_ROWS) -> list[RosterRow]:
+    """Read and check a CSV sheet; raise RosterError listing every problem."""
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    return check_rows(csv.reader(io.StringIO(text), dialect), max_rows=max_rows)
+
+
+def check_rows(lines: Iterable[list[str]], *, max_rows: int = MAX_ROWS) -> list[RosterRow]:
+    """Check a sheet given as its lines of cells (a CSV file's or a spreadsheet's), header first;
+    raise RosterError listing every problem, with its line number (the header is line 1)."""
+    reader = iter(lines)
     header = next(reader, None)
     if header is None:
         raise RosterError([RosterProblem(1, "empty")])
@@ -107,8 +114,8 @@ def parse_roster(text: str) -> list[RosterRow]:
     for line, raw in enumerate(reader, start=2):
         if not any(value.strip() for value in raw):
             continue
-        if len(rows) >= MAX_ROWS:
-            problems.append(RosterProblem(line, "too_many_rows", str(MAX_ROWS)))
+        if len(rows) >= max_rows:
+            problems.append(RosterProblem(line, "too_many_rows", str(max_rows)))
             break
         name, role_text, group = cell(raw, "name"), cell(raw, "role"), cell(raw, "group")
         province = cell(raw, "province") or None

@@ -111,6 +111,12 @@ RESOURCE = Nudge(
     Text("A new resource has been shared with you. Tap the button below to see it."),
     Text("Show the resource"),
 )
+# The programme ends: the closing steps are open, or a mentor suggested a way to go on (mentoring.closing).
+CLOSING = Nudge(
+    "closing",
+    Text("The programme is ending: your closing steps are waiting for you. Tap the button below to open them."),
+    Text("Closing steps"),
+)
 # For every kind no other nudge names (e.g. a reply Telegram could not take at once).
 UPDATE = Nudge(
     "update",
@@ -120,7 +126,7 @@ UPDATE = Nudge(
 
 NUDGES: tuple[Nudge, ...] = (
     REFLECTION, CHECKIN, SESSION, DIGEST, ANNOUNCEMENT, TODO, PAIRS, URGENT, HELP, FEEDBACK, PRIVACY_REQUEST,
-    RESOURCE, UPDATE,
+    RESOURCE, CLOSING, UPDATE,
 )
 
 # Outbox kinds (Outgoing.kind) -> the nudge that stands for them.
@@ -135,6 +141,10 @@ KINDS: Mapping[str, Nudge] = {
     "session_moved": SESSION,
     "session_cancelled": SESSION,
     "session_feedback": SESSION,
+    # From practice to the group (mentoring/sessions/proposals): a proposal decided, a role asked.
+    "agenda_decision": SESSION,
+    "agenda_role": SESSION,
+    "session_minutes": SESSION,
     "digest": DIGEST,
     "progress_report": DIGEST,
     "broadcast": ANNOUNCEMENT,
@@ -150,6 +160,8 @@ KINDS: Mapping[str, Nudge] = {
     "objection_request": PRIVACY_REQUEST,
     "objection_answer": PRIVACY_REQUEST,
     "resource_shared": RESOURCE,
+    "closing_offer": CLOSING,
+    "closing_suggestion": CLOSING,
 }
 
 

@@ -1,8 +1,11 @@
 """The priority development areas of a programme ("öncelikli gelişim alanları").
 
-By default these are the programme's eight outcome areas; coordinators may
-replace a programme's list (`narbot areas load`). Areas are known by a stable
-key, so choices and self-assessment scores survive a change of titles.
+By default these are eight care topics (`DEFAULT_AREAS`: what a care worker wants
+to get better at with the children); coordinators may replace a programme's list
+(`narbot areas load`). They are kept apart from the programme's eight outcomes
+(`OUTCOMES`), which with the seven skills (`SKILLS`) are the self-assessment, the
+impact instrument (`mentoring.plans.assessment`). Areas are known by a stable
+key, so choices, goals and scores survive a change of titles.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ class Area:
         return self.title_tr if tr.locale == "tr" else self.title_en
 
 
-DEFAULT_AREAS: tuple[Area, ...] = (
+# The programme's eight outcomes: the impact instrument (the self-assessment), not the default areas.
+# Their keys are those of the first default list, so earlier self-assessment scores still compare.
+OUTCOMES: tuple[Area, ...] = (
     Area("development", N_("Children's development stages and needs"), short_en=N_("Child development")),
     Area("techniques", N_("Techniques and skills to meet their needs"), short_en=N_("Skills for needs")),
     Area("planning", N_("Planning my own development"), short_en=N_("My own development")),
@@ -50,9 +55,37 @@ DEFAULT_AREAS: tuple[Area, ...] = (
     Area("confidence", N_("Self-confidence and motivation in my role"), short_en=N_("Role confidence")),
 )
 
+# The seven skills of the mentor occupational standard the self-assessment asks about too.
+SKILLS: tuple[Area, ...] = (
+    Area("skill_empathy", N_("Skill: empathy")),
+    Area("skill_listening", N_("Skill: active listening")),
+    Area("skill_questions", N_("Skill: asking questions")),
+    Area("skill_feedback", N_("Skill: giving feedback")),
+    Area("skill_encouragement", N_("Skill: encouragement")),
+    Area("skill_problem_solving", N_("Skill: problem solving")),
+    Area("skill_stress", N_("Skill: stress management")),
+)
+
+# The default priority development areas: care topics (issue #14, point 9). Keys stay stable.
+DEFAULT_AREAS: tuple[Area, ...] = (
+    Area("stage_care", N_("Care that fits the child's development stage"), short_en=N_("Stage-fit care")),
+    Area("positive_discipline", N_("Positive discipline and limits"), short_en=N_("Discipline, limits")),
+    Area("teen_talk", N_("Talking with teenagers"), short_en=N_("Talking with teens")),
+    Area("trauma_informed", N_("Trauma-informed care"), short_en=N_("Trauma-informed")),
+    Area("emotion_regulation", N_("Supporting emotion regulation"), short_en=N_("Emotion regulation")),
+    Area("school_support", N_("School support"), short_en=N_("School support")),
+    Area("independent_life", N_("Preparing for independent life"), short_en=N_("Independent life")),
+    Area("own_stress", N_("Managing my own stress"), short_en=N_("My own stress")),
+)
+
+
+def known_default(key: str) -> Area | None:
+    """A built-in area, outcome or skill by key (titles for keys stored before a list changed)."""
+    return next((area for area in (*DEFAULT_AREAS, *OUTCOMES, *SKILLS) if area.key == key), None)
+
 
 async def programme_areas(session: AsyncSession, programme_id: int) -> tuple[Area, ...]:
-    """The programme's own list, or the default eight outcome areas."""
+    """The programme's own list, or the default care topics."""
     rows = (await session.scalars(
         select(PlanArea).where(PlanArea.programme_id == programme_id).order_by(PlanArea.position)
     )).all()

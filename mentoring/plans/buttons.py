@@ -25,10 +25,14 @@ PLAN = Feature("plan", {
     "sh": ("sh", Id("goal"), Choice("shared", ON_OFF)),
     "n": ("n", Id("goal")),
     "new": ("new",),
+    # The goal form's first question: the chosen area the new goal serves.
+    "ga": ("ga", Word("area", AREA_KEY_SHAPE)),
     "due": ("due", Choice("kind", PLAN_DUE_KINDS)),
     "cancel": ("cancel",),
     "sa_go": ("sa", Choice("stage", ASSESSMENT_STAGES), "go"),
     "sa": ("sa", Choice("stage", ASSESSMENT_STAGES), Word("area", AREA_KEY_SHAPE), SCORE),
+    # A mentor of the group: this mentee's plan (mentoring.plans.mentor_view).
+    "m": ("m", Id("group"), Id("person")),
 })
 
 

@@ -93,16 +93,42 @@ def check_text(text: str | None) -> str:
     return cleaned
 
 
-async def start_goal(session: AsyncSession, ctx: PlanContext, now: datetime) -> None:
+async def chosen_areas(session: AsyncSession, ctx: PlanContext) -> list[Area]:
+    """The person's chosen areas, in the programme's order (choices of areas no longer listed drop out)."""
+    chosen = await chosen_area_keys(session, ctx)
+    return [area for area in await programme_areas(session, ctx.programme_id) if area.key in chosen]
+
+
+async def start_goal(session: AsyncSession, ctx: PlanContext, now: datetime) -> list[Area]:
+    """Open the goal form. With two or more chosen areas it first asks which one the goal serves (the
+    areas returned); with one the goal belongs to it; with none it is "other" (an empty list: ask "what")."""
     if await session.scalar(select(func.count()).select_from(PlanGoal).where(
             PlanGoal.person_id == ctx.person_id, PlanGoal.programme_id == ctx.programme_id)) >= MAX_GOALS:
         raise DomainError("too_many_goals", most=MAX_GOALS)
-    await conversation.expect(session, ctx.person_id, GOAL_FLOW, "what", now)
+    areas = await chosen_areas(session, ctx)
+    if len(areas) > 1:
+        await conversation.expect(session, ctx.person_id, GOAL_FLOW, "area", now)
+        return areas
+    await conversation.expect(session, ctx.person_id, GOAL_FLOW, "what", now,
+                              {"area": areas[0].key} if areas else None)
+    return []
+
+
+async def choose_goal_area(session: AsyncSession, ctx: PlanContext, key: str, now: datetime) -> None:
+    """The area the new goal serves, one of the person's chosen areas; then the form asks "what"."""
+    state = await conversation.pending(session, ctx.person_id)
+    if state is None or state.flow != GOAL_FLOW or state.step != "area":
+        raise DomainError("stale")
+    if key not in {area.key for area in await chosen_areas(session, ctx)}:
+        raise DomainError("stale")
+    await conversation.expect(session, ctx.person_id, GOAL_FLOW, "what", now, {"area": key})
 
 
 async def goal_text(session: AsyncSession, ctx: PlanContext, step: str, text: str | None, now: datetime) -> str:
     """Take the typed answer of the form's step; returns the next step ("measure" or "due")."""
     state = await conversation.pending(session, ctx.person_id)
+    if state is not None and state.flow == GOAL_FLOW and state.step == "area":
+        raise DomainError("goal_area_button")  # the area is chosen with a button
     if state is None or state.flow != GOAL_FLOW or state.step != step or step not in ("what", "measure"):
         raise DomainError("stale")
     cleaned = check_text(text)
@@ -149,7 +175,7 @@ async def choose_due(session: AsyncSession, ctx: PlanContext, kind: str, typed: 
         raise DomainError("goal_date_far")
     goal = PlanGoal(person_id=ctx.person_id, programme_id=ctx.programme_id, what=state.data["what"],
                     measure=state.data["measure"], due_kind=kind, due_on=due, status="not_started",
-                    shared=False, created_at=now, updated_at=now)
+                    area_key=state.data.get("area"), shared=False, created_at=now, updated_at=now)
     session.add(goal)
     await conversation.clear(session, ctx.person_id, GOAL_FLOW)
     await session.flush()

@@ -29,14 +29,18 @@ from mentoring.access import AccessDenied
 from mentoring.dates import local_today
 from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
-from mentoring.plans import assessment
+from mentoring.plans import assessment, mentor_view
 from mentoring.plans import rules as plans
 from mentoring.plans.areas import Area, programme_areas
 from mentoring.plans.buttons import PLAN
 from mentoring.plans.goal_screens import (
+    area_question,
+    area_short,
+    area_title,
     cancelled,
     due_question,
     form_question,
+    goal_area,
     goal_card,
     goal_saved,
     goals_page,
@@ -57,7 +61,7 @@ from mentoring.screens import (
     Words,
     button_of,
 )
-from mentoring.text import clip
+from storage.models.plans import PlanGoal
 
 Step = Callable[[AsyncSession, MemberView, Input, datetime], Awaitable[Reply]]
 # The flows whose typed answers `answer` takes.
@@ -68,14 +72,6 @@ CHECK = "✓"
 # ----------------------------------------------------------------------------- words
 
 
-def area_title(area: Area, locale: str) -> Words:
-    """An area's title in the reader's language: a default area's is a msgid, a programme's own is
-    written in Turkish and English."""
-    if area.title_tr is None:
-        return Text(area.title_en)
-    return Raw(area.title_tr if locale == "tr" else area.title_en)
-
-
 def _marked(mark: str | None, words: Words) -> Words:
     return Lines(Raw(mark), words, sep=" ") if mark else words
 
@@ -83,12 +79,8 @@ def _marked(mark: str | None, words: Words) -> Words:
 def area_choice(area: Area, locale: str, chosen: bool) -> Choice:
     """The button that chooses or un-chooses an area, ticked when chosen."""
     mark = CHECK if chosen else None
-    if area.title_tr is None:
-        short = _marked(mark, Text(area.short_en)) if area.short_en else None
-    else:
-        title = area.title_tr if locale == "tr" else area.title_en
-        room = SHORT_LABEL_MAX - (len(CHECK) + 1 if mark else 0)
-        short = _marked(mark, Raw(clip(title, room))) if len(title) > room else None
+    short = area_short(area, locale, SHORT_LABEL_MAX - (len(CHECK) + 1 if mark else 0))
+    short = _marked(mark, short) if short is not None else None
     return Choice(PLAN.encode("a", area=area.key), _marked(mark, area_title(area, locale)), short=short)
 
 
@@ -129,15 +121,17 @@ def area_list(areas: tuple[Area, ...], chosen: set[str], locale: str) -> Screen:
 
 
 def assessment_question(progress: assessment.Progress, locale: str) -> Screen:
-    """One self-assessment question (an area, scores 1-5), or the thanks at the end."""
-    area = progress.next_area
-    if area is None:
+    """One self-assessment statement (an outcome or a skill, agree 1-5), or the thanks at the end."""
+    item = progress.next_area
+    if item is None:
         return Screen(Text("Thank you! Your self-assessment is saved."), [[menu_choice()]], replace=True)
+    statement = assessment.STATEMENTS.get(item.key)
     return Screen(
         Lines(Text("Self-assessment ({number} of {total})", number=progress.answered + 1, total=progress.total),
-              Raw(""), area_title(area, locale), Raw(""),
-              Text("How would you rate yourself? 1 = just starting, 5 = very confident.")),
-        [[Choice(PLAN.encode("sa", stage=progress.stage, area=area.key, score=score), Raw(str(score)))
+              Raw(""), Text("“{statement}”", statement=Text(statement)) if statement else area_title(item, locale),
+              Raw(""),
+              Text("How much do you agree? 1 = strongly disagree, 5 = strongly agree.")),
+        [[Choice(PLAN.encode("sa", stage=progress.stage, area=item.key, score=score), Raw(str(score)))
           for score in range(1, 6)]],
         replace=True,
     )
@@ -145,14 +139,16 @@ def assessment_question(progress: assessment.Progress, locale: str) -> Screen:
 
 def assessment_offer(stage: str) -> Screen:
     """The offer of a self-assessment (stage "baseline" or "end") with its start button."""
+    count = len(assessment.INSTRUMENT)
     if stage == "baseline":
-        words = Text("Before you start: a short self-assessment. For each area of the programme, rate "
-                     "yourself from 1 (just starting) to 5 (very confident). It takes about a minute; "
-                     "at the end of the programme you will see how far you have come.")
+        words = Text("Before you start: a short self-assessment. You will read {count} sentences about the "
+                     "programme's aims and your skills; for each, say how much you agree, from 1 (strongly "
+                     "disagree) to 5 (strongly agree). It takes two or three minutes; at the end of the "
+                     "programme you will see how far you have come.", count=count)
     elif stage == "end":
-        words = Text("The programme is ending: please rate yourself once more, from 1 (just starting) "
-                     "to 5 (very confident), in each area. Comparing with your first answers shows "
-                     "how far you have come.")
+        words = Text("The programme is ending: please answer the same {count} sentences once more, from 1 "
+                     "(strongly disagree) to 5 (strongly agree). Comparing with your first answers shows "
+                     "how far you have come.", count=count)
     else:
         raise ValueError(stage)
     return Screen(words, [[Choice(PLAN.encode("sa_go", stage=stage), Text("Start the self-assessment"),
@@ -181,11 +177,12 @@ async def answer(session: AsyncSession, member: MemberView, given: Input, now: d
         raise DomainError("stale")
     text = given.text if isinstance(given, Typed) else None
     if state.flow == plans.NOTE_FLOW:
-        return Reply(goal_card(await plans.save_note(session, ctx, int(state.data["goal_id"]), text, now)))
+        goal = await plans.save_note(session, ctx, int(state.data["goal_id"]), text, now)
+        return Reply(goal_card(goal, area=await _area_of(session, ctx, goal)))
     if state.step in ("due", "date"):  # at the buttons a typed date is welcome too
         goal = await plans.choose_due(session, ctx, "date", text or "", now)
         assert goal is not None  # a typed date finishes the form or is refused
-        return Reply(goal_saved(goal))
+        return Reply(goal_saved(goal, await _area_of(session, ctx, goal)))
     following = await plans.goal_text(session, ctx, state.step, text, now)
     return Reply(due_question(ctx) if following == "due" else form_question(following))
 
@@ -218,9 +215,14 @@ async def _areas(session: AsyncSession, member: MemberView, button: button_data.
     return Reply(area_list(areas, await plans.chosen_area_keys(session, ctx), member.locale))
 
 
+async def _area_of(session: AsyncSession, ctx: plans.PlanContext, goal: PlanGoal) -> Words | None:
+    return goal_area(goal, await programme_areas(session, ctx.programme_id), ctx.member.locale)
+
+
 async def _goals(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:
     ctx = await plans.plan_context(session, member)
-    return Reply(goals_page(await plans.goals(session, ctx), button["page"]))
+    return Reply(goals_page(await plans.goals(session, ctx), button["page"],
+                            await programme_areas(session, ctx.programme_id), member.locale))
 
 
 async def _goal(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:
@@ -231,7 +233,7 @@ async def _goal(session: AsyncSession, member: MemberView, button: button_data.P
         goal = await plans.set_shared(session, ctx, button["goal"], button["shared"], now)
     else:
         goal = await plans.own_goal(session, ctx, button["goal"])
-    return Reply(goal_card(goal))
+    return Reply(goal_card(goal, area=await _area_of(session, ctx, goal)))
 
 
 async def _note(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:
@@ -240,14 +242,29 @@ async def _note(session: AsyncSession, member: MemberView, button: button_data.P
 
 
 async def _new_goal(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:
-    await plans.start_goal(session, await plans.plan_context(session, member), now)
+    areas = await plans.start_goal(session, await plans.plan_context(session, member), now)
+    return Reply(area_question(areas, member.locale) if areas else form_question("what"))
+
+
+async def _goal_area(session: AsyncSession, member: MemberView, button: button_data.Pressed,
+                     now: datetime) -> Reply:
+    await plans.choose_goal_area(session, await plans.plan_context(session, member), button["area"], now)
     return Reply(form_question("what"))
+
+
+async def _mentee_plan(session: AsyncSession, member: MemberView, button: button_data.Pressed,
+                       now: datetime) -> Reply:
+    """A mentor: a mentee's plan (areas, baseline, the goals they share with mentors); others refused."""
+    found = await mentor_view.mentee_plan(session, member, button["group"], button["person"], now)
+    return Reply(mentor_view.plan_screen(found, member.locale))
 
 
 async def _due(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:
     ctx = await plans.plan_context(session, member)
     goal = await plans.choose_due(session, ctx, button["kind"], None, now)
-    return Reply(form_question("date", local_today(now, ctx.tz)) if goal is None else goal_saved(goal))
+    if goal is None:
+        return Reply(form_question("date", local_today(now, ctx.tz)))
+    return Reply(goal_saved(goal, await _area_of(session, ctx, goal)))
 
 
 async def _cancel(session: AsyncSession, member: MemberView, button: button_data.Pressed, now: datetime) -> Reply:
@@ -277,6 +294,8 @@ _PRESSES: dict[str, _Press] = {
     "sh": _goal,
     "n": _note,
     "new": _new_goal,
+    "ga": _goal_area,
+    "m": _mentee_plan,
     "due": _due,
     "cancel": _cancel,
     "sa_go": _assess,

@@ -75,6 +75,7 @@ KIND_LABELS = {
     "session_rsvps": N_("Replies to session invitations"),
     "session_feedback": N_("Session feedback"),
     "session_attendance": N_("Group mentoring sessions you attended"),
+    "session_minutes_acks": N_("Session minutes you confirmed reading"),
     "peer_pair_members": N_("Your peer partnerships"),
     "plan_area_choices": N_("Development areas you chose"),
     "plan_self_assessments": N_("Your self-assessments"),
@@ -85,7 +86,14 @@ KIND_LABELS = {
     "objections": N_("Your objections and requests for correction"),
     "feedback_messages": N_("Replies to reflections and answers you wrote"),
     "resources": N_("Resources you shared"),
+    "agenda_proposals": N_("Topics you proposed for the group's agenda"),
+    "agenda_roles": N_("Roles you were asked to take on agenda topics"),
     "resource_marks": N_("Resources you marked useful"),
+    "closing_progress": N_("Your closing steps"),
+    "closing_answers": N_("Your closing reflection"),
+    "closing_recommendations": N_("Ways to go on after the programme"),
+    "closing_surveys": N_("Your end-of-programme survey"),
+    "console_logins": N_("Your web console log-ins"),
 }
 # A table without a label above (none today) is counted here rather than shown by its name.
 OTHER_RECORDS = N_("Other records")

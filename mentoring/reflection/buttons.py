@@ -21,6 +21,7 @@ REFLECTION = Feature(REFLECTION_PREFIX, {
           Int("value", 0, 99, words=(REFLECTION_SKIP,))),
     "ed": ("ed", Id("reflection"), Int("question", 0, 99)),
     **{action: (action, Id("reflection")) for action in ("sum", "chg", "no", "sub")},
+    "td": ("td", Id("reflection")),  # the "what next" answer onto the to-do list
 })
 
 

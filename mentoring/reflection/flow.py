@@ -39,6 +39,7 @@ from mentoring.reflection.steps import (
     save_answer,
 )
 from mentoring.reflection.windows import earliest, group_rhythm
+from mentoring.sessions import proposals
 from storage.models.reflections import Reflection
 
 # ---- the contract other features use ----
@@ -275,6 +276,8 @@ async def submit(
     if done.rowcount != 1:
         return Step(Outcome.ALREADY_SUBMITTED, week=found.week)
     await conversation.clear(session, member.person_id, FLOW)
+    # "Bring it to the group session: yes" proposes a topic for the group's agenda.
+    await proposals.from_reflection(session, found, now)
     rhythm = await group_rhythm(session, found.group_id)
     return Step(
         Outcome.SUBMITTED,

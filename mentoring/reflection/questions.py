@@ -26,7 +26,7 @@ from storage.upsert import insert_for
 KINDS = ("text", "scale", "choice")
 MAX_QUESTIONS = 15
 MAX_QUESTION_CHARS = 600
-MAX_OPTIONS = 6
+MAX_OPTIONS = 8  # the seven skills fit; a WhatsApp list holds 10 rows (with Skip and Back)
 MAX_OPTION_CHARS = 40  # a button label on a phone
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _OPTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,15}$")
@@ -62,37 +62,74 @@ def _q(
     return Question(key, kind, {"tr": tr, "en": en}, optional, options)
 
 
+def _options(*options: tuple[str, str, str]) -> tuple[Option, ...]:
+    return tuple(Option(key, {"tr": tr, "en": en}) for key, tr, en in options)
+
+
+# The skills of the mentor occupational standard a care worker uses with the children (issue #14, point 9).
+SKILLS = _options(
+    ("empathy", "Empati", "Empathy"),
+    ("listening", "Etkin dinleme", "Active listening"),
+    ("questions", "Soru sorma", "Asking questions"),
+    ("feedback", "Geri bildirim", "Feedback"),
+    ("encouraging", "Cesaretlendirme", "Encouragement"),
+    ("problems", "Problem çözme", "Problem solving"),
+    ("stress", "Stres yönetimi", "Stress management"),
+)
+# The optional "what next" answer the summary offers to put on the to-do list.
+NEXT_KEY = "next"
+
+# Care work in shifts: mostly buttons, two short open questions, "what next" and the rest optional.
+# Keys read elsewhere: confidence (digest, reports), hard and bring_to_session (agenda proposals),
+# to_mentors (digest), next (the summary's "add to my to-do list").
 DEFAULT_QUESTIONS: tuple[Question, ...] = (
     _q(
-        "tried",
-        "text",
-        "Bu hafta gelişim planınızdan çocuklarla neyi denediniz?",
-        "What did you try from your development plan with the children this week?",
+        "plan_tried",
+        "choice",
+        "Bu hafta gelişim planınızdan bir şeyi denediniz mi?",
+        "Did you try something from your development plan this week?",
+        options=_options(("yes", "Evet", "Yes"), ("partly", "Kısmen", "Partly"),
+                         ("no_chance", "Fırsat olmadı", "No chance")),
+    ),
+    _q(
+        "skill",
+        "choice",
+        "Bu hafta çocuklarla en çok hangi beceriyi kullandınız?",
+        "Which skill did you use most with the children this week?",
+        options=SKILLS,
+    ),
+    _q(
+        "stress",
+        "scale",
+        "Bu hafta stresle ne kadar iyi başa çıktınız? (1 = hiç, 5 = çok iyi)",
+        "How well did you cope with stress this week? (1 = not at all, 5 = very well)",
+    ),
+    _q(
+        "confidence",
+        "scale",
+        "İşinizde kendinize ne kadar güveniyorsunuz? (1 = hiç, 5 = çok)",
+        "How confident do you feel at work? (1 = not at all, 5 = very)",
     ),
     _q(
         "happened",
         "text",
-        "Ne oldu? Çocuklar nasıl karşılık verdi, siz ne fark ettiniz?",
-        "What happened? How did the children respond, and what did you notice?",
+        "Kısaca: bu hafta ne oldu, siz ne fark ettiniz?",
+        "In short: what happened this week, and what did you notice?",
     ),
-    _q("hard", "text", "Sizi en çok ne zorladı?", "What was hard for you?"),
-    _q("next", "text", "Gelecek hafta neyi deneyeceksiniz?", "What will you try next week?"),
+    _q("hard", "text", "Sizi en çok ne zorladı?", "What was hard for you?", optional=True),
     _q(
-        "confidence",
-        "scale",
-        "Bu konuda kendinize ne kadar güveniyorsunuz? (1 = hiç, 5 = çok)",
-        "How confident do you feel about it? (1 = not at all, 5 = very)",
+        NEXT_KEY,
+        "text",
+        "Gelecek hafta neyi denemek istersiniz? Özette bunu yapılacaklar listenize ekleyebilirsiniz.",
+        "What would you like to try next week? At the summary you can add it to your to-do list.",
+        optional=True,
     ),
     _q(
         "bring_to_session",
         "choice",
         "Bunu bir sonraki grup mentorluk görüşmesinde konuşmak ister misiniz?",
         "Would you like to talk about this at the next group mentoring session?",
-        options=(
-            Option("yes", {"tr": "Evet", "en": "Yes"}),
-            Option("maybe", {"tr": "Belki", "en": "Maybe"}),
-            Option("no", {"tr": "Hayır", "en": "No"}),
-        ),
+        options=_options(("yes", "Evet", "Yes"), ("maybe", "Belki", "Maybe"), ("no", "Hayır", "No")),
     ),
     _q(
         "to_mentors",

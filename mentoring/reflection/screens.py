@@ -28,6 +28,7 @@ from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
 from mentoring.reflection import flow
 from mentoring.reflection.buttons import REFLECTION
+from mentoring.reflection.next_todo import add_next
 from mentoring.reflection.prompts import when
 from mentoring.reflection.questions import questions_of
 from mentoring.reflection.steps import (
@@ -51,6 +52,7 @@ from mentoring.reflection.summary_screens import (
     with_note,
 )
 from mentoring.refusals import refused
+from mentoring.safeguarding.hint import NO_CHILD_NAMES
 from mentoring.screens import (
     Awaits,
     Choice,
@@ -95,9 +97,7 @@ def question(view: ReflectionView, index: int, editing: bool, locale: str, note:
         Raw(asked.wording(locale)),
         Raw(""),
         how,
-        # Stories of children in state care: never their names, never a photo that shows one.
-        Text("Please do not name children or send a photo in which a child can be recognised.")
-        if asked.kind == "text" else None,
+        NO_CHILD_NAMES if asked.kind == "text" else None,
         Text("This question is optional.") if asked.optional else None,
         Raw("") if so_far else None,
         Text("Your answer so far: {answer}", answer=answer_words(asked, current, locale))
@@ -205,6 +205,14 @@ async def start(session: AsyncSession, member: MemberView, given: Input, now: da
 async def press(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:
     """Every button of the reflection: start, answer, summary, change, numbers only, submit."""
     button = button_of(given, REFLECTION)
+    if button.action == "td":
+        step, added = await add_next(session, member, button["reflection"], now)
+        error = refusal_of(step)
+        if error is not None:
+            raise error
+        note = (Text("Added to your to-do list. You can give it a date there.") if added
+                else Text("This step is already on your to-do list."))
+        return Reply(screen_of(step, member, note))
     return _shown(await _dispatch(session, member, button, now), member)
 
 

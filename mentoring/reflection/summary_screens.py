@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from mentoring.reflection.buttons import REFLECTION
+from mentoring.reflection.next_todo import next_text
 from mentoring.reflection.prompts import when
 from mentoring.reflection.questions import Question
 from mentoring.reflection.steps import ReflectionView
@@ -91,9 +92,18 @@ def summary(view: ReflectionView, locale: str, zone: str, note: Words | None = N
          [Choice(REFLECTION.encode("chg", reflection=view.id), Text("Change an answer"))],
          [Choice(REFLECTION.encode("no", reflection=view.id),
                  Lines(box, Text("Numbers only for my mentors"), sep=""),
-                 short=Lines(box, Text("Numbers only"), sep=""))]],
+                 short=Lines(box, Text("Numbers only"), sep=""))],
+         *_to_todo(view)],
         replace=True,
     )
+
+
+def _to_todo(view: ReflectionView) -> list[list[Choice]]:
+    """The button that puts a written "what next" answer on the to-do list (mentoring.reflection.next_todo)."""
+    if next_text(view) is None:
+        return []
+    return [[Choice(REFLECTION.encode("td", reflection=view.id), Text("➕ Add my next step to my to-do list"),
+                    short=Text("➕ Add as a to-do"))]]
 
 
 def change_menu(view: ReflectionView, locale: str) -> Screen:

@@ -94,7 +94,8 @@ TABLES: tuple[Table, ...] = (
     )),
     Table("session_feedback.csv", (
         ("session_id", SessionFeedback.session_id), ("person_id", SessionFeedback.person_id),
-        ("usefulness", SessionFeedback.usefulness), ("answered_at", SessionFeedback.answered_at),
+        ("usefulness", SessionFeedback.usefulness), ("spoke_freely", SessionFeedback.spoke_freely),
+        ("answered_at", SessionFeedback.answered_at),
     )),
     Table("checkins.csv", (
         ("person_id", PeerCheckin.person_id), ("group_id", PeerCheckin.group_id), ("pair_id", PeerCheckin.pair_id),

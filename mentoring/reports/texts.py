@@ -23,6 +23,10 @@ GOAL_STATUSES = {"done": N_("completed"), "in_progress": N_("in progress"), "not
 REASONS = {
     "no_time": N_("No time"),
     "no_chance": N_("No chance to apply it"),
+    "not_worked": N_("I tried it, it did not work"),
+    "shift": N_("My shift pattern"),
+    "children": N_("The children: crisis, illness, school"),
+    "team_support": N_("I needed team or manager support"),
     "unclear": N_("It was unclear"),
     "needed_help": N_("I needed help"),
     "other": N_("Other"),
@@ -157,7 +161,41 @@ def _impact_part(tr: Translator, part: ImpactPart, title: str, suppress: bool) -
     else:
         lines.append(_("Usefulness of the sessions (1-5): {average}, n={answers}").format(
             average=number(tr, part.feedback.average), answers=part.feedback.answers))
+    if part.feedback.free_answers and suppress and too_few_for_average(part.feedback.free_people):
+        hidden = True
+        lines.append(_("Could speak freely in the sessions (1-5): {average}, n={answers}").format(
+            average=HIDDEN, answers=HIDDEN))
+    elif part.feedback.free_answers:
+        lines.append(_("Could speak freely in the sessions (1-5): {average}, n={answers}").format(
+            average=number(tr, part.feedback.free_average), answers=part.feedback.free_answers))
+    hidden = _participation_lines(tr, part, suppress, lines) or hidden
     return "\n".join(lines), hidden
+
+
+def _participation_lines(tr: Translator, part: ImpactPart, suppress: bool, lines: list[str]) -> bool:
+    """Goal attainment and participation (issue #14, point 6); True when a figure was hidden."""
+    _ = tr.gettext
+    taking = part.participation
+    hidden = False
+    if taking.goals:
+        if suppress and too_few_for_average(taking.goal_people):
+            hidden = True
+            done, total, people = HIDDEN, HIDDEN, small_count(taking.goal_people)
+        else:
+            done, total, people = str(taking.goals_done), str(taking.goals), str(taking.goal_people)
+        lines.append(_("Goal attainment: {done} of {total} goals done, n={people}").format(
+            done=done, total=total, people=people))
+    if taking.mentees:
+        few = suppress and too_few_for_average(taking.mentees)
+        hidden = hidden or few
+        people = small_count(taking.mentees) if few else str(taking.mentees)
+        lines.append(_("Reflections sent: {sent} of {expected} mentee-weeks, n={people}").format(
+            sent=HIDDEN if few else taking.reflections, expected=HIDDEN if few else taking.mentee_weeks,
+            people=people))
+        lines.append(_("Group session attendance: {attended}/{slots} (sessions held: {held}), n={people}").format(
+            attended=HIDDEN if few else taking.attended, slots=HIDDEN if few else taking.slots,
+            held=taking.sessions_held, people=people))
+    return hidden
 
 
 def render_impact(tr: Translator, report: ImpactReport, programme_name: str, *, suppress: bool = True) -> list[str]:

@@ -1,7 +1,8 @@
 """A group's formal agenda ("formal gündem"): the topics its mentors plan to work on, in order.
 
-Mentors of the group keep it; the programme's coordinators may read it. The
-first topic not yet covered is "the next topic", shown in session invitations.
+Mentors of the group keep it; the group's mentees and the programme's
+coordinators may read it (mentees also propose topics: `mentoring.sessions.proposals`).
+The first topic not yet covered is "the next topic", shown in session invitations.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mentoring import access, conversation
 from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView
-from storage.models import Group
+from storage.models import Group, Person
+from storage.models.agenda import AgendaProposal, AgendaRole
 from storage.models.sessions import AgendaTopic
 
 TITLE_MAX = 200
@@ -32,11 +34,25 @@ class TopicView:
 
 
 @dataclass(frozen=True)
+class RoleLine:
+    """A mentee asked to take a role on a topic, and their answer so far (shown to the group's mentors)."""
+
+    id: int
+    topic_id: int
+    name: str
+    role: str  # storage.models.agenda.ROLE_KINDS
+    status: str  # "asked" | "accepted" | "declined"
+
+
+@dataclass(frozen=True)
 class AgendaView:
     group_id: int
     group_name: str
     topics: tuple[TopicView, ...]
     may_edit: bool
+    may_propose: bool = False  # a mentee of the group
+    pending: int = 0  # proposals waiting for a decision (mentors only)
+    roles: tuple[RoleLine, ...] = ()  # mentors only
 
 
 async def _group(session: AsyncSession, group_id: int) -> Group:
@@ -56,16 +72,38 @@ async def _topics(session: AsyncSession, group_id: int) -> list[AgendaTopic]:
 
 
 async def view(session: AsyncSession, member: MemberView, group_id: int) -> AgendaView:
-    """The agenda of a group, for its mentors (to edit) or its coordinators (to read)."""
+    """The agenda of a group, for its mentors (to edit), its mentees (to read and propose) or its
+    coordinators (to read)."""
     group = await _group(session, group_id)
-    access.require(access.may_see_group_figures(member, group.id, group.programme_id), "agenda")
+    mentee = access.is_mentee_of(member, group.id)
+    access.require(mentee or access.may_see_group_figures(member, group.id, group.programme_id), "agenda")
     topics = await _topics(session, group.id)
+    may_edit = access.is_mentor_of(member, group.id)
     return AgendaView(
         group.id,
         group.name,
         tuple(TopicView(t.id, t.title, t.covered_at is not None, t.group_id) for t in topics),
-        access.is_mentor_of(member, group.id),
+        may_edit,
+        may_propose=mentee,
+        pending=await pending_count(session, group.id) if may_edit else 0,
+        roles=tuple(await role_lines(session, [t.id for t in topics])) if may_edit and topics else (),
     )
+
+
+async def pending_count(session: AsyncSession, group_id: int) -> int:
+    return await session.scalar(select(func.count()).where(
+        AgendaProposal.group_id == group_id, AgendaProposal.status == "pending")) or 0
+
+
+async def role_lines(session: AsyncSession, topic_ids: list[int]) -> list[RoleLine]:
+    """The roles asked on these topics, with the mentees' names, in the order they were asked."""
+    rows = await session.execute(
+        select(AgendaRole.id, AgendaRole.topic_id, Person.display_name, AgendaRole.role, AgendaRole.status)
+        .join(Person, Person.id == AgendaRole.person_id)
+        .where(AgendaRole.topic_id.in_(topic_ids))
+        .order_by(AgendaRole.asked_at, AgendaRole.id)
+    )
+    return [RoleLine(*row) for row in rows.all()]
 
 
 async def next_topic(session: AsyncSession, group_id: int) -> AgendaTopic | None:
@@ -92,12 +130,10 @@ def clean_title(text: str) -> str:
 
 
 async def groups_for(session: AsyncSession, member: MemberView) -> list[tuple[int, str]]:
-    """Groups whose agenda the member may open: those they mentor, then their programmes' groups."""
-    found = {
-        v.group_id: v.group_name or ""
-        for v in member.roles
-        if v.group_id in access.mentored_groups(member)
-    }
+    """Groups whose agenda the member may open: those they mentor or are a mentee of, then their
+    programmes' groups."""
+    mine = {*access.mentored_groups(member), *access.mentee_groups(member)}
+    found = {v.group_id: v.group_name or "" for v in member.roles if v.group_id in mine}
     programmes = access.coordinated_programmes(member)
     if programmes:
         rows = await session.execute(
@@ -141,21 +177,20 @@ async def add_topic(
     access.require(access.may_plan_sessions(member, group.id), "agenda_edit")
     title = clean_title(text)
     await conversation.clear(session, member.person_id, ADD_FLOW)
-    await _check_room(session, group.id)
-    last = await session.scalar(
-        select(func.max(AgendaTopic.position)).where(AgendaTopic.group_id == group.id)
-    )
-    session.add(
-        AgendaTopic(
-            group_id=group.id,
-            title=title,
-            position=(last or 0) + 1,
-            created_by=member.person_id,
-            created_at=now,
-        )
-    )
-    await session.flush()
+    await append(session, group.id, title, member.person_id, now)
     return await view(session, member, group.id)
+
+
+async def append(session: AsyncSession, group_id: int, title: str, by: int, now: datetime) -> AgendaTopic:
+    """A new topic at the end of the group's agenda (the caller checked who may add it)."""
+    await _check_room(session, group_id)
+    last = await session.scalar(
+        select(func.max(AgendaTopic.position)).where(AgendaTopic.group_id == group_id)
+    )
+    topic = AgendaTopic(group_id=group_id, title=title, position=(last or 0) + 1, created_by=by, created_at=now)
+    session.add(topic)
+    await session.flush()
+    return topic
 
 
 async def _editable_topic(session: AsyncSession, member: MemberView, topic_id: int) -> AgendaTopic:

@@ -3,7 +3,9 @@
 Buttons: `ses:at:<session>` (attendance sheet), `ses:am:<session>:<person>` (toggle),
 `ses:ad:<session>` (done), `ses:mn:<session>` (write minutes), `ses:ms:<session>`
 (minutes later), `ses:fb:<session>:<1-5>` (feedback score, on the outbox's prompt),
-`ses:fs:<session>` (skip the takeaway). The minutes and the takeaway are typed
+`ses:sf:<session>:<1-5>` ("I could speak freely"), `ses:fs:<session>` (skip the takeaway),
+`ses:tt:<session>` (turn the takeaway into a to-do), `ses:ma:<session>:<version>` ("I have read
+the minutes", on the outbox's minutes message, mentoring.sessions.minutes). The minutes and the takeaway are typed
 answers waited for in the database (flows "session_minutes", "session_takeaway").
 """
 
@@ -15,17 +17,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mentoring.button_data import Pressed as Button
 from mentoring.joining.rules import MemberView
-from mentoring.screens import Awaits, Choice, Expect, Input, Lines, Plural, Raw, Reply, Screen, Text
+from mentoring.screens import (
+    Awaits,
+    Choice,
+    Expect,
+    Input,
+    Lines,
+    Notice,
+    Plural,
+    Raw,
+    Reply,
+    Screen,
+    Text,
+)
 from mentoring.sessions import followup
+from mentoring.sessions import minutes as minutes_
 from mentoring.sessions.buttons import SESSIONS
 from mentoring.sessions.cards import named, typed_text, waiting_data
 from mentoring.sessions.followup import AttendanceSheet
 from mentoring.sessions.notices import when
+from mentoring.todos.buttons import TODOS
 
 MINUTES = Awaits(Expect.TEXT, followup.MINUTES_FLOW)
 TAKEAWAY = Awaits(Expect.TEXT, followup.TAKEAWAY_FLOW)
 NAME_MAX = 50
-ACTIONS = ("at", "am", "ad", "mn", "ms", "fb", "fs")
+ACTIONS = ("at", "am", "ad", "mn", "ms", "fb", "sf", "fs", "tt", "ma")
 
 
 def sheet_screen(sheet: AttendanceSheet, reader_zone: str) -> Screen:
@@ -56,6 +72,24 @@ def _saved() -> Screen:
     return Screen(Text("Thank you, your feedback is saved."), replace=True)
 
 
+def readers_words(readers: minutes_.Readers | None) -> Lines | None:
+    """Who read the current minutes and who not yet, by name (the group's mentors see it)."""
+    if readers is None:
+        return None
+    return Lines(
+        Text("📝 Minutes read by: {names}", names=Raw(", ".join(readers.read))) if readers.read else None,
+        Text("⏳ Not read yet: {names}", names=Raw(", ".join(readers.unread))) if readers.unread else None,
+    )
+
+
+def _speak_freely(session_id: int) -> Screen:
+    return Screen(
+        Text("Could you speak freely in the session? (1 = not at all, 5 = fully)"),
+        [[Choice(SESSIONS.encode("sf", session=session_id, score=score), Raw(str(score))) for score in range(1, 6)]],
+        replace=True,
+    )
+
+
 # ----------------------------------------------------------------------------- steps
 
 
@@ -79,11 +113,25 @@ async def press(session: AsyncSession, member: MemberView, button: Button, now: 
         return Reply(Screen(Text("All right. You can write the minutes later from /sessions."), replace=True))
     if action == "fb":
         await followup.rate(session, member, sid, button["score"], now)
+        return Reply(_speak_freely(sid))
+    if action == "sf":
+        await followup.speak_freely(session, member, sid, button["score"], now)
         return Reply(Screen(
-            Text("Thank you! What is one thing you take away from the session? Write it in a sentence, or skip."),
+            Text("Thank you! What is one concrete thing you take away from the session? "
+                 "Write it in a sentence, or skip."),
             [[Choice(SESSIONS.encode("fs", session=sid), Text("Skip"))]],
             awaits=TAKEAWAY, replace=True,
         ))
+    if action == "tt":
+        todo_id = await followup.takeaway_todo(session, member, sid, now)
+        return Reply(Screen(
+            Text("It is on your to-do list now, as a to-do from this session."),
+            [[Choice(TODOS.encode("v", todo=todo_id, page=0), Text("Open the to-do"))]],
+            replace=True,
+        ))
+    if action == "ma":
+        await minutes_.acknowledge(session, member, sid, button["version"], now)
+        return Reply(notice=Notice(Text("Thank you, your mentors see that you have read the minutes.")))
     await followup.take_away(session, member, sid, None, now)
     return Reply(_saved())
 
@@ -92,8 +140,12 @@ async def minutes(session: AsyncSession, member: MemberView, given: Input, now: 
     """The mentor's typed minutes of a held session."""
     text = typed_text(given)
     sid = int(str((await waiting_data(session, member, followup.MINUTES_FLOW))["session_id"]))
-    await followup.save_minutes(session, member, sid, text, now)
+    sent = await followup.save_minutes(session, member, sid, text, now)
     return Reply(Screen(Lines(Text("The minutes are saved."),
+                              Plural("They were sent to {count} member of the group, who is asked to confirm "
+                                     "reading them.",
+                                     "They were sent to {count} members of the group, who are asked to confirm "
+                                     "reading them.", sent, count=sent) if sent else None,
                               Text("To-dos agreed in the session? Give them to members with /assign."),
                               sep="\n\n")))
 
@@ -103,4 +155,5 @@ async def takeaway(session: AsyncSession, member: MemberView, given: Input, now:
     text = typed_text(given)
     sid = int(str((await waiting_data(session, member, followup.TAKEAWAY_FLOW))["session_id"]))
     await followup.take_away(session, member, sid, text, now)
-    return Reply(Screen(Text("Thank you, your feedback is saved.")))
+    return Reply(Screen(Text("Thank you, your feedback is saved. Would you like to make your takeaway a to-do?"),
+                        [[Choice(SESSIONS.encode("tt", session=sid), Text("Make it a to-do"))]]))

@@ -24,6 +24,7 @@ from mentoring.button_data import Pressed as Button
 from mentoring.joining.rules import MemberView
 from mentoring.screens import Choice, Input, Lines, Notice, Reply, Screen, Text, button_of
 from mentoring.sessions import followup, followup_screens, planning, planning_screens
+from mentoring.sessions import minutes as minutes_
 from mentoring.sessions import rules as sessions
 from mentoring.sessions.buttons import SESSIONS
 from mentoring.sessions.cards import card, with_card
@@ -47,12 +48,13 @@ def card_screen(view: SessionView, reader_zone: str, *, replace: bool = False) -
     return Screen(card(view, reader_zone), card_choices(view), replace=replace)
 
 
-def held_screen(facts: SessionFacts, reader_zone: str) -> Screen:
-    """A held session of the mentor's: mark who came, write the minutes."""
+def held_screen(facts: SessionFacts, reader_zone: str, readers: minutes_.Readers | None = None) -> Screen:
+    """A held session of the mentor's: mark who came, write the minutes, see who read them."""
     sid = facts.session_id
     return Screen(
-        Text("Held session of {group}, {when}: mark who came and write the minutes.",
-             group=facts.group_name, when=when(facts.starts_at, reader_zone, facts.zone)),
+        Lines(Text("Held session of {group}, {when}: mark who came and write the minutes.",
+                   group=facts.group_name, when=when(facts.starts_at, reader_zone, facts.zone)),
+              followup_screens.readers_words(readers)),
         [[Choice(SESSIONS.encode("at", session=sid), Text("Who came")),
           Choice(SESSIONS.encode("mn", session=sid), Text("Minutes"))]],
     )
@@ -64,7 +66,8 @@ def held_screen(facts: SessionFacts, reader_zone: str) -> Screen:
 async def start(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:
     """/sessions: a heading, a card per upcoming session, then the mentor's recently held ones."""
     upcoming = await sessions.upcoming(session, member, now)
-    held = [await sessions.facts_of(session, found) for found in await followup.recent_held(session, member, now)]
+    held = [(await sessions.facts_of(session, found), await minutes_.readers(session, found))
+            for found in await followup.recent_held(session, member, now)]
     if upcoming:
         heading = Screen(Text("Upcoming group sessions:"))
     else:
@@ -72,7 +75,7 @@ async def start(session: AsyncSession, member: MemberView, given: Input, now: da
                                Text("Plan one with /session.") if access.mentored_groups(member) else None))
     zone = member.timezone
     return Reply(heading, *(card_screen(view, zone) for view in upcoming),
-                 *(held_screen(facts, zone) for facts in held))
+                 *(held_screen(facts, zone, readers) for facts, readers in held))
 
 
 async def press(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:

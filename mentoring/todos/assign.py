@@ -3,6 +3,8 @@
 The flow: group -> mentee or whole group -> text -> due. The text waits in the
 mentor's conversation state until the due is chosen, so each mentee's to-do is
 created with its due and the mentee is told once, through the outbox, with it.
+A to-do given within 24 hours of the start of a group session (the group's latest
+one, not cancelled) is linked to it (`mentoring.sessions.minutes.linked_session`).
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from mentoring.errors import DomainError
 from mentoring.i18n import translator
 from mentoring.joining.rules import MemberView
 from mentoring.outbox import Button, Outgoing, enqueue
+from mentoring.sessions.minutes import linked_session
 from mentoring.todos.buttons import TODOS
 from mentoring.todos.due import Due, due_label, due_of_kind, on_day, parse_day, programme_week
 from mentoring.todos.views import check_text
 from storage.models import Group, Membership, Person, Programme, Role
+from storage.models.sessions import GroupSession
 from storage.models.todos import Todo, TodoAssignment
 
 FLOW_ASSIGN = "todo_assign"
@@ -160,6 +164,7 @@ async def _assign(
     people = {
         p.id: p for p in (await session.scalars(select(Person).where(Person.id.in_(targets)))).all()
     }
+    held = await linked_session(session, group_id, now)
     todos = []
     for target in targets:
         tz = ZoneInfo(people[target].timezone)
@@ -174,6 +179,7 @@ async def _assign(
                 due_on=due.on,
                 due_at=due.at,
                 assignment_id=assignment.id,
+                session_id=held,
                 week=programme_week(programme, now),
                 created_at=now,
                 updated_at=now,
@@ -196,24 +202,27 @@ async def notify_assigned(session: AsyncSession, todo_ids: list[int], now: datet
     """Tell each mentee about a to-do from their mentor (once per to-do); returns how many were queued."""
     rows = (
         await session.execute(
-            select(Todo, Person.display_name, TodoAssignment.mentor_id)
+            select(Todo, Person.display_name, TodoAssignment.mentor_id, GroupSession.starts_at)
             .join(TodoAssignment, TodoAssignment.id == Todo.assignment_id)
             .outerjoin(Person, Person.id == TodoAssignment.mentor_id)
+            .outerjoin(GroupSession, GroupSession.id == Todo.session_id)
             .where(Todo.id.in_(todo_ids))
         )
     ).all()
-    mentee_locales = dict(
-        (
+    mentees = {
+        pid: (locale, zone)
+        for pid, locale, zone in (
             await session.execute(
-                select(Person.id, Person.locale).where(
-                    Person.id.in_([todo.person_id for todo, _name, _mentor in rows])
+                select(Person.id, Person.locale, Person.timezone).where(
+                    Person.id.in_([row[0].person_id for row in rows])
                 )
             )
         ).all()
-    )
+    }
     messages = []
-    for todo, mentor, mentor_id in rows:
-        tr = translator(mentee_locales.get(todo.person_id))
+    for todo, mentor, mentor_id, held_at in rows:
+        locale, zone = mentees.get(todo.person_id, (None, "UTC"))
+        tr = translator(locale)
         _ = tr.gettext
         text = "\n".join(
             [
@@ -221,6 +230,11 @@ async def notify_assigned(session: AsyncSession, todo_ids: list[int], now: datet
                 "",
                 todo.text or "",
                 "",
+                *(
+                    [_("From the group session of {date}").format(
+                        date=tr.day(held_at.astimezone(ZoneInfo(zone)).date()))]
+                    if held_at is not None else []
+                ),
                 _("Due: {due}").format(
                     due=due_label(tr, Due(todo.due_kind, todo.due_on, todo.due_at))
                 ),

@@ -19,6 +19,7 @@ from mentoring.screens import (
     Choice,
     Expect,
     Lines,
+    Moment,
     Plural,
     Raw,
     Screen,
@@ -42,12 +43,19 @@ GOALS_SHOWN = 20
 REASON_LABELS = {
     "no_time": N_("No time"),
     "no_chance": N_("No chance to apply it"),
+    "not_worked": N_("I tried it, it did not work"),
+    "shift": N_("My shift pattern"),
+    "children": N_("The children: crisis, illness, school"),
+    "team_support": N_("I needed team or manager support"),
     "unclear": N_("It was unclear"),
     "needed_help": N_("I needed help"),
     "other": N_("Other"),
 }
 REASON_SHORT = {
     "no_chance": N_("No chance"),
+    "not_worked": N_("It did not work"),
+    "children": N_("Children's situation"),
+    "team_support": N_("Team support needed"),
     "unclear": N_("Unclear"),
     "needed_help": N_("Needed help"),
 }
@@ -108,6 +116,7 @@ def detail_words(item: TodoView) -> Words:
         Raw(item.text) if item.text else Text("(text erased)"),
         Raw(""),
         Text("From your mentor {name}", name=item.mentor_name or "…") if item.from_mentor else None,
+        Text("From the group session of {date}", date=Moment(item.session_day)) if item.session_day else None,
         Text("Due: {due}", due=due_words(item.due)) if item.status == "open" else None,
         Text("The due date has passed.") if item.status == "open" and item.overdue else None,
         Text("Goal: {goal}", goal=clip(item.goal_title, GOAL_MAX)) if item.goal_title else None,

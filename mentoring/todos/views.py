@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, bindparam, column, select, table
@@ -20,6 +20,7 @@ from mentoring.errors import DomainError
 from mentoring.joining.rules import MemberView, RoleView
 from mentoring.todos.due import Due
 from storage.models import Person, Programme
+from storage.models.sessions import GroupSession
 from storage.models.todos import TODO_TEXT_MAX, Todo, TodoAssignment, TodoReason
 
 PAGE_SIZE = 8
@@ -45,6 +46,7 @@ class TodoView:
     postponed_count: int
     closed_at: datetime | None
     reasons: tuple[tuple[str, str | None], ...] = ()  # (code, text), oldest first; detail view only
+    session_day: date | None = None  # the reader's day of the group session it was set in
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ def to_view(
     goal_title: str | None,
     now: datetime,
     reasons: tuple[tuple[str, str | None], ...] = (),
+    session_day: date | None = None,
 ) -> TodoView:
     return TodoView(
         id=todo.id,
@@ -118,17 +121,23 @@ def to_view(
         postponed_count=todo.postponed_count,
         closed_at=todo.closed_at,
         reasons=reasons,
+        session_day=session_day,
     )
 
 
-def with_names() -> Select[tuple[Todo, str | None, str | None]]:
-    """To-dos with their mentor's name and their goal's title."""
+def with_names() -> Select[tuple[Todo, str | None, str | None, datetime | None]]:
+    """To-dos with their mentor's name, their goal's title and the start of the session they were set in."""
     return (
-        select(Todo, _mentor.display_name, _plan_goals.c.what)
+        select(Todo, _mentor.display_name, _plan_goals.c.what, GroupSession.starts_at)
         .outerjoin(TodoAssignment, TodoAssignment.id == Todo.assignment_id)
         .outerjoin(_mentor, _mentor.id == TodoAssignment.mentor_id)
         .outerjoin(_plan_goals, _plan_goals.c.id == Todo.goal_id)
+        .outerjoin(GroupSession, GroupSession.id == Todo.session_id)
     )
+
+
+def _day(moment: datetime | None, zone: str) -> date | None:
+    return moment.astimezone(ZoneInfo(zone)).date() if moment is not None else None
 
 
 # Built once: `/todo` runs it every time (storage/upsert.py says why).
@@ -164,7 +173,8 @@ async def list_page(
     shown = rows[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     todos = [r[0] for r in rows]
     return TodoPage(
-        items=[to_view(todo, name, goal, now) for todo, name, goal in shown],
+        items=[to_view(todo, name, goal, now, session_day=_day(held, member.timezone))
+               for todo, name, goal, held in shown],
         page=page,
         pages=pages,
         version=_version(todos),
@@ -197,7 +207,8 @@ async def view(session: AsyncSession, member: MemberView, todo_id: int, now: dat
             .order_by(TodoReason.id)
         )
     ).all()
-    return to_view(row[0], row[1], row[2], now, tuple((code, text) for code, text in reasons))
+    return to_view(row[0], row[1], row[2], now, tuple((code, text) for code, text in reasons),
+                   session_day=_day(row[3], member.timezone))
 
 
 async def goals_of(session: AsyncSession, person_id: int) -> list[tuple[int, str]]:

@@ -6,7 +6,10 @@ and the schema test) knows all tables.
 
 # Feature modules register their tables on Base.metadata when imported.
 from storage.models import (
+    agenda,
     broadcasts,
+    closing,
+    console,
     conversation,
     digests,
     feedback,
@@ -24,6 +27,7 @@ from storage.models import (
     safeguarding,
     schedule,
     scheduling,
+    send_budget,
     sessions,
     todos,
 )
@@ -64,7 +68,10 @@ __all__ = [
     "Province",
     "Role",
     "UTCDateTime",
+    "agenda",
     "broadcasts",
+    "closing",
+    "console",
     "conversation",
     "digests",
     "feedback",
@@ -82,6 +89,7 @@ __all__ = [
     "safeguarding",
     "schedule",
     "scheduling",
+    "send_budget",
     "sessions",
     "todos",
 ]

@@ -1,7 +1,7 @@
 """The development plan ("gelişim planı"): areas, goals and the self-assessment.
 
-A programme's list of priority development areas defaults to the eight outcome
-areas (mentoring/plans/areas.py); coordinators may replace it (`narbot areas load`),
+A programme's list of priority development areas defaults to eight care topics
+(mentoring/plans/areas.py); coordinators may replace it (`narbot areas load`),
 which stores the list in `plan_areas`. Areas are referred to by a stable `key`
 so choices and scores survive edits of their titles.
 """
@@ -78,6 +78,8 @@ class PlanGoal(Base):
     due_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="not_started")
     note: Mapped[str | None] = mapped_column(Text, info={"personal": True})
+    # The priority area the goal serves (a key of the programme's list); None: "other" (older goals too).
+    area_key: Mapped[str | None] = mapped_column(String(32))
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -85,7 +87,10 @@ class PlanGoal(Base):
 
 
 class SelfAssessment(Base):
-    """One self-assessment score (1-5) for one area at one stage (baseline or end)."""
+    """One self-assessment score (1-5, strongly disagree to strongly agree) for one statement at one stage.
+
+    `area_key` is the key of a programme outcome or a skill (mentoring.plans.assessment.INSTRUMENT);
+    rows stored before the split may hold a programme's own area keys."""
 
     __tablename__ = "plan_self_assessments"
     __table_args__ = (

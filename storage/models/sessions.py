@@ -64,6 +64,9 @@ class GroupSession(Base):
     # The decisions of the session (E.1.6).
     minutes: Mapped[str | None] = mapped_column(Text, info={"personal": True})
     minutes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Grows each time the minutes are saved: an acknowledgement names the version it read.
+    minutes_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    minutes_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
 
 class SessionRsvp(Base):
@@ -100,7 +103,10 @@ class SessionFeedback(Base):
     """An attendee's feedback on a session (E.6.3), for the impact report."""
 
     __tablename__ = "session_feedback"
-    __table_args__ = (CheckConstraint("usefulness BETWEEN 1 AND 5", name="usefulness"),)
+    __table_args__ = (
+        CheckConstraint("usefulness BETWEEN 1 AND 5", name="usefulness"),
+        CheckConstraint("spoke_freely BETWEEN 1 AND 5", name="spoke_freely"),
+    )
 
     session_id: Mapped[int] = mapped_column(
         ForeignKey("group_sessions.id", ondelete="CASCADE"), primary_key=True
@@ -109,5 +115,22 @@ class SessionFeedback(Base):
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     usefulness: Mapped[int] = mapped_column(SmallInteger)
+    # "I could speak freely in the session" (1 = not at all, 5 = fully); None until answered.
+    spoke_freely: Mapped[int | None] = mapped_column(SmallInteger)
     takeaway: Mapped[str | None] = mapped_column(Text, info={"personal": True})
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SessionMinutesAck(Base):
+    """A member read the minutes of a session (E.1.6): the version they acknowledged, and when."""
+
+    __tablename__ = "session_minutes_acks"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("group_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    minutes_version: Mapped[int] = mapped_column(Integer)
+    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -20,7 +20,13 @@ TODO_STATUSES = ("open", "done", "not_done")
 # none: no date; week: by the end of the programme week; session: before the next
 # group session (its date is not known here); date: a date the person typed.
 DUE_KINDS = ("none", "week", "session", "date")
-REASON_CODES = ("no_time", "no_chance", "unclear", "needed_help", "other")
+# no_chance: did not try, no chance to; not_worked: tried it and it did not work (kept apart);
+# shift: the shift pattern; children: the children's situation (a crisis, illness, school);
+# team_support: support from the team or a manager was needed (issue #14, point 9).
+REASON_CODES = (
+    "no_time", "no_chance", "not_worked", "shift", "children", "team_support", "unclear", "needed_help", "other",
+)
+REASON_CHECK = "reason IN ({})".format(", ".join(f"'{code}'" for code in REASON_CODES))
 TODO_TEXT_MAX = 500
 
 
@@ -63,6 +69,10 @@ class Todo(Base):
     assignment_id: Mapped[int | None] = mapped_column(
         ForeignKey("todo_assignments.id", ondelete="SET NULL"), index=True
     )
+    # The group session it was set in (issue #14, E.5.1), if any.
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("group_sessions.id", ondelete="SET NULL"), index=True
+    )
     postponed_count: Mapped[int] = mapped_column(SmallInteger, default=0)
     week: Mapped[int] = mapped_column(Integer)  # programme week it was made in
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -75,9 +85,7 @@ class TodoReason(Base):
 
     __tablename__ = "todo_reasons"
     __table_args__ = (
-        CheckConstraint(
-            "reason IN ('no_time', 'no_chance', 'unclear', 'needed_help', 'other')", name="reason"
-        ),
+        CheckConstraint(REASON_CHECK, name="reason"),
         Index("ix_todo_reasons_group_week", "group_id", "week"),
     )
 

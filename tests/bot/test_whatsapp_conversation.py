@@ -155,7 +155,18 @@ async def test_a_mentee_reflects_with_a_voice_note_a_scale_and_buttons(whatsapp:
     await join(whatsapp, whatsapp.setup.codes["mentee1"])
     clock.set(WEEK1_OPEN)
     [first] = await whatsapp.write("/reflect")
-    assert "soru 1/7" in first.text and first.kind == "text"  # free input: no buttons to press
+    # Three options: reply buttons; seven skills: a list, every title whole (they fit 20 characters).
+    assert "soru 1/9" in first.text and first.body["type"] == "button"
+    [skill] = await whatsapp.press("Kısmen")
+    assert skill.body["type"] == "list" and [title for _, title in skill.choices] == [
+        "Empati", "Etkin dinleme", "Soru sorma", "Geri bildirim", "Cesaretlendirme", "Problem çözme",
+        "Stres yönetimi"]
+    [stress] = await whatsapp.press("Etkin dinleme")
+    # A 1-5 scale has five choices: a list on WhatsApp.
+    assert stress.body["type"] == "list" and [title for _, title in stress.choices] == ["1", "2", "3", "4", "5"]
+    await whatsapp.press("3")
+    [text_question] = await whatsapp.press("4")
+    assert "soru 5/9" in text_question.text and text_question.kind == "text"  # free input: no buttons to press
 
     before = len(whatsapp.cloud.messages_to(AYSE))
     voice = await whatsapp.cloud.speak(AYSE)
@@ -164,26 +175,23 @@ async def test_a_mentee_reflects_with_a_voice_note_a_scale_and_buttons(whatsapp:
     # Voice notes are kept only with their own consent, asked at the first one (issue #15).
     assert "Açık rıza: sesli mesajlar ve fotoğraflar" in asked.text and voice.startswith("wamid.in.")
     *_, second = await whatsapp.press("Evet, saklansın")
-    assert "soru 2/7" in second.text
-    for answer in ("Kitap okuduk.", "Sessiz kaldılar.", "Yeniden deneyeceğim."):
+    assert "soru 6/9" in second.text
+    for answer in ("Sessiz kaldılar.", "Yeniden deneyeceğim."):
         [question] = await whatsapp.write(answer)
-    assert "soru 5/7" in question.text
-    # A 1-5 scale has five choices: a list on WhatsApp.
-    assert question.body["type"] == "list" and [title for _, title in question.choices] == ["1", "2", "3", "4", "5"]
-    [yes_no] = await whatsapp.press("4")
-    assert yes_no.body["type"] == "button" and "soru 6/7" in yes_no.text
+    assert question.body["type"] == "button" and "soru 8/9" in question.text
     [last] = await whatsapp.press("Evet")
-    assert "soru 7/7" in last.text
+    assert "soru 9/9" in last.text
     [summary] = await whatsapp.press("Geç")
     assert "→ Sesli mesaj\n" in summary.text  # WhatsApp gives no length: none is shown
-    assert "4/5" in summary.text
+    assert "3/5" in summary.text and "4/5" in summary.text and "→ Etkin dinleme" in summary.text
     await whatsapp.press("Mentorlarıma gönder")
     async with whatsapp.sessions() as session:
         reflection = await session.scalar(select(Reflection))
         answers = (await session.scalars(select(ReflectionAnswer).order_by(ReflectionAnswer.id))).all()
     assert reflection is not None and reflection.submitted_at is not None
-    assert answers[0].file_kind == "voice" and answers[0].file_id in whatsapp.cloud.media
-    assert [a.scale_value for a in answers if a.scale_value is not None] == [4]
+    [voiced] = [a for a in answers if a.file_kind is not None]
+    assert voiced.question_key == "happened" and voiced.file_kind == "voice" and voiced.file_id in whatsapp.cloud.media
+    assert [a.scale_value for a in answers if a.scale_value is not None] == [3, 4]
 
 
 async def test_a_message_delivered_again_by_another_process_is_handled_once(whatsapp: WhatsApp) -> None:
@@ -376,4 +384,4 @@ async def test_a_prompt_outside_the_window_goes_as_a_template_whose_button_opens
     assert queued is not None and queued.kind == "reflection_prompt"
     assert prompt.text == queued.text and prompt.choices  # the prompt itself, with its buttons
     [started] = await whatsapp.press(prompt.choices[0][1])
-    assert "soru 1/7" in started.text  # the flow opens as it would from the prompt itself
+    assert "soru 1/9" in started.text  # the flow opens as it would from the prompt itself

@@ -120,11 +120,11 @@ async def test_a_newcomer_reflects_and_checks_in_the_day_the_demo_is_seeded(
     assert any("Hoş geldiniz" in text for text in mentee.texts())
 
     await mentee.send("/reflect")
-    assert "Yansıtma · 5. hafta · soru 1/7" in mentee.last_text()
-    for answer in ("Oyun saatinde sırayla konuşmayı denedim.", "Çocuklar sıralarını bekledi.",
-                   "Akşamları yorgunluk.", "Aynı oyunu yemekte deneyeceğim."):
+    assert "Yansıtma · 5. hafta · soru 1/9" in mentee.last_text()
+    for label in ("Evet", "Etkin dinleme", "3", "4"):
+        await mentee.press(label)
+    for answer in ("Çocuklar sıralarını bekledi.", "Akşamları yorgunluk.", "Aynı oyunu yemekte deneyeceğim."):
         await mentee.send(answer)
-    await mentee.press("4")
     await mentee.press("Evet")
     await mentee.press("Geç")
     await mentee.press("Mentorlarıma gönder")
@@ -132,7 +132,7 @@ async def test_a_newcomer_reflects_and_checks_in_the_day_the_demo_is_seeded(
 
     await mentee.send("/partner")
     assert "👤 Elif" in "\n".join(mentee.texts()[-2:])
-    assert mentee.last_text().startswith("Eş düzey partner görüşmesi, 5. hafta")
+    assert mentee.last_text().startswith("Partner sorusu, 5. hafta")
     await mentee.press("Evet")
     await mentee.press(next(b for b in mentee.buttons() if b.startswith("Her gün bir çocukla")))  # Elif's goal
     await mentee.press("4")

@@ -112,7 +112,7 @@ async def test_a_mentee_plays_her_week_through_the_running_bot(
     await app.updater.start_polling(poll_interval=0.05)
     try:
         # The partner check-in: talked, supported something else, quite useful.
-        await ayse.send("/partner", "Eş düzey partner görüşmesi, 1. hafta")
+        await ayse.send("/partner", "Partner sorusu, 1. hafta")
         await ayse.press("Evet", "Partnerinizin planının hangi kısmına destek oldunuz?")
         await ayse.press("Başka bir konu", "1 =")
         assert await ayse.press("4", "Teşekkürler!") == "Teşekkürler! Yanıtınız kaydedildi."
@@ -139,13 +139,15 @@ async def test_a_mentee_plays_her_week_through_the_running_bot(
 
         # Friday: the reflection, every question answered, then sent to the mentors.
         clock.set(WEEK1_OPEN)
-        await ayse.send("/reflect", "Yansıtma · 1. hafta · soru 1/7")
-        answers = ["Sırayla konuşma oyununu denedim.", "Çocuklar sırasını bekledi.",
-                   "Gürültülü anlar zorladı.", "Akşam yemeğinde deneyeceğim."]
-        for number, answer in enumerate(answers, start=2):
-            await ayse.send(answer, f"soru {number}/7")
-        await ayse.press("4", "soru 6/7")
-        await ayse.press("Evet", "soru 7/7")
+        await ayse.send("/reflect", "Yansıtma · 1. hafta · soru 1/9")
+        await ayse.press("Evet", "soru 2/9")
+        await ayse.press("Empati", "soru 3/9")
+        await ayse.press("3", "soru 4/9")
+        await ayse.press("4", "soru 5/9")
+        answers = ["Çocuklar sırasını bekledi.", "Gürültülü anlar zorladı.", "Akşam yemeğinde deneyeceğim."]
+        for number, answer in enumerate(answers, start=6):
+            await ayse.send(answer, f"soru {number}/9")
+        await ayse.press("Evet", "soru 9/9")
         summary = await ayse.send("Teşekkürler, bu hafta çok şey öğrendim.", "1. hafta yansıtmanız:")
         assert "4/5" in summary and "→ Evet" in summary and "(atlandı)" not in summary
         await ayse.press("Mentorlarıma gönder", "1. hafta yansıtmanız mentorlarınıza gönderildi.")
@@ -166,10 +168,12 @@ async def test_a_mentee_plays_her_week_through_the_running_bot(
         reasons = (await session.scalars(select(TodoReason).where(TodoReason.person_id == person_id))).all()
         elif_checkin = await session.scalar(select(PeerCheckin).where(PeerCheckin.person_id == elif_member.person_id))
     assert (reflection.week, reflection.submitted_at) == (1, WEEK1_OPEN)
-    assert [stored[key].text for key in ("tried", "happened", "hard", "next")] == answers
+    assert [stored[key].text for key in ("happened", "hard", "next")] == answers
+    assert (stored["plan_tried"].choice_value, stored["skill"].choice_value, stored["stress"].scale_value) == (
+        "yes", "empathy", 3)
     assert (stored["confidence"].scale_value, stored["bring_to_session"].choice_value) == (4, "yes")
     assert stored["to_mentors"].text == "Teşekkürler, bu hafta çok şey öğrendim."
-    assert len(stored) == 7 and not any(a.skipped for a in stored.values())
+    assert len(stored) == 9 and not any(a.skipped for a in stored.values())
     assert checkin is not None and checkin.completed_at is not None and checkin.week == 1
     assert (checkin.talked, checkin.supported_goal_id, checkin.supported_other, checkin.usefulness) == (
         "yes", None, True, 4)

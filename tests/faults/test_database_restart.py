@@ -22,7 +22,7 @@ from tests.security.conftest import errors_of, watch_errors
 from tests.support.app import stop_app
 from tests.support.offline import ChatUser, OfflineBotApi
 from tests.support.postgres import StoppablePostgres
-from tests.support.reflection import WEEK1_OPEN
+from tests.support.reflection import WEEK1_OPEN, use_text_questions
 from tests.support.seed import seed_programme
 from tests.support.snapshot import changed_tables, fingerprint
 from tests.support.world import join
@@ -66,6 +66,7 @@ async def test_a_reflection_survives_the_database_going_away(
     clock: ManualClock = app.bot_data["narbot.clock"]
     user = ChatUser(app, api, user_id=4242)
     setup = await seed_programme(sessions, clock.now())
+    await use_text_questions(sessions, setup.programme.id, clock.now())  # written answers from question 1
     await join(user, setup.codes["mentee1"])
     clock.set(WEEK1_OPEN)
     await user.send("/reflect")

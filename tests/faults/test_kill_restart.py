@@ -24,6 +24,7 @@ from tests.conftest import TEST_TOKEN
 from tests.e2e.test_join import button_data, narbot_command
 from tests.standin import BotApiStandIn
 from tests.support.broadcasting import add_person, role
+from tests.support.reflection import use_text_questions
 from tests.support.seed import seed_programme
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,6 +76,7 @@ async def seed_people(sessions: async_sessionmaker[AsyncSession], *, reflection_
     """A programme (started three weeks ago) with a coordinator, a mentee, and recipients without quiet hours."""
     now = SystemClock().now()
     setup = await seed_programme(sessions, now)
+    await use_text_questions(sessions, setup.programme.id, now)  # the reflection opens with written answers
     today = now.astimezone(ZoneInfo("Europe/Istanbul")).date()
     async with sessions.begin() as session:
         await session.execute(update(Programme).values(starts_on=today - timedelta(days=21)))

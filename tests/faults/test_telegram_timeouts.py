@@ -11,7 +11,7 @@ from mentoring.clock import ManualClock
 from storage.models.reflections import ReflectionAnswer
 from storage.models.todos import Todo
 from tests.support.offline import ChatUser
-from tests.support.reflection import WEEK1_OPEN
+from tests.support.reflection import WEEK1_OPEN, use_text_questions
 from tests.support.seed import seed_programme
 from tests.support.snapshot import changed_tables, fingerprint
 from tests.support.world import join
@@ -26,6 +26,7 @@ async def test_a_reflection_answer_is_kept_when_the_next_question_times_out(
     user: ChatUser, app_sessions: async_sessionmaker[AsyncSession], clock: ManualClock
 ) -> None:
     setup = await seed_programme(app_sessions, clock.now())
+    await use_text_questions(app_sessions, setup.programme.id, clock.now())  # written answers from question 1
     await join(user, setup.codes["mentee1"])
     clock.set(WEEK1_OPEN)
     await user.send("/reflect")

@@ -18,7 +18,7 @@ from mentoring.clock import ManualClock
 from storage.models.reflections import ReflectionAnswer
 from tests.support.app import AppFactory
 from tests.support.offline import ChatUser
-from tests.support.reflection import WEEK1_OPEN
+from tests.support.reflection import WEEK1_OPEN, use_text_questions
 from tests.support.seed import seed_programme
 from tests.support.world import join
 
@@ -51,6 +51,7 @@ async def test_quick_answers_of_one_person_are_stored_in_order(
     assert isinstance(app.update_processor, PerPersonUpdateProcessor)
     sessions = app.bot_data[SERVICES_KEY].sessions
     setup = await seed_programme(sessions, clock.now())
+    await use_text_questions(sessions, setup.programme.id, clock.now())  # written answers from question 1
     people = [ChatUser(app, api, user_id=660_000 + n, first_name=f"Kişi{n}") for n in range(4)]
     for person in people:
         await join(person, setup.codes["mentee1"])

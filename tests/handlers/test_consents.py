@@ -23,7 +23,7 @@ from storage.models.reflections import ReflectionAnswer
 from tests.support.notice import ASKS_ABROAD, TEST_NOTICE, give_notice, shown_notice
 from tests.support.offline import ChatUser
 from tests.support.privacy import person_id_of
-from tests.support.reflection import WEEK1_OPEN, send_photo
+from tests.support.reflection import WEEK1_OPEN, send_photo, to_first_text_question
 from tests.support.seed import seed_programme
 
 ABROAD_QUESTION = "Açık rıza: yurt dışına aktarım"
@@ -64,7 +64,7 @@ async def test_where_the_notice_names_no_safeguard_transfer_abroad_is_asked_apar
     await user.press("Okudum")
     assert ABROAD_QUESTION in user.last_text(), "the consent comes after the welcome, as its own question"
     assert not any("öz değerlendirme" in text for text in user.texts()), "no baseline while they are held"
-    assert user.buttons() == ["Evet, rıza veriyorum", "Hayır", "Aydınlatma metnini okuyup geri dönün"]
+    assert user.buttons() == ["Evet, rıza veriyorum", "Hayır", "Metni okuyup geri dön"]
     me = await person_id_of(app_sessions, user)
     assert await decisions(app_sessions, me) == []
 
@@ -134,23 +134,24 @@ async def test_a_voice_note_waits_for_the_media_consent_and_a_no_asks_for_text_a
     me = await person_id_of(app_sessions, user)
     clock.set(WEEK1_OPEN)
     await user.send("/reflect")
+    await to_first_text_question(user)
     await user.send("Oyun saatinde sırayla konuşmayı denedim.")
-    assert "soru 2/7" in user.last_text()
+    assert "soru 6/9" in user.last_text()
 
     await user.send_voice(duration=40)
     assert MEDIA_QUESTION in user.last_text()
     assert user.buttons() == ["Evet, saklansın", "Hayır, yazacağım"]
-    assert await voice_answers(app_sessions) == [None], "nothing of the voice note is stored yet"
+    assert await voice_answers(app_sessions) == [None] * 5, "nothing of the voice note is stored yet"
     await user.press("Hayır, yazacağım")
     assert "gönderdiğiniz saklanmadı" in user.last_text() and "soru hâlâ bekliyor" in user.last_text()
-    assert await voice_answers(app_sessions) == [None]
+    assert await voice_answers(app_sessions) == [None] * 5
 
     # The question still waits for text; the next voice note is answered at once, without asking again.
     await user.send_voice(duration=12)
     assert "gönderdiğiniz saklanmadı" in user.last_text() and MEDIA_QUESTION not in user.last_text()
     await user.send("Akşam yemeğinde herkes bir şey anlattı.")
-    assert "soru 3/7" in user.last_text()
-    assert await voice_answers(app_sessions) == [None, None]
+    assert "soru 7/9" in user.last_text()
+    assert await voice_answers(app_sessions) == [None] * 6
     assert await decisions(app_sessions, me) == [("media", False)]
 
 
@@ -161,15 +162,16 @@ async def test_a_yes_gives_the_held_voice_note_to_the_question_it_answered(
     await join_reading(user, setup.codes["mentee1"])
     clock.set(WEEK1_OPEN)
     await user.send("/reflect")
+    await to_first_text_question(user)
     await user.send("Oyun saatinde sırayla konuşmayı denedim.")
     await user.send_voice(duration=75)
     await user.press("Evet, saklansın")
     assert user.texts()[-2] == "Teşekkürler, kaydedildi: gönderdiğiniz cevabınız olarak saklandı."
-    assert "soru 3/7" in user.last_text(), "the voice note answered question 2"
-    assert await voice_answers(app_sessions) == [None, "voice"]
+    assert "soru 7/9" in user.last_text(), "the voice note answered question 6"
+    assert await voice_answers(app_sessions) == [None] * 5 + ["voice"]
     await send_photo(user, caption="Çocukların çizimi")
-    assert "soru 4/7" in user.last_text(), "once given, the consent is not asked again"
-    assert await voice_answers(app_sessions) == [None, "voice", "photo"]
+    assert "soru 8/9" in user.last_text(), "once given, the consent is not asked again"
+    assert await voice_answers(app_sessions) == [None] * 5 + ["voice", "photo"]
 
 
 async def test_a_new_version_of_the_programmes_notice_is_shown_again_before_anything_else(

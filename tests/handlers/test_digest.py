@@ -100,6 +100,6 @@ async def test_mentee_and_group_choice(make_app: AppFactory, clock: ManualClock)
                                group_id=second.group_id, role="mentor", joined_at=clock.now()))
     mert = _user(app, api, first, "Mert")
     await mert.send("/digest")
-    assert mert.last_text() == "Hangi grubun raporu?" and mert.buttons() == ["Grup 1", "Grup 2"]
+    assert mert.last_text() == "Hangi grubun haftalık özeti?" and mert.buttons() == ["Grup 1", "Grup 2"]
     await mert.press("Grup 2")
     assert "Grup 2" in mert.last_text() and "Yansıtma: 5 mentiden 3" in mert.last_text()

@@ -20,7 +20,7 @@ from tests.support.offline import ChatUser
 WEEK1_OPEN = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)  # Friday of week 1, its window open, none closed yet
 WEEK2_OPEN = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)  # Saturday of week 2: week 2 open, week 1 closed
 NO_REFLECTION_TWICE = "iki haftadır yansıtma yok"
-CLOSED_HEADER = "📋 Haftalık mentorluk ilerleme raporu: Grup 1"
+CLOSED_HEADER = "📋 Haftalık grup özeti: Grup 1"
 
 
 async def _setup(make_app: AppFactory, clock: ManualClock, at: datetime, *, groups: int = 1):  # type: ignore[no-untyped-def]
@@ -58,10 +58,10 @@ async def test_open_week_so_far_names_who_answered_and_links_the_closed_week(mak
     # The same privacy as the weekly digest: the message for the mentors, never a numbers-only answer.
     assert MESSAGE in text and SECRET not in text
     assert _photos(api, mert) == 0, "the week so far comes without the chart"
-    assert mert.buttons() == ["Ayşe", "Burak", "Cem", "Deniz", "Elif", "📋 1. haftanın raporu"]
+    assert mert.buttons() == ["Ayşe", "Burak", "Cem", "Deniz", "Elif", "📋 1. haftanın grup özeti"]
 
     # One tap to the closed week's digest, exactly as before (with its chart).
-    await mert.press("📋 1. haftanın raporu")
+    await mert.press("📋 1. haftanın grup özeti")
     closed = mert.last_text()
     assert CLOSED_HEADER + ", hafta 1/26" in closed and "Yansıtma: 5 mentiden 3" in closed
     assert "Bu hafta şimdiye kadar" not in closed and _photos(api, mert) == 1

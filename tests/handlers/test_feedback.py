@@ -165,7 +165,7 @@ async def test_reactions_and_replies_reach_the_mentee_who_answers_once(
     await mert.press("Ayşe")
     await mert.press("💬 Yansıtmaya yanıt ver")
     await mert.press("👏 Tebrikler")
-    assert mert.last_text() == "Bu tepkiyi zaten gönderdiniz: Ayşe."
+    assert mert.last_text() == "Bu tepkiyi Ayşe adlı kişiye zaten gönderdiniz."
 
     # Maria writes a reply: too long is refused, then it goes.
     await _detail(maria, "Ayşe")

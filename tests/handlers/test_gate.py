@@ -368,7 +368,7 @@ async def test_buttons_pressed_in_a_group_chat_change_nothing_and_show_nothing(
     if withdrawn:
         await user.press("Evet, Narbot'u durdur")
         await user.send("/help")
-        await user.press("Aydınlatma metnini okuyup geri dönün")  # the notice's buttons
+        await user.press("Metni okuyup geri dön")  # the notice's buttons
     stamp = int(clock.now().timestamp())
     data = sorted(set(button_data(user)) | {f"consent:yes:{NOTICE_VERSION}", f"privacy:forget:{stamp}"})
     assert any(d.startswith("todo:") for d in data) and any(d.startswith("privacy:") for d in data)

@@ -24,7 +24,7 @@ async def test_help_lists_the_commands_of_the_role(
     await join(user, setup.codes["mentee1"])
     await user.send("/help")
     assert user.last_text().startswith("Yapabilecekleriniz:")
-    assert "/language — Dili değiştir" in user.last_text()
+    assert "/language — Dili değiştirin" in user.last_text()
 
 
 async def test_help_for_a_stranger_explains_how_to_join(user: ChatUser) -> None:

@@ -64,7 +64,7 @@ async def test_an_objection_reaches_the_coordinators_and_the_answer_reaches_the_
     clock.set(TR_MORNING)
     await cem.send("/mydata")
     summary = next(t for t in reversed(cem.texts()) if "otomatik analiz" in t)
-    assert "mentorları bunları haftalık özetlerinde görür" in summary
+    assert "mentorları bunları haftalık grup özetinde görür" in summary
     assert "2. hafta, Grup 1: İki haftadır yansıtma yok" in summary
     assert "Yapılamayan bir iş için iki kez aynı neden" in summary
     assert "Ayşe" not in summary  # only the flags about Cem
@@ -73,7 +73,7 @@ async def test_an_objection_reaches_the_coordinators_and_the_answer_reaches_the_
 
     # He objects to one of them, at 01:30 his time.
     clock.set(NIGHT)
-    await cem.press("İşarete itiraz et veya düzeltme iste")
+    await cem.press("İtiraz et ya da düzeltme iste")
     assert "Başka bir konu" in cem.buttons()
     await cem.press("2. hafta, Grup 1: İki haftadır yansıtma yok")
     assert "isim yazmayın" in cem.last_text() and "500" in cem.last_text()
@@ -163,7 +163,7 @@ async def test_something_else_and_the_texts_are_personal(make_app: AppFactory, c
     ayse = ChatUser(app, api, user_id=int(seeded.external["Ayşe"]))
     clock.set(TR_MORNING)
     await ayse.send("/mydata")
-    await ayse.press("İşarete itiraz et veya düzeltme iste")
+    await ayse.press("İtiraz et ya da düzeltme iste")
     await ayse.press("Başka bir konu")
     await ayse.send("Adım yanlış yazılmış.")
     assert "9 Ocak 2027" not in ayse.last_text() and "7 Ocak 2027" in ayse.last_text()

@@ -101,7 +101,7 @@ async def test_check_in_in_turkish_and_english_and_disagreement_is_stored(
 
     clock.advance(OPEN - clock.now())
     await ayse.send("/partner")
-    assert ayse.last_text().startswith("Eş düzey partner görüşmesi, 2. hafta")
+    assert ayse.last_text().startswith("Partner sorusu, 2. hafta")
     assert ayse.buttons() == ["Evet", "Hayır", "Ulaşamadım"]
     prompt = ayse.messages()[-1]
     await ayse.press("Evet")
@@ -117,7 +117,7 @@ async def test_check_in_in_turkish_and_english_and_disagreement_is_stored(
     await ayse.send("/partner")
     assert ayse.buttons() == [], "an answered check-in is not offered again"
     await ayse.press_data("pc:t:2:no", prompt)  # twice
-    assert alert(ayse) == "Bu haftanın partner görüşmesi sorusunu zaten yanıtladınız. Teşekkürler!"
+    assert alert(ayse) == "Bu haftanın partner sorusunu zaten yanıtladınız. Teşekkürler!"
 
     elif_ = await chat_of(sessions, second_app, second_api, mentees[1])
     await elif_.send("/partner")

@@ -42,14 +42,14 @@ async def test_turkish_plan_areas_goal_form_status_sharing_and_note(
     assert user.buttons() == ["Öncelikli alanlar", "Hedeflerim", "Yeni hedef", "Öz değerlendirme"]
 
     await user.press("Öncelikli alanlar")
-    await user.press("Rolümde özgüven ve motivasyon")
-    assert "✓ Rolümde özgüven ve motivasyon" in user.buttons()
+    await user.press("Travma bilgili bakım")
+    assert "✓ Travma bilgili bakım" in user.buttons()
     await user.press("Tamam")
-    assert "• Rolümde özgüven ve motivasyon" in user.last_text()
+    assert "• Travma bilgili bakım" in user.last_text()
     async with sessions() as session:
-        assert (await session.scalars(select(PlanAreaChoice.area_key))).all() == ["confidence"]
+        assert (await session.scalars(select(PlanAreaChoice.area_key))).all() == ["trauma_informed"]
 
-    await user.press("Yeni hedef")
+    await user.press("Yeni hedef")  # one chosen area: the goal serves it, no question
     assert "Adım 1/3" not in user.last_text() and "adım 1/3" in user.last_text()
     await user.send("Zor anlarda çocuklarla sakin konuşmak")
     assert user.last_text().startswith("Adım 2/3")
@@ -58,7 +58,8 @@ async def test_turkish_plan_areas_goal_form_status_sharing_and_note(
     assert user.buttons() == ["2 hafta içinde", "1 ay içinde", "Program sonuna kadar", "Tarih yazayım", "İptal et"]
     await user.press("1 ay içinde")
     saved = user.last_text()
-    assert saved.startswith("Hedefiniz kaydedildi.") and "23 Aralık 2026 Çarşamba" in saved
+    assert saved.startswith("Hedefiniz kaydedildi.\n\nAlan: Travma bilgili bakım\nHedef: Zor anlarda")
+    assert "23 Aralık 2026 Çarşamba" in saved
     assert "Durum: Başlanmadı" in saved and "Bu hedefi mentorlarınız görebilir; eş düzey partneriniz göremez." in saved
 
     await user.press("Devam ediyor")
@@ -71,11 +72,12 @@ async def test_turkish_plan_areas_goal_form_status_sharing_and_note(
 
     [goal] = await goals_of(sessions, member.person_id)
     assert (goal.status, goal.shared, goal.due_kind, goal.due_on) == ("in_progress", True, "1m", date(2026, 12, 23))
+    assert goal.area_key == "trauma_informed"
     assert goal.note == "İlk hafta iki kez başardım"
 
     await user.press("Hedeflerime dön")
     assert user.last_text().startswith("Hedefleriniz (sayfa 1/1):")
-    assert "1. ◐ Zor anlarda çocuklarla sakin konuşmak" in user.last_text()
+    assert "▸ Travma bilgili bakım\n1. ◐ Zor anlarda çocuklarla sakin konuşmak" in user.last_text()
 
 
 async def test_english_goal_with_a_typed_date_and_paging(
@@ -194,10 +196,11 @@ async def test_self_assessment_from_the_plan_and_after_joining(
     await user.send("/plan")
     await user.press("Self-assessment")
     question = user.messages()[-1]
-    assert user.last_text().startswith("Self-assessment (1 of 8)")
-    assert "Children's development stages and needs" in user.last_text()
+    assert user.last_text().startswith("Self-assessment (1 of 15)")
+    assert "“I know the development stages of the children I care for and what they need.”" in user.last_text()
+    assert "How much do you agree? 1 = strongly disagree, 5 = strongly agree." in user.last_text()
     await user.press("4")
-    assert user.last_text().startswith("Self-assessment (2 of 8)")
+    assert user.last_text().startswith("Self-assessment (2 of 15)")
     await user.press_data("plan:sa:baseline:development:1", question)  # the first question again
     assert alert(user) == "This button is no longer active."
 
@@ -205,14 +208,20 @@ async def test_self_assessment_from_the_plan_and_after_joining(
     again = await chat_of(sessions, second_app, second_api, member)
     await again.send("/plan")
     await again.press("Self-assessment")
-    assert again.last_text().startswith("Self-assessment (2 of 8)")
+    assert again.last_text().startswith("Self-assessment (2 of 15)")
+    for _ in range(7):
+        await again.press("3")
+    # After the eight outcomes, the seven skills.
+    assert again.last_text().startswith("Self-assessment (9 of 15)")
+    assert "“I put myself in the children's place and understand how they feel.”" in again.last_text()
     for _ in range(7):
         await again.press("3")
     assert again.last_text() == "Thank you! Your self-assessment is saved."
     await again.send("/plan")
     assert "Self-assessment" not in again.buttons()
     snap = await snapshot(sessions)
-    assert [row[3] for row in snap[2]] == [4, 3, 3, 3, 3, 3, 3, 3]
+    assert [row[3] for row in snap[2]] == [4] + [3] * 14
+    assert [row[2] for row in snap[2]][-1] == "skill_stress"
 
 
 async def test_offer_baseline_after_the_welcome_and_not_when_done(
@@ -229,7 +238,7 @@ async def test_offer_baseline_after_the_welcome_and_not_when_done(
     await offer()
     assert user.last_text().startswith("Başlamadan önce kısa bir öz değerlendirme")
     await user.press("Öz değerlendirmeye başla")
-    for _ in range(8):
+    for _ in range(15):
         await user.press("5")
     assert user.last_text() == "Teşekkürler! Öz değerlendirmeniz kaydedildi."
     count = len(user.messages())

@@ -119,8 +119,8 @@ async def test_forgetme_asks_then_erases_texts_names_and_identities_but_keeps_fi
 
     await user.send("/forgetme")
     assert "verilerinizi silmesini istiyor musunuz" in user.last_text()
-    assert user.buttons() == ["Evet, verilerimi sil", "Hayır, her şey olduğu gibi kalsın"]
-    await user.press("Hayır, her şey olduğu gibi kalsın")
+    assert user.buttons() == ["Evet, verilerimi sil", "Hayır, her şey kalsın"]
+    await user.press("Hayır, her şey kalsın")
     assert user.last_text() == "Hiçbir şey değiştirilmedi."
     assert (await person(app_sessions, me)).display_name == "Fatma Demir"
 

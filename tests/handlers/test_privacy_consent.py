@@ -73,12 +73,12 @@ async def test_withdrawing_stops_messages_and_only_accepting_again_brings_the_pe
     await user.send_voice()
     await user.send_sticker()
     assert WITHDRAWN_TR in user.last_text()
-    assert user.buttons() == ["Aydınlatma metnini okuyup geri dönün"]
+    assert user.buttons() == ["Metni okuyup geri dön"]
     await user.send("/mydata")
     assert "Ad: Ayşe Yılmaz" in user.texts()[-2], "people keep the right to see their data"
 
     await user.send("/help")
-    await user.press("Aydınlatma metnini okuyup geri dönün")
+    await user.press("Metni okuyup geri dön")
     assert "KVKK" in shown_notice(user) and "/forgetme" in shown_notice(user)
     await user.press("Okudum")
     assert "Teşekkürler, kaydedildi" in user.last_text()

@@ -123,7 +123,7 @@ async def test_mydata_names_every_kind_of_record_in_words(
     await burak.send("/mydata")
 
     turkish, english = ayse.texts()[-2], burak.texts()[-2]  # the summary, then the file
-    assert "• Eş düzey partnerlikleriniz: 1" in turkish
+    assert "• Eş düzey ikilileriniz: 1" in turkish
     assert "• Seçtiğiniz gelişim alanları: 1" in turkish
     assert "• Başkalarına giden ve adınızın geçtiği mesajlar: 1" in turkish
     assert "• Your peer partnerships: 1" in english

@@ -19,7 +19,7 @@ from storage.models.outbox_mentions import OutboxMention
 from storage.models.safeguarding import SafeguardingConcern
 from tests.support.notice import add_coordinator
 from tests.support.offline import ChatUser
-from tests.support.reflection import WEEK1_OPEN, send_photo
+from tests.support.reflection import WEEK1_OPEN, send_photo, to_first_text_question
 from tests.support.seed import seed_programme
 from tests.support.sender import VirtualTimer
 from tests.support.todos import make_member
@@ -180,15 +180,16 @@ async def test_the_reflection_hints_and_its_button_opens_the_path(
     await make_member(app_sessions, clock.now(), group, Role.MENTOR, name="Zeynep Hoca")
     clock.set(WEEK1_OPEN)
     await user.send("/reflect")
+    assert "çocukların adını" not in user.last_text()  # a question with buttons has no hint
+    await to_first_text_question(user)
     assert "çocukların adını yazmayın" in user.last_text()  # a text question carries the hint
     await user.send("Oyun saatinde sırayla konuşmayı denedim.")
     await send_photo(user, caption="Resim")
     await user.press("Evet, saklansın")  # the media consent, asked at the first photo
     assert "hiçbir çocuğun tanınamadığından emin olun" in user.last_text()
-    await user.send("Zor olan, herkesin aynı anda konuşmak istemesiydi.")
+    assert "soru 7/9" in user.last_text() and "çocukların adını yazmayın" in user.last_text()
     await user.send("Gelecek hafta aynı oyunu akşam deneyeceğim.")
-    assert "soru 5/7" in user.last_text() and "çocukların adını" not in user.last_text()  # a 1-5 question
-    await user.press("4")
+    assert "soru 8/9" in user.last_text() and "çocukların adını" not in user.last_text()  # a choice
     await user.press("Evet")
     await user.press("Geç")
     await user.press("Mentorlarıma gönder")

@@ -1,4 +1,6 @@
-"""/agenda through the real handlers: add, reorder, mark covered, delete; who may do what."""
+"""/agenda through the real handlers: add, reorder, mark covered, delete; who may do what.
+
+Proposals and roles: tests/handlers/test_agenda_proposals.py."""
 
 from __future__ import annotations
 
@@ -95,9 +97,14 @@ async def test_mentees_cannot_edit_and_other_groups_buttons_are_refused(
     await zeynep.send("Empati")
     async with sessions() as session:
         topic_id = await session.scalar(select(AgendaTopic.id))
+    # A mentee reads the agenda and may propose a topic (issue #14), but edits nothing.
     ayse = chat(app, api, "ayse")
     await ayse.send("/agenda")
-    assert ayse.last_text() == REFUSED
+    assert ayse.last_text().startswith("Grup 1 grubunun formal gündemi:\n1. Empati")
+    assert ayse.buttons() == ["Konu öner"]
+    for data in (f"agd:t:{topic_id}", f"agd:del:{topic_id}", f"agd:add:{people.group.id}"):
+        await ayse.press_data(data, ayse.messages()[-1])
+        assert api.calls_of("answerCallbackQuery")[-1]["text"] == REFUSED, data
     deniz = chat(app, api, "deniz")
     await deniz.send("/agenda")
     assert "Grup 2" in deniz.last_text()

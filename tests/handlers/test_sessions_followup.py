@@ -64,6 +64,7 @@ async def test_attendance_minutes_and_feedback_for_attendees_only(
     assert zeynep.last_text() == "Bu çok uzun (3001 karakter). Lütfen en fazla 3000 karakter yazın."
     await zeynep.send("Kararlar: her menti bir gözlem notu getirecek.")
     assert "Toplantı tutanağı kaydedildi." in zeynep.last_text() and "/assign" in zeynep.last_text()
+    assert "Tutanak grubun 3 üyesine gönderildi" in zeynep.last_text()
     async with sessions() as session:
         found = await session.get(GroupSession, sid)
         assert (
@@ -88,11 +89,13 @@ async def test_attendance_minutes_and_feedback_for_attendees_only(
 
     ayse = chat(app, api, "ayse")
     await press_on(ayse, prompts[0], "4")
-    assert "yanınıza aldığınız bir şey" in ayse.last_text()
+    assert "rahatça ifade edebildiniz mi?" in ayse.last_text()
+    await ayse.press("5")
+    assert "yanınıza aldığınız somut bir şey" in ayse.last_text()
     await ayse.send("Çocukları dinlerken acele etmemek.")
-    assert ayse.last_text() == "Teşekkürler, geri bildiriminiz kaydedildi."
+    assert ayse.last_text().startswith("Teşekkürler, geri bildiriminiz kaydedildi.")
     feedback = await feedback_of(sessions, sid, people.ayse.person_id)
-    assert feedback is not None and feedback.usefulness == 4
+    assert feedback is not None and feedback.usefulness == 4 and feedback.spoke_freely == 5
     assert feedback.takeaway == "Çocukları dinlerken acele etmemek."
 
     # John did not come: a forged feedback button is refused.
@@ -123,12 +126,15 @@ async def test_feedback_takeaway_can_be_skipped_in_english(
     john = chat(app, api, "john")
     await press_on(john, prompt, "2")
     await press_on(john, prompt, "3")  # the latest answer wins
+    assert "Could you speak freely in the session?" in john.last_text()
+    await john.press("2")
     await john.send_voice()
     assert john.last_text() == "Please send this as a text message."
     await john.press("Skip")
     assert "Thank you, your feedback is saved." in john.texts()
     feedback = await feedback_of(sessions, sid, people.john.person_id)
     assert feedback is not None and feedback.usefulness == 3 and feedback.takeaway is None
+    assert feedback.spoke_freely == 2
     async with sessions() as session:
         assert await session.get(ConversationState, people.john.person_id) is None
 

@@ -9,6 +9,8 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring.clock import ManualClock
+from mentoring.i18n import translator
+from mentoring.todos.list_screens import REASON_LABELS
 from storage.models.plans import PlanGoal
 from tests.support.offline import ChatUser
 from tests.support.seed import seed_programme
@@ -111,6 +113,9 @@ async def test_english_add_done_and_goal_of_the_plan(user, app_sessions, clock, 
         ("Uygulama fırsatı olmadı", "no_chance"),
         ("Ne yapacağım net değildi", "unclear"),
         ("Desteğe ihtiyacım vardı", "needed_help"),
+        # Care work (issue #14, point 9); their Turkish is the catalogue's.
+        *((translator("tr").gettext(REASON_LABELS[code]), code)
+          for code in ("not_worked", "shift", "children", "team_support")),
     ],
 )
 async def test_not_done_with_each_reason(user, app_sessions, mentee, label, code) -> None:

@@ -108,7 +108,7 @@ async def test_the_mydata_file_names_each_kind_of_record_in_the_readers_words(
     ayse = await chat_of(sessions, mentor.app, mentor.api, mentees[0])
     await ayse.send("/plan")
     await ayse.press("Öncelikli alanlar")
-    await ayse.press("Rolümde özgüven ve motivasyon")
+    await ayse.press("Okul desteği")
     await ayse.press("Tamam")
     documents = capture_documents(ayse.api)
 
@@ -116,7 +116,7 @@ async def test_the_mydata_file_names_each_kind_of_record_in_the_readers_words(
 
     _name, data = json_document(documents)
     contents = {entry["where"]: entry for entry in data["contents"]}
-    assert contents["tables.peer_pair_members"]["what"] == "Eş düzey partnerlikleriniz"
+    assert contents["tables.peer_pair_members"]["what"] == "Eş düzey ikilileriniz"
     assert contents["tables.plan_area_choices"]["records"] == 1
     assert set(contents) == {f"tables.{name}" for name in data["tables"]}
     assert not [entry["what"] for entry in data["contents"] if TABLE_NAME.search(entry["what"])]

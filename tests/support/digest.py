@@ -96,10 +96,10 @@ async def seed_group(sessions: async_sessionmaker[AsyncSession], now: datetime, 
         g, p = group.id, people
         await _reflect(session, set_id, p["Ayşe"], g, 1, now, 4)
         await _reflect(session, set_id, p["Ayşe"], g, 2, now, 2,
-                       {"tried": "Oyunla sakinleştirmeyi denedim.", "to_mentors": MESSAGE})
+                       {"happened": "Oyunla sakinleştirmeyi denedim.", "to_mentors": MESSAGE})
         await _reflect(session, set_id, p["Burak"], g, 1, now, 3)
         await _reflect(session, set_id, p["Burak"], g, 2, now, 4, {"to_mentors": SECRET}, numbers_only=True)
-        await _reflect(session, set_id, p["Deniz"], g, 2, now, 3, {"tried": LONG_TEXT})
+        await _reflect(session, set_id, p["Deniz"], g, 2, now, 3, {"happened": LONG_TEXT})
         await _reflect(session, set_id, p["Elif"], g, 1, now, 5)
         pairs = []
         for a, b in (("Ayşe", "Burak"), ("Cem", "Deniz")):

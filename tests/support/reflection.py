@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring.joining import rules as joining
 from mentoring.joining.rules import MemberView
+from mentoring.reflection.questions import Option, Question, add_version
 from storage.models import ChannelIdentity, ConsentRecord, Group, Membership, Person, Role
 from tests.support.notice import notice_version
 from tests.support.offline import ChatUser
@@ -78,3 +79,35 @@ async def send_photo(user: ChatUser, caption: str | None = None) -> None:
     if caption is not None:
         content["caption"] = caption
     await user.process({"message": user._message(**content)})
+
+
+# The default set opens with four button questions (tried from the plan, the skill, stress, confidence);
+# the first question that takes words, a voice note or a photo is question 5 ("what happened").
+FIRST_TEXT_QUESTION = 5
+
+
+async def to_first_text_question(user: ChatUser, labels: tuple[str, ...] = ("Evet", "Empati", "3", "4")) -> None:
+    """Answer the default set's four button questions in Turkish (after /reflect)."""
+    for label in labels:
+        await user.press(label)
+
+
+async def use_text_questions(sessions: async_sessionmaker[AsyncSession], programme_id: int, now: datetime) -> None:
+    """Give the programme a loaded set of seven questions that opens with four text questions (the
+    default before issue #14 point 9), in force from week 1: for tests about written answers across
+    restarts and faults, which do not need the default's buttons. A loaded set is kept as it is."""
+    def asked(key: str, kind: str, text: str, *options: Option, optional: bool = False) -> Question:
+        return Question(key, kind, {"tr": text, "en": text}, optional, tuple(options))
+
+    questions = (
+        asked("tried", "text", "Bu hafta gelişim planınızdan çocuklarla neyi denediniz?"),
+        asked("happened", "text", "Ne oldu? Çocuklar nasıl karşılık verdi?"),
+        asked("hard", "text", "Sizi en çok ne zorladı?"),
+        asked("next", "text", "Gelecek hafta neyi deneyeceksiniz?"),
+        asked("confidence", "scale", "Kendinize ne kadar güveniyorsunuz? (1 = hiç, 5 = çok)"),
+        asked("bring_to_session", "choice", "Grup görüşmesinde konuşmak ister misiniz?",
+              Option("yes", {"tr": "Evet", "en": "Yes"}), Option("no", {"tr": "Hayır", "en": "No"})),
+        asked("to_mentors", "text", "Mentorlarınıza bir mesajınız var mı?", optional=True),
+    )
+    async with sessions.begin() as session:
+        await add_version(session, programme_id, questions, 1, now)

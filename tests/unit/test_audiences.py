@@ -47,6 +47,9 @@ def may_see(viewer: MemberView, audience: Audience) -> bool:
         return access.may_see_resource(viewer, GROUP, PROGRAMME)
     if audience.thing is Thing.PROGRAMME_RESOURCE:
         return access.may_see_resource(viewer, None, PROGRAMME)
+    if audience.thing in (Thing.AGENDA_PROPOSAL, Thing.AGENDA_ROLE):
+        # /agenda's proposals and roles (mentoring.sessions.proposals): the group's mentors only.
+        return access.may_plan_sessions(viewer, GROUP)
     mentor_reads = access.may_read_texts_of_group(viewer, GROUP)
     if audience.thing is Thing.GOAL:
         # The digest's mentee detail (mentoring.digest.detail) shows goals to whom may read the group's texts;

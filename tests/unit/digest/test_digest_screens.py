@@ -123,7 +123,7 @@ async def test_a_mentor_of_two_groups_chooses_one(sessions, clock, seeded) -> No
                                group_id=second.group_id, role="mentor", joined_at=clock.now()))
     mert = await member(sessions, seeded, "Mert")
     choice = only_screen(await step(sessions, clock, mert, screens.start))
-    assert choice.text.render(TR) == "Hangi grubun raporu?"
+    assert choice.text.render(TR) == "Hangi grubun haftalık özeti?"
     assert [c.label.render(TR) for c in choice.all_choices()] == ["Grup 1", "Grup 2"]
     assert pressed(choice) == [("g", {"group": seeded.group_id}), ("g", {"group": second.group_id})]
     chosen = only_screen(await step(sessions, clock, mert, screens.press,

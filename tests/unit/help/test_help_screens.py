@@ -56,7 +56,7 @@ async def test_help_lists_the_commands_of_the_members_roles_in_their_language(
     screen = only_screen(await step(sessions, clock, member, screens.commands, Typed("/help")))
     lines = screen.text.render(TR).split("\n")
     assert lines[0] == "Yapabilecekleriniz:"
-    assert "/language — Dili değiştir" in lines
+    assert "/language — Dili değiştirin" in lines
     names = [line.split(" — ")[0] for line in lines[1:]]
     assert names == [f"/{spec.name}" for spec in help_commands.commands_for({Role.MENTEE})]
     assert "/todo" in names and "/broadcast" not in names and "/digest" not in names

@@ -131,7 +131,7 @@ async def test_the_check_in_goes_talked_goal_usefulness_and_is_stored_step_by_st
 
     # Monday: the page alone, no check-in yet.
     page = only_screen(await step(sessions, clock, ayse, screens.start, Typed("/partner")))
-    assert text(page).splitlines() == ["Eş düzey partnerleriniz:", "", "👤 Elif", "Sizinle paylaşılan hedefler:",
+    assert text(page).splitlines() == ["Eş düzey partneriniz:", "", "👤 Elif", "Sizinle paylaşılan hedefler:",
                                        "• Çocuklarla sakin konuşmak"]
     assert page.choices == ()
 
@@ -139,7 +139,7 @@ async def test_the_check_in_goes_talked_goal_usefulness_and_is_stored_step_by_st
     reply = await step(sessions, clock, ayse, screens.start, Typed("/partner"))
     assert len(reply.screens) == 2 and reply.notice is None
     prompt = reply.screens[1]
-    assert text(prompt).startswith("Eş düzey partner görüşmesi, 2. hafta")
+    assert text(prompt).startswith("Partner sorusu, 2. hafta")
     assert "27 Kasım 2026 Cuma 10:00" in text(prompt)  # when it closes, Istanbul time, as every moment is written
     assert labels(prompt) == ["Evet", "Hayır", "Ulaşamadım"]
     assert labels(prompt, "en") == ["Yes", "No", "I could not reach them"]
@@ -171,7 +171,7 @@ async def test_the_check_in_goes_talked_goal_usefulness_and_is_stored_step_by_st
     done = await step(sessions, clock, ayse, screens.start, Typed("/partner"))
     assert len(done.screens) == 1, "an answered check-in is not offered again"
     error = await refusal_of(sessions, clock, ayse, screens.press, Pressed("pc:t:2:no"))
-    assert refusal(error).render(TR) == "Bu haftanın partner görüşmesi sorusunu zaten yanıtladınız. Teşekkürler!"
+    assert refusal(error).render(TR) == "Bu haftanın partner sorusunu zaten yanıtladınız. Teşekkürler!"
 
     # Elif did not talk: one answer completes her check-in.
     elif_reply = await step(sessions, clock, elif_, screens.start, Typed("/partner"))

@@ -111,18 +111,22 @@ async def test_areas_are_ticked_stored_and_untoggled(
     assert actions(areas) == [["a"]] * 8 + [["menu"]]
     assert not any(label.startswith("✓") for label in labels(areas))
 
-    ticked = await shown(sessions, clock, member, screens.press, press("a", area="confidence"))
-    assert "✓ Self-confidence and motivation in my role" in labels(ticked)
+    # The defaults are the care topics; the programme outcomes are not areas to choose any more.
+    assert "Trauma-informed care" in labels(areas) and "Managing my own stress" in labels(areas)
+    assert "Self-confidence and motivation in my role" not in labels(areas)
+    ticked = await shown(sessions, clock, member, screens.press, press("a", area="positive_discipline"))
+    assert "✓ Positive discipline and limits" in labels(ticked)
     [choice] = [c for c in ticked.all_choices() if c.label.render(EN).startswith("✓")]
-    assert choice.short_label(EN) == "✓ Role confidence" and choice.short_label(TR) == "✓ Rolümde özgüven"
+    assert choice.short_label(EN) == "✓ Discipline, limits" and choice.short_label(TR) == "✓ Disiplin, sınırlar"
     async with sessions() as session:
-        assert (await session.scalars(select(PlanAreaChoice.area_key))).all() == ["confidence"]
+        assert (await session.scalars(select(PlanAreaChoice.area_key))).all() == ["positive_discipline"]
     menu = await shown(sessions, clock, member, screens.press, press("menu"))
-    assert "• Self-confidence and motivation in my role" in menu.text.render(EN).splitlines()
+    assert "• Positive discipline and limits" in menu.text.render(EN).splitlines()
 
-    await step(sessions, clock, member, screens.press, press("a", area="confidence"))
+    await step(sessions, clock, member, screens.press, press("a", area="positive_discipline"))
     async with sessions() as session:
         assert (await session.scalars(select(PlanAreaChoice.area_key))).all() == []
+    assert (await refused_with(sessions, clock, member, screens.press, press("a", area="confidence"))).code == "stale"
     assert (await refused_with(sessions, clock, member, screens.press, press("a", area="nope"))).code == "stale"
 
 
@@ -276,23 +280,32 @@ async def test_the_self_assessment_goes_area_by_area_and_is_offered_until_done(
     assert start.label.render(TR) == "Öz değerlendirmeye başla" and start.short_label(TR) == "Öz değerlendirme"
 
     question = await shown(sessions, clock, member, screens.press, Pressed(start.data))
-    assert question.text.render(TR).startswith("Öz değerlendirme (1/8)")
-    assert question.text.render(EN).startswith("Self-assessment (1 of 8)")
-    assert "Children's development stages and needs" in question.text.render(EN)
+    # Statements to agree with: the eight programme outcomes, then the seven skills.
+    assert question.text.render(TR).startswith("Öz değerlendirme (1/15)")
+    assert question.text.render(EN).startswith("Self-assessment (1 of 15)")
+    assert "“I know the development stages of the children I care for and what they need.”" in question.text.render(EN)
+    assert "1 = strongly disagree, 5 = strongly agree" in question.text.render(EN)
+    assert "1 = hiç katılmıyorum, 5 = tamamen katılıyorum" in question.text.render(TR)
     assert labels(question) == [*"12345"] and actions(question) == [["sa"] * 5]
     after = await shown(sessions, clock, member, screens.press, Pressed(next(question.all_choices()).data))
-    assert after.text.render(EN).startswith("Self-assessment (2 of 8)")
+    assert after.text.render(EN).startswith("Self-assessment (2 of 15)")
     again = await refused_with(sessions, clock, member, screens.press, Pressed(next(question.all_choices()).data))
     assert again.code == "stale"
 
     screen = after
-    for _ in range(7):
+    asked = [after.text.render(EN)]
+    for _ in range(14):
         screen = await shown(sessions, clock, member, screens.press, Pressed(list(screen.all_choices())[2].data))
+        asked.append(screen.text.render(EN))
+    assert "“I put myself in the children's place and understand how they feel.”" in asked[7]  # the first skill, question 9
+    assert "“I manage my own stress at work.”" in asked[13]
     assert screen.text.render(EN) == "Thank you! Your self-assessment is saved." and actions(screen) == [["menu"]]
     async with sessions() as session:
-        scores = (await session.scalars(select(SelfAssessment.score).order_by(SelfAssessment.id))).all()
+        stored = (await session.execute(
+            select(SelfAssessment.area_key, SelfAssessment.score).order_by(SelfAssessment.id))).all()
         assert await screens.baseline_offer(session, member, clock.now()) is None
-    assert scores == [1, 3, 3, 3, 3, 3, 3, 3]
+    assert [score for _, score in stored] == [1] + [3] * 14
+    assert [key for key, _ in stored][7:9] == ["confidence", "skill_empathy"]
     assert actions(await shown(sessions, clock, member, screens.start, Typed("/plan"))) == [["areas"], ["l", "new"]]
 
     mentor = await add_member(sessions, clock.now(), setup.groups[0], Role.MENTOR, name="Can")
@@ -320,7 +333,11 @@ async def test_every_screen_offers_codec_data_and_short_labels_that_fit(
     for answer in (press("new"), Typed("Goal"), Typed("Measure"), press("due", kind="2w")):
         run = screens.press if isinstance(answer, Pressed) else screens.answer
         await step(sessions, clock, member, run, answer)
+    # Two chosen areas: the goal form asks which one the goal serves.
+    for key in ("stage_care", "own_stress"):
+        await step(sessions, clock, member, screens.press, press("a", area=key))
     await step(sessions, clock, member, screens.press, press("new"))
+    await step(sessions, clock, member, screens.press, press("ga", area="own_stress"))
     await step(sessions, clock, member, screens.answer, Typed("Goal"))
     due = await shown(sessions, clock, member, screens.answer, Typed("Measure"))
 
@@ -338,7 +355,8 @@ async def test_every_screen_offers_codec_data_and_short_labels_that_fit(
                 todo.extend((await step(sessions, clock, member, screens.press, Pressed(choice.data))).screens)
             except DomainError:
                 pass  # a form button after the form moved on, a score already given
-    assert {Pressed(data).decode(PLAN).action for data in seen} == set(PLAN.actions)
+    # Every action but the mentors' view of a mentee's plan (offered under the digest's detail).
+    assert {Pressed(data).decode(PLAN).action for data in seen} == set(PLAN.actions) - {"m"}
     assert any(screen.awaits is not None for screen in walked)
     walked.append(screens.assessment_offer("end"))
     walked.append(goal_screens.goal_card((await goals_of(sessions, member.person_id))[0]))

@@ -14,18 +14,37 @@ from mentoring.errors import DomainError
 from mentoring.i18n import translator
 from mentoring.plans import assessment
 from mentoring.plans import rules as plans
-from mentoring.plans.areas import DEFAULT_AREAS, parse_areas, programme_areas, replace_areas
+from mentoring.plans.areas import (
+    DEFAULT_AREAS,
+    OUTCOMES,
+    SKILLS,
+    parse_areas,
+    programme_areas,
+    replace_areas,
+)
 from storage.models import Role
 from tests.support.plans import add_member, goals_of, set_dates
 from tests.support.seed import seed_programme
 
 
-def test_eight_default_areas_have_turkish_and_english_titles() -> None:
+def test_eight_default_areas_are_care_topics_apart_from_the_outcomes() -> None:
     assert len(DEFAULT_AREAS) == 8 and len({a.key for a in DEFAULT_AREAS}) == 8
     turkish, english = translator("tr"), translator("en")
-    assert DEFAULT_AREAS[0].title(english) == "Children's development stages and needs"
-    assert DEFAULT_AREAS[0].title(turkish) == "Çocukların gelişim dönemleri ve ihtiyaçları"
+    assert [a.title(english) for a in DEFAULT_AREAS] == [
+        "Care that fits the child's development stage", "Positive discipline and limits", "Talking with teenagers",
+        "Trauma-informed care", "Supporting emotion regulation", "School support",
+        "Preparing for independent life", "Managing my own stress"]
+    assert DEFAULT_AREAS[3].title(turkish) == "Travma bilgili bakım"
     assert all(a.title(turkish) != a.title(english) for a in DEFAULT_AREAS)
+    # Short button titles fit (18 characters, so a check mark still fits in 20) in both languages.
+    assert all(a.short_en and len(tr.gettext(a.short_en)) <= 18 for a in DEFAULT_AREAS for tr in (turkish, english))
+    # The outcomes stay the impact instrument, with the seven skills; no key is shared with the areas.
+    assert OUTCOMES[0].title(turkish) == "Çocukların gelişim dönemleri ve ihtiyaçları" and len(OUTCOMES) == 8
+    assert [s.key for s in SKILLS] == ["skill_empathy", "skill_listening", "skill_questions", "skill_feedback",
+                                       "skill_encouragement", "skill_problem_solving", "skill_stress"]
+    assert not {a.key for a in DEFAULT_AREAS} & {a.key for a in (*OUTCOMES, *SKILLS)}
+    assert assessment.INSTRUMENT == (*OUTCOMES, *SKILLS) and set(assessment.STATEMENTS) == {
+        a.key for a in assessment.INSTRUMENT}
 
 
 @pytest.mark.parametrize(("data", "code"), [
@@ -149,15 +168,17 @@ async def test_self_assessment_goes_area_by_area_and_refuses_repeats(
     async with sessions.begin() as session:
         ctx = await plans.plan_context(session, ayse)
         progress = await assessment.progress(session, ctx, "baseline")
-        assert progress.next_area == DEFAULT_AREAS[0] and progress.total == 8
-        for score, area in zip([1, 2, 3, 4, 5, 1, 2, 3], DEFAULT_AREAS, strict=True):
+        assert progress.next_area == OUTCOMES[0] and progress.total == 15
+        for score, area in zip([1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5], assessment.INSTRUMENT, strict=True):
             progress = await assessment.record(session, ctx, "baseline", area.key, score, now)
-        assert progress.next_area is None and progress.answered == 8
+        assert progress.next_area is None and progress.answered == 15
         with pytest.raises(DomainError):
-            await assessment.record(session, ctx, "baseline", DEFAULT_AREAS[0].key, 5, now)
+            await assessment.record(session, ctx, "baseline", OUTCOMES[0].key, 5, now)
         end = await assessment.progress(session, ctx, "end")
         assert end.answered == 0
-        with pytest.raises(DomainError):  # not the area asked now
-            await assessment.record(session, ctx, "end", DEFAULT_AREAS[3].key, 3, now)
+        with pytest.raises(DomainError):  # not the statement asked now
+            await assessment.record(session, ctx, "end", OUTCOMES[3].key, 3, now)
+        with pytest.raises(DomainError):  # a priority area is not a statement of the self-assessment
+            await assessment.record(session, ctx, "end", DEFAULT_AREAS[0].key, 3, now)
         with pytest.raises(DomainError):
-            await assessment.record(session, ctx, "end", DEFAULT_AREAS[0].key, 6, now)
+            await assessment.record(session, ctx, "end", OUTCOMES[0].key, 6, now)

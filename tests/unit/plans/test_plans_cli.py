@@ -14,8 +14,10 @@ def test_show_the_defaults_load_a_list_and_refuse_a_bad_file(tmp_path: Path, dat
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
     assert len(lines) == 8
-    assert lines[0] == ("development\tÇocukların gelişim dönemleri ve ihtiyaçları\t"
-                        "Children's development stages and needs")
+    # The defaults are the care topics (the programme outcomes are the self-assessment, not areas).
+    assert lines[0] == ("stage_care\tGelişim dönemine uygun bakım\t"
+                        "Care that fits the child's development stage")
+    assert lines[7] == "own_stress\tKendi stresimi yönetmek\tManaging my own stress"
 
     good = tmp_path / "areas.json"
     good.write_text(json.dumps([{"key": "empati", "tr": "Empati", "en": "Empathy"},

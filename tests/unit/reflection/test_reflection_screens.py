@@ -38,6 +38,7 @@ from mentoring.screens import (
 )
 from storage.models import Role
 from storage.models.reflections import Reflection, ReflectionAnswer
+from storage.models.todos import Todo
 from tests.support.reflection import WEEK1_CLOSES, WEEK1_OPEN, make_member
 from tests.support.seed import seed_programme
 
@@ -110,36 +111,56 @@ async def test_a_whole_reflection_screen_by_screen(
     clock.set(WEEK1_OPEN)
 
     first = only_screen(await step(sessions, clock, member, screens.start, Typed("/reflect")))
-    assert first.text.render(EN).startswith("Reflection · week 1 · question 1 of 7\n\nWhat did you try")
-    assert first.text.render(EN).endswith("Answer in writing, or send a voice note or a photo.\n"
-                                          "Please do not name children or send a photo in which a child "
-                                          "can be recognised.")
-    assert first.awaits == Awaits(Expect.ANY, "reflection") and first.choices == () and first.replace
-    assert await waits_for(sessions, member) == "tried"
+    assert first.text.render(EN).startswith(
+        "Reflection · week 1 · question 1 of 9\n\nDid you try something from your development plan this week?")
+    assert [[c.label.render(EN) for c in row] for row in first.choices] == [["Yes"], ["Partly"], ["No chance"]]
+    assert first.awaits is None and fits_small_buttons(first) and first.replace
+    # The hint about children is for the questions that take words, voice notes and photos.
+    assert "Please do not name children" not in first.text.render(EN)
+    assert await waits_for(sessions, member) == "plan_tried"
+    typed = only_screen(await step(sessions, clock, member, screens.answer, Typed("yes")))
+    assert typed.text.render(EN).startswith("Please answer with the buttons below.\n\nReflection")
+
+    skill = only_screen(await step(sessions, clock, member, screens.press, Pressed(first.choices[1][0].data)))
+    assert "Which skill did you use most with the children this week?" in skill.text.render(EN)
+    assert [row[0].label.render(EN) for row in skill.choices] == [
+        "Empathy", "Active listening", "Asking questions", "Feedback", "Encouragement", "Problem solving",
+        "Stress management"]
+    assert fits_small_buttons(skill)
+    stress = only_screen(await step(sessions, clock, member, screens.press, Pressed(skill.choices[1][0].data)))
+    assert "How well did you cope with stress this week? (1 = not at all, 5 = very well)" in stress.text.render(EN)
+    assert [[c.label.render(EN) for c in row] for row in stress.choices] == [["1", "2", "3", "4", "5"]]
+    assert [Pressed(c.data).decode(REFLECTION)["value"] for c in stress.choices[0]] == [1, 2, 3, 4, 5]
+    confidence = only_screen(await step(sessions, clock, member, screens.press,
+                                        Pressed(stress.choices[0][2].data)))
+    assert "How confident do you feel at work?" in confidence.text.render(EN)
+    happened = only_screen(await step(sessions, clock, member, screens.press,
+                                      Pressed(confidence.choices[0][3].data)))
+    assert happened.text.render(EN).startswith("Reflection · week 1 · question 5 of 9\n\nIn short: what happened")
+    assert happened.text.render(EN).endswith("Answer in writing, or send a voice note or a photo.\n"
+                                             "Please do not name children or send a photo in which a child "
+                                             "can be recognised.")
+    assert happened.awaits == Awaits(Expect.ANY, "reflection") and happened.choices == ()
+    assert await waits_for(sessions, member) == "happened"
 
     # A sticker and a text too long keep the question; nothing is stored.
     sticker = only_screen(await step(sessions, clock, member, screens.answer, Unsupported("sticker")))
     assert sticker.text.render(TR).startswith("Burada yazılı yanıt, sesli mesaj ya da fotoğraf alabilirim")
-    assert "soru 1/7" in sticker.text.render(TR)
+    assert "soru 5/9" in sticker.text.render(TR)
     long = only_screen(await step(sessions, clock, member, screens.answer, Typed("a" * 8001)))
     assert long.text.render(EN).startswith("That is 8001 characters; one answer can have at most 8000.")
-    assert await answers(sessions) == {}
+    assert sorted(await answers(sessions)) == ["confidence", "plan_tried", "skill", "stress"]
 
-    await step(sessions, clock, member, screens.answer, Typed("  Turn-taking game "))
-    await step(sessions, clock, member, screens.answer, Voice("voice-1", 75))
+    hard = only_screen(await step(sessions, clock, member, screens.answer, Voice("voice-1", 75)))
+    # Each text question carries the hint; optional ones say so and have Skip.
+    assert "Please do not name children" in hard.text.render(EN) and "This question is optional." in hard.text.render(EN)
+    assert [[c.label.render(EN) for c in row] for row in hard.choices] == [["Skip"]]
     after_photo = only_screen(await step(sessions, clock, member, screens.answer, Photo("photo-1", "A drawing")))
     # A photo answer is taken with a reminder to check that no child can be recognised in it.
     assert after_photo.text.render(EN).startswith("Photo received. Please check that no child can be recognised")
-    assert "question 4 of 7" in after_photo.text.render(EN)
-    scale = only_screen(await step(sessions, clock, member, screens.answer, Typed("Again at dinner")))
-    assert scale.awaits is None and [[c.label.render(EN) for c in row] for row in scale.choices] == [
-        ["1", "2", "3", "4", "5"]
-    ]
-    assert [Pressed(c.data).decode(REFLECTION)["value"] for c in scale.choices[0]] == [1, 2, 3, 4, 5]
-    typed = only_screen(await step(sessions, clock, member, screens.answer, Typed("4")))
-    assert typed.text.render(EN).startswith("Please answer with the buttons below.\n\nReflection")
-
-    choice = only_screen(await step(sessions, clock, member, screens.press, Pressed(scale.choices[0][3].data)))
+    assert "question 7 of 9" in after_photo.text.render(EN)
+    assert "At the summary you can add it to your to-do list." in after_photo.text.render(EN)
+    choice = only_screen(await step(sessions, clock, member, screens.answer, Typed("  Try it at dinner ")))
     assert [[c.label.render(EN) for c in row] for row in choice.choices] == [["Yes"], ["Maybe"], ["No"]]
     optional = only_screen(await step(sessions, clock, member, screens.press, Pressed(choice.choices[1][0].data)))
     assert "This question is optional." in optional.text.render(EN)
@@ -148,29 +169,44 @@ async def test_a_whole_reflection_screen_by_screen(
 
     summary = only_screen(await step(sessions, clock, member, screens.press, Pressed(optional.choices[0][0].data)))
     words = summary.text.render(EN)
-    for expected in ("Your reflection for week 1:", "→ Turn-taking game", "Voice note (1:15)",
-                     "Photo: A drawing", "→ 4/5", "→ Maybe", "(skipped)",
+    for expected in ("Your reflection for week 1:", "→ Partly", "→ Active listening", "→ 3/5", "→ 4/5",
+                     "Voice note (1:15)", "Photo: A drawing", "→ Try it at dinner", "→ Maybe", "(skipped)",
                      "It is open until Monday, November 30, 2026 at 10:00"):
         assert expected in words
-    assert actions(summary) == [["sub"], ["chg"], ["no"]] and fits_small_buttons(summary)
+    assert actions(summary) == [["sub"], ["chg"], ["no"], ["td"]] and fits_small_buttons(summary)
     assert summary.choices[2][0].label.render(TR) == "☐ Mentorlarım yalnızca sayıları görsün"
     assert summary.choices[2][0].short_label(TR) == "☐ Yalnızca sayılar"
+    assert summary.choices[3][0].label.render(EN) == "➕ Add my next step to my to-do list"
+    assert summary.choices[3][0].short_label(TR) == "➕ Yapılacaklara ekle"
     assert await waits_for(sessions, member) == "summary"
 
     stored = await answers(sessions)
-    assert stored["tried"].text == "Turn-taking game"
+    assert stored["plan_tried"].choice_value == "partly" and stored["skill"].choice_value == "listening"
+    assert stored["stress"].scale_value == 3 and stored["confidence"].scale_value == 4
     assert (stored["happened"].file_kind, stored["happened"].file_id, stored["happened"].file_duration) == (
         "voice", "voice-1", 75)
     assert (stored["hard"].file_id, stored["hard"].caption) == ("photo-1", "A drawing")
-    assert stored["confidence"].scale_value == 4 and stored["bring_to_session"].choice_value == "maybe"
+    assert stored["next"].text == "Try it at dinner" and stored["bring_to_session"].choice_value == "maybe"
     assert stored["to_mentors"].skipped
+
+    # "What next" onto the to-do list with one button; a second tap adds nothing.
+    added = only_screen(await step(sessions, clock, member, screens.press, Pressed(summary.choices[3][0].data)))
+    assert added.text.render(EN).startswith("Added to your to-do list. You can give it a date there.\n\n"
+                                            "Your reflection for week 1:")
+    twice = only_screen(await step(sessions, clock, member, screens.press, Pressed(summary.choices[3][0].data)))
+    assert twice.text.render(TR).startswith("Bu adım zaten yapılacaklar listenizde.")
+    async with sessions() as session:
+        todos = (await session.scalars(select(Todo))).all()
+    assert [(t.person_id, t.text, t.status, t.due_kind) for t in todos] == [
+        (member.person_id, "Try it at dinner", "open", "none")]
+    assert await waits_for(sessions, member) == "summary"
 
     # Change an answer: the menu, the question with its answer so far, back to the summary.
     menu = only_screen(await step(sessions, clock, member, screens.press, Pressed(summary.choices[1][0].data)))
     assert menu.text.render(EN) == "Which answer would you like to change?"
-    assert actions(menu) == [["ed"]] * 7 + [["sum"]] and fits_small_buttons(menu)
-    assert menu.choices[0][0].label.render(EN).startswith("1. What did you try")
-    again = only_screen(await step(sessions, clock, member, screens.press, Pressed(menu.choices[4][0].data)))
+    assert actions(menu) == [["ed"]] * 9 + [["sum"]] and fits_small_buttons(menu)
+    assert menu.choices[0][0].label.render(EN).startswith("1. Did you try something")
+    again = only_screen(await step(sessions, clock, member, screens.press, Pressed(menu.choices[3][0].data)))
     assert "Your answer so far: 4/5" in again.text.render(EN) and actions(again)[-1] == ["sum"]
     assert await waits_for(sessions, member) == "confidence"
     changed = only_screen(await step(sessions, clock, member, screens.press, Pressed(again.choices[0][1].data)))
@@ -221,9 +257,9 @@ async def test_refusals_change_nothing_and_are_worded_once(
     assert refusal(not_mentee).render(EN).startswith("Weekly reflections are written by mentees")
     assert (await refused_code(sessions, clock, other, screens.answer, Typed("hi"))).code == "access_denied"
 
-    await step(sessions, clock, owner, screens.answer, Typed("first"))
-    assert first.awaits is not None and first.choices == ()
-    late = await refused_code(sessions, clock, owner, screens.press, Pressed(f"rf:a:{rid}:0:1"))
+    await step(sessions, clock, owner, screens.press, Pressed(f"rf:a:{rid}:0:1"))
+    assert first.awaits is None and len(first.choices) == 3
+    late = await refused_code(sessions, clock, owner, screens.press, Pressed(f"rf:a:{rid}:0:0"))
     assert late.code == "reflection_answered"
 
     # After the window closes a message is answered, and the reflection stops taking messages.
@@ -252,6 +288,6 @@ async def test_a_mentee_of_two_groups_chooses_by_name(
     assert [(p.action, p["group"], p["week"]) for p in picked] == [
         ("grp", setup.groups[0].id, 1), ("grp", setup.groups[1].id, 1)]
     asked = only_screen(await step(sessions, clock, member, screens.press, Pressed(choose.choices[1][0].data)))
-    assert asked.text.render(EN).startswith("Reflection · week 1 · question 1 of 7")
+    assert asked.text.render(EN).startswith("Reflection · week 1 · question 1 of 9")
     async with sessions() as session:
         assert (await session.scalars(select(Reflection.group_id))).all() == [setup.groups[1].id]

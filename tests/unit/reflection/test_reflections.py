@@ -46,16 +46,17 @@ async def test_a_whole_reflection_is_saved_answer_by_answer_and_submitted_once(
         step = await reflections.open_reflection(session, member, clock.now())
     assert step.outcome is Outcome.QUESTION and step.question == 0 and step.reflection is not None
     rid = step.reflection.id
-    for text in ("Oyun saati", "Çocuklar katıldı", "Zaman yetmedi", "Tekrar deneyeceğim"):
+    async with sessions.begin() as session:
+        for value in ("0", "1", "3", "4"):  # tried: yes; skill: active listening; stress 3; confidence 4
+            step = await reflections.answer_button(session, member, rid, step.question, value, clock.now())
+    assert step.outcome is Outcome.QUESTION and DEFAULT_QUESTIONS[step.question].kind == "text"
+    for text in ("Çocuklar katıldı", "Zaman yetmedi", "Tekrar deneyeceğim"):
         async with sessions.begin() as session:
             step = await reflections.answer_input(
                 session, member, rid, Given(text=text), clock.now()
             )
-    assert step.outcome is Outcome.QUESTION and DEFAULT_QUESTIONS[step.question].kind == "scale"
+    assert step.outcome is Outcome.QUESTION and DEFAULT_QUESTIONS[step.question].kind == "choice"
     async with sessions.begin() as session:
-        step = await reflections.answer_button(
-            session, member, rid, step.question, "4", clock.now()
-        )
         step = await reflections.answer_button(
             session, member, rid, step.question, "0", clock.now()
         )
@@ -78,7 +79,9 @@ async def test_a_whole_reflection_is_saved_answer_by_answer_and_submitted_once(
             a.question_key: a for a in (await session.scalars(select(ReflectionAnswer))).all()
         }
     assert again.outcome is Outcome.ALREADY_SUBMITTED
-    assert answers["tried"].text == "Oyun saati" and answers["confidence"].scale_value == 4
+    assert answers["plan_tried"].choice_value == "yes" and answers["skill"].choice_value == "listening"
+    assert answers["stress"].scale_value == 3 and answers["confidence"].scale_value == 4
+    assert answers["happened"].text == "Çocuklar katıldı" and answers["next"].text == "Tekrar deneyeceğim"
     assert answers["bring_to_session"].choice_value == "yes" and answers["to_mentors"].skipped
 
 

@@ -16,14 +16,14 @@ def test_show_prints_the_default_set_as_a_file_load_accepts(
     assert shown.returncode == 0, shown.stderr
     assert "Nar uses the default question set." in shown.stderr
     questions = json.loads(shown.stdout)["questions"]
-    assert questions[0]["key"] == "tried" and "gelişim planınızdan" in questions[0]["text"]["tr"]
+    assert questions[0]["key"] == "plan_tried" and "gelişim planınızdan" in questions[0]["text"]["tr"]
 
     questions[-1]["text"]["en"] = "Anything for your mentors?"
     edited = tmp_path / "questions.json"
     edited.write_text(json.dumps({"questions": questions}, ensure_ascii=False), encoding="utf-8")
     loaded = narbot(database_url, tmp_path, "questions", "load", "1", str(edited))
     assert loaded.returncode == 0, loaded.stderr
-    assert "Loaded 7 questions for Nar (version 2); they apply from week 2." in loaded.stdout
+    assert "Loaded 9 questions for Nar (version 2); they apply from week 2." in loaded.stdout
 
     again = narbot(database_url, tmp_path, "questions", "show", "Nar")
     assert "Nar: version 2, in force from week 2." in again.stderr

@@ -19,7 +19,7 @@ from mentoring.reflection.questions import (
     set_for_week,
     to_json,
 )
-from mentoring.reflection.steps import Given
+from mentoring.screens import SHORT_LABEL_MAX
 from storage.models.reflections import ReflectionQuestionSet
 from tests.support.reflection import WEEK1_OPEN, make_member
 from tests.support.seed import seed_programme
@@ -31,40 +31,56 @@ def default_file() -> dict[str, Any]:
 
 def test_the_default_set_covers_the_programme_in_both_languages() -> None:
     keys = [q.key for q in DEFAULT_QUESTIONS]
-    assert (
-        keys[:5] == ["tried", "happened", "hard", "next", "confidence"] and keys[-1] == "to_mentors"
-    )
-    assert DEFAULT_QUESTIONS[-1].optional and DEFAULT_QUESTIONS[4].kind == "scale"
+    assert keys == ["plan_tried", "skill", "stress", "confidence", "happened", "hard", "next",
+                    "bring_to_session", "to_mentors"]
+    kinds = {q.key: q.kind for q in DEFAULT_QUESTIONS}
+    # Care work in shifts: mostly buttons; at most two open questions a mentee must answer.
+    assert [k for k in keys if kinds[k] == "text"] == ["happened", "hard", "next", "to_mentors"]
+    assert [q.key for q in DEFAULT_QUESTIONS if q.kind == "text" and not q.optional] == ["happened"]
+    assert kinds["stress"] == kinds["confidence"] == "scale"
+    assert [o.key for o in DEFAULT_QUESTIONS[0].options] == ["yes", "partly", "no_chance"]
+    assert [o.text["en"] for o in DEFAULT_QUESTIONS[1].options] == [
+        "Empathy", "Active listening", "Asking questions", "Feedback", "Encouragement", "Problem solving",
+        "Stress management"]
+    assert DEFAULT_QUESTIONS[-1].optional
     assert all(q.text["tr"] and q.text["en"] for q in DEFAULT_QUESTIONS)
     assert "gelişim planınızdan" in DEFAULT_QUESTIONS[0].wording("tr")
     questions, problems = parse_question_file(default_file())
     assert problems == [] and questions == DEFAULT_QUESTIONS, "show's output loads back unchanged"
 
 
+def test_the_default_options_fit_a_small_button_in_both_languages() -> None:
+    """WhatsApp shows 20 characters of a button: no default option is clipped there."""
+    labels = [o.text[locale] for q in DEFAULT_QUESTIONS for o in q.options for locale in ("tr", "en")]
+    assert len(labels) == 2 * (3 + 7 + 3)
+    too_long = [label for label in labels if len(label) > SHORT_LABEL_MAX]
+    assert too_long == []
+
+
 def test_every_problem_of_a_file_is_reported_in_the_readers_language() -> None:
     data = default_file()
     broken = copy.deepcopy(data)
-    broken["questions"][1]["key"] = "tried"
+    broken["questions"][1]["key"] = "plan_tried"
     broken["questions"][2]["kind"] = "essay"
     del broken["questions"][3]["text"]["en"]
     broken["questions"][4]["options"] = []
-    broken["questions"][5]["options"] = broken["questions"][5]["options"][:1]
     broken["questions"][6]["colour"] = "red"
+    broken["questions"][7]["options"] = broken["questions"][7]["options"][:1]
     _, problems = parse_question_file(broken)
     assert [(p.code, p.position) for p in problems] == [
         ("duplicate_key", 2),
         ("bad_kind", 3),
         ("missing_text", 4),
         ("options_not_allowed", 5),
-        ("options_needed", 6),
         ("unknown_field", 7),
+        ("options_needed", 8),
     ]
     assert (
         describe_problem(translator("en"), problems[0])
-        == 'Question 2: the key "tried" is used twice.'
+        == 'Question 2: the key "plan_tried" is used twice.'
     )
-    assert describe_problem(translator("tr"), problems[4]).startswith(
-        "Soru 6: bir seçmeli soruda 2 ile 6"
+    assert describe_problem(translator("tr"), problems[5]).startswith(
+        "Soru 8: bir seçmeli soruda 2 ile 8"
     )
     assert parse_question_file([])[1][0].code == "not_a_list"
     assert parse_question_file({"questions": []})[1][0].code == "count"
@@ -80,9 +96,7 @@ async def test_a_new_set_applies_from_its_week_and_old_answers_keep_their_questi
     async with sessions.begin() as session:
         first = await reflections.open_reflection(session, member, clock.now())
         assert first.reflection is not None
-        await reflections.answer_input(
-            session, member, first.reflection.id, Given(text="denedim"), clock.now()
-        )
+        await reflections.answer_button(session, member, first.reflection.id, 0, "1", clock.now())
     changed, _ = parse_question_file(
         {
             "questions": [

@@ -61,7 +61,7 @@ async def test_files_columns_and_rows(sessions, clock):
     assert export.rows["sessions.csv"] == 5 and export.rows["attendance.csv"] == 4
     assert export.rows["self_assessments.csv"] == 10 and export.rows["checkins.csv"] == 1
     feedback = read_csv(export.files["session_feedback.csv"])
-    assert feedback[0] == ["session_id", "person_id", "usefulness", "answered_at"]
+    assert feedback[0] == ["session_id", "person_id", "usefulness", "spoke_freely", "answered_at"]
     with zipfile.ZipFile(io.BytesIO(export.zipped())) as archive:
         assert sorted(archive.namelist()) == sorted(export.files)
         assert archive.read("todos.csv") == export.files["todos.csv"]

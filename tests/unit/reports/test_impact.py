@@ -59,3 +59,40 @@ async def test_impact_text_in_turkish_and_english(sessions, clock):
     assert "Etki analizi: Nar Raporu" in turkish
     assert "2,5 → 4,5 (+2,0), n=2" in turkish  # Turkish decimal comma
     assert "n=4" in turkish and "Usefulness" not in turkish
+
+
+async def test_the_impact_report_reads_the_outcomes_and_the_skills_not_the_priority_areas(sessions, clock):
+    """The self-assessment is the eight outcomes and the seven skills, whatever the programme's priority
+    areas are (issue #14, point 9); a programme's own area scored before the split still shows after them."""
+    from mentoring.plans.areas import parse_areas, replace_areas
+    from mentoring.plans.assessment import INSTRUMENT
+    from storage.models.plans import SelfAssessment
+
+    data = await seed_reporting(sessions, clock.now())
+    async with sessions.begin() as session:
+        await replace_areas(session, data.programme.id, parse_areas(
+            [{"key": "oyun", "tr": "Oyunla öğrenme", "en": "Learning through play"},
+             {"key": "uyku", "tr": "Uyku düzeni", "en": "Sleep routines"}]))
+        for who, stage, key, score in (("ayse", "baseline", "skill_empathy", 2), ("ayse", "end", "skill_empathy", 5),
+                                       ("john", "baseline", "skill_empathy", 3), ("john", "end", "skill_empathy", 4),
+                                       ("can", "baseline", "skill_stress", 1),
+                                       ("ayse", "baseline", "oyun", 2), ("ayse", "end", "oyun", 3)):
+            session.add(SelfAssessment(person_id=data.people[who].person_id, programme_id=data.programme.id,
+                                       stage=stage, area_key=key, score=score, answered_at=clock.now()))
+    async with sessions() as session:
+        report = await impact_report(session, data.programme.id)
+    whole = report.programme
+    assert whole is not None
+    # Every outcome and skill in the instrument's order, then the scored own area; "uyku" was never scored.
+    assert [change.area.key for change in whole.areas] == [item.key for item in INSTRUMENT] + ["oyun"]
+    empathy = _area(whole, "skill_empathy")
+    assert (empathy.people, empathy.baseline, empathy.end) == (2, pytest.approx(2.5), pytest.approx(4.5))
+    assert _area(whole, "skill_stress").people == 0  # a baseline only
+    # The outcome figures are unchanged by the new priority areas.
+    development = _area(whole, "development")
+    assert (development.people, development.baseline, development.end) == (3, pytest.approx(8 / 3), 4.0)
+    english = "\n".join(render_impact(translator("en"), report, data.programme.name, suppress=False))
+    turkish = "\n".join(render_impact(translator("tr"), report, data.programme.name, suppress=False))
+    assert "Skill: empathy: 2.5 → 4.5 (+2.0), n=2" in english
+    assert "Beceri: empati: 2,5 → 4,5 (+2,0), n=2" in turkish
+    assert "Learning through play: 2.0 → 3.0 (+1.0), n=1" in english and "Sleep routines" not in english

@@ -58,11 +58,16 @@ async def test_only_the_groups_mentors_edit(
         for attempt in (
             lambda s, who=who: agenda.add_topic(s, who, people.group.id, "B", clock.now()),
             lambda s, who=who: agenda.delete_topic(s, who, topic_id),
-            lambda s, who=who: agenda.view(s, who, people.group.id),
         ):
             with pytest.raises(AccessDenied):
                 async with sessions.begin() as session:
                     await attempt(session)
+    with pytest.raises(AccessDenied):  # another group's mentor does not even read it
+        async with sessions.begin() as session:
+            await agenda.view(session, people.deniz, people.group.id)
+    async with sessions() as session:  # the group's mentees read it and may propose (issue #14)
+        read = await agenda.view(session, people.ayse, people.group.id)
+    assert ([t.title for t in read.topics], read.may_edit, read.may_propose) == (["A"], False, True)
     async with sessions() as session:
         assert [
             t.title for t in (await agenda.view(session, people.zeynep, people.group.id)).topics

@@ -267,7 +267,8 @@ async def test_attendance_minutes_and_feedback(
         "That is too long (3001 characters). Please keep it to 3000 characters.")
     minutes = only_screen(await step(sessions, clock, people.zeynep, followup_screens.minutes, Typed("Kararlar")))
     assert minutes.text.render(EN) == (
-        "The minutes are saved.\n\nTo-dos agreed in the session? Give them to members with /assign.")
+        "The minutes are saved.\n\nThey were sent to 3 members of the group, who are asked to confirm reading "
+        "them.\n\nTo-dos agreed in the session? Give them to members with /assign.")
     again = only_screen(await step(sessions, clock, people.zeynep, screens.press, ses("mn", session=sid)))
     assert again.text.render(EN).endswith("\n\nMinutes so far (your message replaces them):\nKararlar")
 
@@ -278,15 +279,20 @@ async def test_attendance_minutes_and_feedback(
         prompt = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "session_feedback"))
     assert prompt is not None and prompt.person_id == people.ayse.person_id
 
+    ask_freely = only_screen(await step(sessions, clock, people.ayse, screens.press,
+                                        ses("fb", session=sid, score=4)))
+    assert ask_freely.awaits is None and actions(ask_freely) == [["sf"] * 5]
     ask_takeaway = only_screen(await step(sessions, clock, people.ayse, screens.press,
-                                          ses("fb", session=sid, score=4)))
+                                          ses("sf", session=sid, score=5)))
     assert ask_takeaway.awaits == Awaits(Expect.TEXT, followup.TAKEAWAY_FLOW)
     assert actions(ask_takeaway) == [["fs"]] and labels(ask_takeaway) == ["Geç"]
     thanks = only_screen(await step(sessions, clock, people.ayse, followup_screens.takeaway, Typed("Sabır")))
-    assert thanks.text.render(TR) == "Teşekkürler, geri bildiriminiz kaydedildi."
+    assert thanks.text.render(TR) == ("Teşekkürler, geri bildiriminiz kaydedildi. Yanınıza aldığınız şeyi "
+                                      "yapılacaklar listenize eklemek ister misiniz?")
+    assert actions(thanks) == [["tt"]]
     async with sessions() as session:
         feedback = await session.get(SessionFeedback, (sid, people.ayse.person_id))
-    assert feedback is not None and (feedback.usefulness, feedback.takeaway) == (4, "Sabır")
+    assert feedback is not None and (feedback.usefulness, feedback.spoke_freely, feedback.takeaway) == (4, 5, "Sabır")
     error = await refused(sessions, clock, people.john, screens.press, ses("fb", session=sid, score=5))
     assert error.code == "access_denied"
 
@@ -313,15 +319,15 @@ async def test_the_agenda_is_kept_by_mentors_and_read_by_nobody_else(
 
     topic = only_screen(await step(sessions, clock, zeynep, agenda_screens.press, agd("t", topic=first)))
     assert topic.text.render(TR) == "Konu: Empati"
-    assert actions(topic, AGENDA) == [["up", "dn"], ["cv", "del"], ["g"]]
+    assert actions(topic, AGENDA) == [["up", "dn"], ["cv", "del"], ["ro"], ["g"]]
     fits_small_buttons(topic)
     covered = only_screen(await step(sessions, clock, zeynep, agenda_screens.press, agd("cv", topic=first)))
     assert "1. Empati ✓ (işlendi)" in covered.text.render(TR) and labels(covered)[0] == "✓ 1. Empati"
     moved = only_screen(await step(sessions, clock, zeynep, agenda_screens.press, agd("dn", topic=first)))
     assert "1. Aktif dinleme\n2. Empati ✓ (işlendi)" in moved.text.render(TR)
 
-    assert (await refused(sessions, clock, people.ayse, agenda_screens.start, Typed("/agenda"))).code == (
-        "access_denied")
+    read = only_screen(await step(sessions, clock, people.ayse, agenda_screens.start, Typed("/agenda")))
+    assert actions(read, AGENDA) == [["pp"]]  # a mentee reads and may propose, no more (issue #14)
     error = await refused(sessions, clock, people.deniz, agenda_screens.press, agd("del", topic=first))
     assert refusal(error).render(TR) == "Bu işlem size açık değil."
     error = await refused(sessions, clock, people.deniz, agenda_screens.press, agd("del", topic=999999))

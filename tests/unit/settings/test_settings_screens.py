@@ -90,8 +90,8 @@ async def test_the_menu_says_it_in_both_languages_and_offers_resume_only_while_p
     menu = only_screen(await step(sessions, clock, member, screens.start, Typed("/settings")))
     assert menu.text.render(TR) == (
         "Ayarlarınız\nSaat dilimi: İstanbul (orada saat şu an 09:00)\n"
-        "Sessiz saatler: 22:00–08:00. Davetler ve hatırlatmalar bu saatler bitene kadar bekler.\n"
-        "Ara verilmedi: bu haftanın davetlerini ve hatırlatmalarını alırsınız."
+        "Sessiz saatler: 22:00–08:00. Sorular ve hatırlatmalar bu saatler bitene kadar bekler.\n"
+        "Ara verilmedi: bu haftanın sorularını ve hatırlatmalarını alırsınız."
     )
     english = menu.text.render(EN)
     assert english.startswith("Your settings\nTime zone: Istanbul (it is 9:00\u202fAM there now)")

@@ -118,7 +118,8 @@ async def test_done_twice_is_refused_and_counted_once(sessions, clock, group) ->
     assert row.status == "done" and row.closed_at == clock.now()
 
 
-@pytest.mark.parametrize("reason", ["no_time", "no_chance", "unclear", "needed_help", "other"])
+@pytest.mark.parametrize("reason", ["no_time", "no_chance", "not_worked", "shift", "children", "team_support",
+                                    "unclear", "needed_help", "other"])
 async def test_not_done_keeps_the_reason_the_week_and_the_time(
     sessions, clock, group, reason
 ) -> None:

@@ -159,8 +159,15 @@ async def test_not_done_with_reasons_other_in_own_words_and_skip(sessions, clock
     assert asked.text.render(TR).startswith("Ne engel oldu?")
     reasons = [Pressed(c.data).decode(TODOS) for c in asked.all_choices()]
     assert [b["reason"] for b in reasons if b.action == "why"] == [
-        "no_time", "no_chance", "unclear", "needed_help", "other"]
+        "no_time", "no_chance", "not_worked", "shift", "children", "team_support", "unclear", "needed_help",
+        "other"]
     assert reasons[-1].action == "v"
+    # Care work's reasons fit a phone: at most 40 characters, and a short label for small buttons.
+    assert all(len(c.label.render(t)) <= 40 for c in asked.all_choices() for t in (TR, EN))
+    assert short_labels_too_long(asked, TR) == short_labels_too_long(asked, EN) == []
+    # "Tried it, it did not work" is kept apart from "no chance" (did not try).
+    assert [c.label.render(EN) for c in asked.all_choices()][1:3] == [
+        "No chance to apply it", "I tried it, it did not work"]
 
     other = await shown(sessions, clock, mentee, screens.press, press("why", todo=first.id, reason="other"))
     assert other.awaits == Awaits(Expect.TEXT, "todo_reason")
