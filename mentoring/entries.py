@@ -33,7 +33,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring import conversation
+from mentoring import conversation, media_consent
 from mentoring.broadcasts import rules as broadcasts
 from mentoring.broadcasts import screens as broadcast_screens
 from mentoring.broadcasts.buttons import BROADCAST
@@ -60,7 +60,7 @@ from mentoring.peers import screens as peer_screens
 from mentoring.peers.buttons import CHECKIN, PAIRS
 from mentoring.plans import screens as plan_screens
 from mentoring.plans.buttons import PLAN
-from mentoring.privacy import consent_screens, explicit
+from mentoring.privacy import consent_screens
 from mentoring.privacy import screens as privacy_screens
 from mentoring.privacy.buttons import CONSENT, OPTIN, PRIVACY
 from mentoring.reflection import screens as reflection_screens
@@ -120,35 +120,7 @@ async def _consent_press(session: AsyncSession, member: MemberView, given: Input
 
 async def optin_press(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Outcome:
     """An explicit consent's answer; for media, also what becomes of the voice note or photo held for it."""
-    button = button_of(given, OPTIN)
-    waiting = await conversation.waiting(session, member.person_id)
-    media = conversation.held_media(waiting)
-    if button.values.get("purpose") != explicit.MEDIA or button.action not in ("yes", "no") \
-            or media is None or waiting is None:
-        return await consent_screens.optin_press(session, member, given, now)
-    yes = button.action == "yes"
-    await explicit.decide(session, member.person_id, explicit.MEDIA, yes, now)
-    waiting = await conversation.drop_media(session, member.person_id, waiting, now)
-    if not yes:
-        return Outcome(Reply(Screen(consent_screens.write_instead(), replace=True)), locale=member.locale)
-    thanks = Screen(Text("Thank you, that is recorded: what you sent is kept as your answer."), replace=True)
-    answered = await FLOWS.get(waiting.flow, joining_screens.unexpected)(session, member, media, now)
-    screens = answered.screens if isinstance(answered, Reply) else ()
-    return Outcome(Reply(thanks, *screens), locale=member.locale)
-
-
-async def _media_consent(session: AsyncSession, member: MemberView, given: Input, waiting: Waiting,
-                         now: datetime) -> Reply | None:
-    """A voice note or photo for a flow that keeps it: None when the person's consent covers it,
-    else the question (the media held until they answer) or, after a no, the request to write."""
-    assert isinstance(given, (Voice, Photo))
-    decision = await explicit.given(session, member.person_id, explicit.MEDIA)
-    if decision is True:
-        return None
-    if decision is False:
-        return Reply(Screen(consent_screens.write_instead()))
-    await conversation.hold_media(session, member.person_id, waiting, given, now)
-    return Reply(consent_screens.media_question())
+    return await media_consent.answer(session, member, given, now, FLOWS)
 
 
 async def _back_to(session: AsyncSession, member: MemberView, given: Input, now: datetime) -> Reply:
@@ -409,7 +381,7 @@ async def take(
         return Reply(*earlier, _holding(len(given.text)))
     if isinstance(given, (Voice, Photo)) and waiting is not None and waiting.flow in MEDIA_FLOWS \
             and step is FLOWS.get(waiting.flow):
-        asked = await _media_consent(session, member, given, waiting, now)
+        asked = await media_consent.held_for_consent(session, member, given, waiting, now)
         if asked is not None:
             return Reply(*earlier, *asked.screens)
     paused = waiting if pauses(given, waiting) else None
