@@ -1,0 +1,11 @@
+"""Creating and editing programmes and groups, and moving people between groups (issue #16)."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from bot.console.kit import Kit
+
+
+def routes(kit: Kit) -> list[BaseRoute]:
+    return []
