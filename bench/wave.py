@@ -21,7 +21,10 @@ prompts are queued. The outbox sender delivers them meanwhile;
 its chat. `floor_ratio` = (planning start → last prompt delivered) /
 (messages / configured rate); with `--paid-rate` the configured rate is the
 paid one and `rate_ratio` (prompts per second of delivery / configured) says
-how close the sender comes to it. Prints one JSON object last (see
+how close the sender comes to it. `cpu_ms_per_message` is the bot process's
+CPU (planning, sending, replies) per prompt. With BENCH_PROFILE=/path the bot's
+process is profiled with cProfile from planning to the last delivery (stats
+written there; read with `python -m pstats`). Prints one JSON object last (see
 docs/performance.md).
 """
 
@@ -29,9 +32,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
 import logging
 import math
+import os
 import signal
 import sys
 import tempfile
@@ -161,7 +166,7 @@ async def _child(first_wave: int, last_wave: int, people: list[int], think: floa
         print(json.dumps({
             "latencies": latencies, "stats": standin.stats.as_dict(),
             "wave_chats_reached": len(standin.wave_delivered),
-            "wave_duplicates": sum(n - 1 for n in counts),
+            "wave_duplicates": sum(n - 1 for n in counts), "cpu_seconds": time.process_time(),
         }), flush=True)
 
 
@@ -266,10 +271,14 @@ async def _run(groups: int, rate: float, paid_rate: float, people: int, think: f
         child.stdin.write(b"go\n")
         await child.stdin.drain()
         svc = app.bot_data[SERVICES_KEY]
+        profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+        if profile is not None:
+            profile.enable()
         cpu_before = time.process_time()
         plan_started = time.monotonic()
         await plan_pass(svc)
         plan_ended = time.monotonic()
+        cpu_planned = time.process_time()
         async with svc.sessions() as session:
             messages = await session.scalar(
                 select(func.count()).select_from(OutboxMessage)
@@ -282,7 +291,11 @@ async def _run(groups: int, rate: float, paid_rate: float, people: int, think: f
         line = (await asyncio.wait_for(child.stdout.readline(), timeout)).decode()
         assert line.startswith("WAVE_DONE"), line
         last_delivery = float(line.split()[1])
-        cpu = time.process_time() - cpu_before
+        cpu_after = time.process_time()
+        cpu, sending_cpu = cpu_after - cpu_before, cpu_after - cpu_planned
+        if profile is not None:
+            profile.disable()
+            profile.dump_stats(os.environ["BENCH_PROFILE"])
         await app.updater.stop()
         await app.stop()
         await app.post_stop(app)  # type: ignore[misc]
@@ -319,7 +332,9 @@ async def _run(groups: int, rate: float, paid_rate: float, people: int, think: f
         "p99_reply_ms": round(_rank(latencies, 0.99) * 1000, 1) if latencies else None,
         "max_reply_ms": round(latencies[-1] * 1000, 1) if latencies else None,
         "cpu_ms_per_message": round(cpu * 1000 / messages, 2) if messages else None,
+        "sending_cpu_ms_per_message": round(sending_cpu * 1000 / messages, 2) if messages else None,
         "process_cpu_seconds": round(cpu, 1), "seeding_seconds": round(seeding, 1),
+        "standin_cpu_seconds": round(found["cpu_seconds"], 1),
         "rows": rows, "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         **machine(),
     }

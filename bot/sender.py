@@ -17,8 +17,9 @@ each minute while it lasts (`bot/health.py`) and tried again after a backoff;
 results and claims it could not write are kept and written when the database
 is back.
 
-Crash policy (docs/outbox.md): a row's request is marked as started, in its
-own commit, just before it goes out. Rows a killed process claimed but never
+Crash policy (docs/outbox.md): a row's request is marked as started, in a
+commit, just before it goes out (rows whose slots have come together share one
+statement and one commit: a busy sender at paid-broadcast pace). Rows a killed process claimed but never
 attempted go back to the queue after the lease; only rows whose request had
 started are in doubt, and their kind decides (`delivery.REPEAT_IN_DOUBT`):
 prompts, reminders, announcements, digests and session news are sent again
@@ -31,8 +32,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
-from collections.abc import Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -41,7 +43,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.courier import (
     Courier,
-    Delivered,
     Job,
     Rejected,
     Throttled,
@@ -52,13 +53,17 @@ from bot.health import WorkerHealth
 from bot.sender_budget import shared_limits
 from bot.sender_claim import Claim, Pass, long_pause
 from bot.sender_pacing import LoopTimer, Timer
+from bot.sender_results import Results
 from bot.sender_writer import ResultWriter
 from mentoring.clock import Clock
-from mentoring.delivery import BLOCKED, REPEAT_IN_DOUBT, backoff
+from mentoring.delivery import REPEAT_IN_DOUBT
 from storage.repositories import outbox
 
 logger = logging.getLogger(__name__)
 
+# Sends in flight: enough for this long at the channels' pace (a request takes tens of milliseconds).
+IN_FLIGHT_SECONDS = 0.1
+MIN_IN_FLIGHT = 32
 IN_DOUBT = "interrupted while sending: delivery unknown, not retried"
 SENT_AGAIN = "interrupted while sending: delivery unknown, sent again"
 
@@ -68,7 +73,8 @@ class SenderConfig:
     rate_per_second: float = 25.0
     # Transient faults are retried with backoff 1, 2, 4 ... s: ten attempts span about 8 minutes.
     max_attempts: int = 10
-    max_in_flight: int = 32
+    # Sends in flight at most; None: 32, or 0.1 s of the channels' pace if more (paid broadcasts).
+    max_in_flight: int | None = None
     # A row "sending" for longer than this was left by a dead sender.
     lease: timedelta = timedelta(minutes=5)
     idle_interval: float = 1.0
@@ -105,11 +111,16 @@ class Sender:
         )
         self._claims = Claim(self.couriers, clock, self.timer, guard)
         self._rng = rng or random.Random()
-        self._room = asyncio.Semaphore(self.config.max_in_flight)
+        room = self.config.max_in_flight
+        if room is None:
+            pace = sum(1 / courier.limits.interval for courier in self.couriers.values())
+            room = max(MIN_IN_FLIGHT, math.ceil(pace * IN_FLIGHT_SECONDS))
+        self._room = asyncio.Semaphore(room)
         self._in_flight: set[asyncio.Task[None]] = set()
         self._stopping = False
         self._next_recovery = 0.0
         self._writer = ResultWriter(sessions)
+        self._results = Results(self._writer, clock, self._rng, self.config.max_attempts)
         self.health = WorkerHealth(
             "sender", "Outbox sender", sessions, clock, self.timer, probe=outbox.queue_state
         )
@@ -129,6 +140,14 @@ class Sender:
         finally:
             await self._finish_in_flight()
             await self._writer.leave()
+            await self.close()
+
+    async def close(self) -> None:
+        """Let the couriers close what they hold open (connections of their own); `run()` ends with it."""
+        for courier in self.couriers.values():
+            close = getattr(courier, "close", None)
+            if close is not None:
+                await close()
 
     async def _passes(self) -> None:
         """Passes until stopped; a fault ends them, and `run` starts them again after a backoff."""
@@ -232,27 +251,71 @@ class Sender:
         return await self._writer.write(lambda session: self._claims.take(session, busy))
 
     async def _dispatch(self, jobs: list[Job]) -> None:
+        """Send each job in its slot; jobs whose slots have come are marked started together.
+
+        Behind the pace (a busy process at hundreds of messages a second) every slot has
+        come at once: those jobs' marks share one statement and one commit, and their
+        requests start right after it. Before any wait for a slot, and when no more may
+        be in flight, the jobs ready so far go first, so a mark is never committed long
+        before its request (the crash policy: only started rows are in doubt).
+        """
+        ready: list[Job] = []
+
+        async def launch() -> None:
+            if not ready:
+                return
+            batch = ready[:]
+            ready.clear()
+            await self._launch(batch)
+
         for index, job in enumerate(jobs):
-            await self._room.acquire()
             try:
-                if not await self._wait_for_slot(job):
+                if ready and self._room.locked():
+                    await launch()
+                await self._room.acquire()
+                try:
+                    slot = await self._wait_for_slot(job, before_waiting=launch)
+                except BaseException:
+                    self._room.release()
+                    raise
+                if not slot:
                     self._room.release()
                     if self._stopping:
-                        self._writer.to_release += [j.row_id for j in jobs[index:]]
+                        self._writer.to_release += [j.row_id for j in ready + jobs[index:]]
+                        for _ in ready:
+                            self._room.release()
+                        ready.clear()
                         await self._writer.catch_up()
                         return
                     # A long 429 pause on this row's channel: give it back, the others go on.
                     self._writer.to_release.append(job.row_id)
                     continue
-                if not await self._start(job):
-                    self._room.release()
-                    continue
+                ready.append(job)
             except BaseException:
                 # The database failed us: what was not started is given back when it is back.
-                self._room.release()
-                self._writer.to_release += [j.row_id for j in jobs[index:]]
+                self._writer.to_release += [j.row_id for j in ready + jobs[index:]]
+                for _ in ready:
+                    self._room.release()
+                ready.clear()
                 raise
-            task = asyncio.get_running_loop().create_task(self._deliver(job))
+        if ready:
+            await launch()
+
+    async def _launch(self, jobs: list[Job]) -> None:
+        """Mark these jobs started in one commit, then start their requests (each holds a room)."""
+        try:
+            started = await self._start(jobs)
+        except BaseException:
+            for _ in jobs:
+                self._room.release()
+            self._writer.to_release += [j.row_id for j in jobs]
+            raise
+        loop = asyncio.get_running_loop()
+        for job in jobs:
+            if job.row_id not in started:
+                self._room.release()
+                continue
+            task = loop.create_task(self._deliver(job))
             self._in_flight.add(task)
             task.add_done_callback(self._done)
 
@@ -262,18 +325,27 @@ class Sender:
         if not task.cancelled() and task.exception() is not None:
             logger.error("Outbox delivery crashed", exc_info=task.exception())
 
-    async def _start(self, job: Job) -> bool:
-        """Commit that this row's request is about to start (so a crash leaves it in doubt).
+    async def _start(self, jobs: list[Job]) -> set[int]:
+        """Commit that these rows' requests are about to start (so a crash leaves them in doubt).
 
-        Results waiting to be written go in the same commit.
+        Results waiting to be written go in the same commit. Returns the rows still ours.
         """
         now = self.clock.now()
-        started = await self._writer.flush(
-            lambda s: outbox.mark_started(s, job.row_id, job.claimed_at, now)
-        )
-        if not started:
-            logger.warning("Outbox: row %d is no longer ours; not sending it", job.row_id)
-        return bool(started)
+        claims: dict[Any, list[int]] = {}
+        for job in jobs:
+            claims.setdefault(job.claimed_at, []).append(job.row_id)
+
+        async def mark(session: AsyncSession) -> set[int]:
+            won: set[int] = set()
+            for claimed_at, ids in claims.items():
+                won.update(await outbox.mark_started_many(session, ids, claimed_at, now))
+            return won
+
+        started = await self._writer.flush(mark) or set()
+        for job in jobs:
+            if job.row_id not in started:
+                logger.warning("Outbox: row %d is no longer ours; not sending it", job.row_id)
+        return started
 
     def _long_pause_of(self, courier: Courier) -> float:
         """The part of a channel's 429 pause not worth waiting for with rows claimed (`long_pause`)."""
@@ -283,23 +355,34 @@ class Sender:
         """The long pause every channel is in (0 when one of them may send)."""
         return min(self._long_pause_of(c) for c in self.couriers.values())
 
-    async def _wait_for_slot(self, job: Job) -> bool:
-        """Sleep until the booked slot; False if stopping or a long 429 pause says give the row back."""
+    async def _wait_for_slot(
+        self, job: Job, before_waiting: Callable[[], Awaitable[None]] | None = None
+    ) -> bool:
+        """Sleep until the booked slot; False if stopping or a long 429 pause says give the row back.
+
+        `before_waiting` runs once, before the first real sleep (the dispatcher starts the jobs
+        whose slots have come).
+        """
         courier = self.couriers[job.channel]
         limits = courier.limits
         if self._stopping or self._long_pause_of(courier) > 0:
             return False  # checked before booking: a slot booked now would only push others back
         budget = self._budgets.get(job.channel)
         if budget is None:
-            return await self._sleep_until(courier, limits.reserve(job.chat_id, self.timer.now()))
+            at = limits.reserve(job.chat_id, self.timer.now())
+            return await self._sleep_until(courier, at, before_waiting)
         # A shared slot is taken only once the chat and any pause allow it: it cannot be used late.
-        if not await self._sleep_until(courier, limits.chat_ready_at(job.chat_id)):
+        if not await self._sleep_until(courier, limits.chat_ready_at(job.chat_id), before_waiting):
             return False
+        if before_waiting is not None:
+            await before_waiting()  # booking a shared block may take a database round trip
         at = await budget.take()
         limits.book(job.chat_id, at)
         return await self._sleep_until(courier, at)
 
-    async def _sleep_until(self, courier: Courier, at: float) -> bool:
+    async def _sleep_until(
+        self, courier: Courier, at: float, before_waiting: Callable[[], Awaitable[None]] | None = None
+    ) -> bool:
         """Sleep until `at` and past any pause; False if stopping or a long 429 pause gives the row back."""
         while True:
             if self._stopping:
@@ -309,6 +392,10 @@ class Sender:
             wait = max(at, courier.limits.paused_until()) - self.timer.now()
             if wait <= 0:
                 return True
+            if before_waiting is not None:
+                await before_waiting()
+                before_waiting = None
+                continue  # that took time: look again
             await self.timer.sleep(wait)
 
     async def _pause_everyone(self, channel: str, seconds: float) -> None:
@@ -334,7 +421,7 @@ class Sender:
         courier = self.couriers[job.channel]
         try:
             delivered = await courier.deliver(
-                job, part_sent=lambda part: self._first_part_sent(job, part),
+                job, part_sent=lambda part: self._results.first_part_sent(job, part),
                 wait_for_slot=lambda: self._wait_for_slot(job),
             )
         except Throttled as exc:
@@ -348,69 +435,15 @@ class Sender:
                 "Outbox: %s asked to pause %.0fs (row %d)", job.channel, exc.seconds, job.row_id
             )
             # Throttling is not the message's fault: it does not count towards giving up.
-            await self._settle_retry(job, job.attempts, timedelta(seconds=exc.seconds), exc.reason)
+            await self._results.retry(job, job.attempts, timedelta(seconds=exc.seconds), exc.reason)
         except Unreachable as exc:
-            await self._settle_unreachable(job, attempts, exc.reason)
+            await self._results.unreachable(job, attempts, exc.reason)
         except Rejected as exc:
-            await self._settle_failed(job, attempts, exc.reason)
+            await self._results.failed(job, attempts, exc.reason)
         except Transient as exc:
-            if attempts >= self.config.max_attempts:
-                await self._settle_failed(
-                    job, attempts, f"gave up after {attempts} attempts: {exc.reason}"
-                )
-            else:
-                await self._settle_retry(job, attempts, backoff(attempts, self._rng), exc.reason)
+            await self._results.transient(job, attempts, exc.reason)
         except Exception as exc:  # unforeseen: retried like a network fault
             logger.error("Outbox: row %d met an unexpected error", job.row_id, exc_info=exc)
-            reason = f"unexpected error: {type(exc).__name__}"
-            if attempts >= self.config.max_attempts:
-                await self._settle_failed(job, attempts, reason)
-            else:
-                await self._settle_retry(job, attempts, backoff(attempts, self._rng), reason)
+            await self._results.transient(job, attempts, f"unexpected error: {type(exc).__name__}")
         else:
-            await self._settle_sent(job, attempts, delivered)
-
-    async def _settle_sent(self, job: Job, attempts: int, delivered: Delivered) -> None:
-        now = self.clock.now()
-        await self._writer.record(lambda s: outbox.mark_sent(
-            s, job.row_id, attempts, delivered.message_id, now, job.claimed_at,
-            channel=job.channel, template=delivered.template,
-        ))
-
-    async def _first_part_sent(self, job: Job, first: str) -> None:
-        # Kept in memory if the database is away, so a retry never sends the file again.
-        await self._writer.record(lambda s: outbox.note_first_part(s, job.row_id, first, job.claimed_at))
-
-    # ------------------------------------------------------------------ results
-
-    async def _settle_retry(self, job: Job, attempts: int, after: timedelta, reason: str) -> None:
-        at = self.clock.now() + after
-        await self._writer.record(lambda s: outbox.retry_later(
-            s, job.row_id, attempts, at, reason, job.claimed_at
-        ))
-
-    async def _settle_failed(self, job: Job, attempts: int, reason: str) -> None:
-        logger.warning("Outbox: row %d failed after %d attempt(s)", job.row_id, attempts)
-        await self._writer.record(lambda s: outbox.mark_failed(
-            s, job.row_id, attempts, reason, job.claimed_at
-        ))
-
-    async def _settle_unreachable(self, job: Job, attempts: int, reason: str) -> None:
-        now = self.clock.now()
-
-        async def unreachable(session: AsyncSession) -> None:
-            await outbox.mark_failed(
-                session, job.row_id, attempts, f"{BLOCKED}: {reason}", job.claimed_at
-            )
-            people = await outbox.block_identity(session, job.channel, job.chat_id, now)
-            given_up = 0
-            for person_id in people:
-                # Still reachable on another channel: the queue waits for that one instead.
-                if not await outbox.reachable(session, person_id):
-                    given_up += await outbox.fail_pending_for_person(session, person_id, BLOCKED)
-            logger.warning(
-                "Outbox: row %d: unreachable; %d more rows given up", job.row_id, given_up
-            )
-
-        await self._writer.record(unreachable)
-
+            await self._results.sent(job, attempts, delivered)

@@ -83,7 +83,10 @@ class Claim:
         progress = Pass()
         chosen: dict[tuple[str, str], Job] = {}
         per_channel: dict[str, int] = {}
-        page = 4 * sum(c.limits.batch for c in self.couriers.values())
+        wanted = sum(c.limits.batch for c in self.couriers.values())
+        # Four passes' worth, or two at hundreds a second (paid broadcasts: every row read is loaded
+        # and decided). On PostgreSQL a page is locked while it is read, so it is kept small.
+        page = wanted * (2 if wanted >= 100 else 4)
         # Rows one channel cannot take now stay at the head of the queue: read on past them (a page
         # at a time) while another channel still has room, so one channel never holds up the other.
         for offset in range(0, MAX_SCAN, page):
@@ -115,7 +118,10 @@ class Claim:
         person_ids = {r.person_id for r in rows if r.person_id is not None}
         people, identities = await outbox.people_and_identities(session, person_ids, CHANNELS)
         withdrawn = await consent.withdrawn_among(session, person_ids)
+        wanted = sum(c.limits.batch for c in self.couriers.values())
         for row in rows:
+            if sum(per_channel.values()) >= wanted:
+                return  # every channel has its pass's worth: the rest wait for the next pass
             person = people.get(row.person_id) if row.person_id is not None else None
             decision: Decision = decide(
                 row, person, identities.get(row.person_id or 0, []), now,

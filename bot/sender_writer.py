@@ -33,12 +33,14 @@ class ResultWriter:
         self._database = asyncio.Lock()
         self._flushing = asyncio.Lock()
         self._results: list[Callable[[AsyncSession], Awaitable[object]]] = []
+        # Rows the channel took, written together by one prebuilt statement (the common result).
+        self._sent: list[outbox.Sent] = []
         # Claims to give back that a failed write could not (kept until the database is back).
         self.to_release: list[int] = []
 
     async def catch_up(self) -> None:
         """Write what a failed write left in memory: results of sends, claims to give back."""
-        if self._results:
+        if self._results or self._sent:
             await self.flush()
         if self.to_release:
             ids = list(self.to_release)
@@ -53,7 +55,7 @@ class ResultWriter:
             logger.warning(
                 "Outbox sender stopped with %d results and %d claims unwritten (%s); "
                 "the crash policy settles those rows after the lease",
-                len(self._results), len(self.to_release), type(error).__name__,
+                len(self._results) + len(self._sent), len(self.to_release), type(error).__name__,
             )
 
     async def record(self, result: Callable[[AsyncSession], Awaitable[object]]) -> None:
@@ -70,14 +72,26 @@ class ResultWriter:
                 "Outbox: a send's result could not be written yet (%s)", type(error).__name__
             )
 
+    async def record_sent(self, sent: outbox.Sent) -> None:
+        """`record` for a row the channel took: such rows share one statement as well as the commit."""
+        self._sent.append(sent)
+        try:
+            await self.flush()
+        except Exception as error:  # noqa: BLE001 - kept, and written when the database is back
+            logger.warning(
+                "Outbox: a send's result could not be written yet (%s)", type(error).__name__
+            )
+
     async def flush(self, then: Callable[[AsyncSession], Awaitable[T]] | None = None) -> T | None:
         """Write the results waiting (and `then`, if given) in one transaction."""
         async with self._flushing:
             batch, self._results = self._results, []
-            if not batch and then is None:
+            sent, self._sent = self._sent, []
+            if not batch and not sent and then is None:
                 return None  # an earlier flush took ours
 
             async def apply(session: AsyncSession) -> T | None:
+                await outbox.mark_sent_many(session, sent)
                 for each in batch:
                     await each(session)
                 return await then(session) if then is not None else None
@@ -86,6 +100,7 @@ class ResultWriter:
                 return await self.write(apply)
             except BaseException:
                 self._results[:0] = batch
+                self._sent[:0] = sent
                 raise
 
     async def write(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:

@@ -13,6 +13,9 @@ Stars per message. With a paid rate set, the bulk kinds (`PAID_BROADCAST_KINDS`:
 weekly prompts and reminders, announcements, digests...) go with the flag at up
 to that rate, and every other kind (a reply, a notice someone is waiting for)
 goes without it, within the free rate (`SENDER_RATE_PER_SECOND`) as before.
+With paid broadcasts on, text messages go through a lean request beside the
+bot's (bot/sender_http.py: PTB's request interface without httpx's cost per
+message), and their answers are read as JSON, not built into `Message`s.
 """
 
 from __future__ import annotations
@@ -32,8 +35,11 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.request import BaseRequest, RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from bot.courier import Delivered, Interrupted, Job, Rejected, Throttled, Transient, Unreachable
+from bot.sender_http import lean_request_for
 from bot.sender_pacing import Limits, Timer
 from mentoring.delivery import TELEGRAM
 
@@ -107,7 +113,11 @@ class TelegramCourier:
         # The sender's timer in production (the loop's clock): `limits` lives on it.
         self._time: Timer = timer or _LoopTime()
         self._free: _FreeBudget | None = None
+        # With paid broadcasts on: texts go this lean way (None: the bot's own request is not
+        # PTB's plain HTTPX, e.g. a test's, or a proxy is set).
+        self.lean: BaseRequest | None = None
         if paid_broadcast_rate > 0:
+            self.lean = lean_request_for(bot.request)
             self.limits = Limits(
                 paid_pace(paid_broadcast_rate), slack=PAID_SLACK, private_interval=PRIVATE_CHAT_INTERVAL
             )
@@ -136,7 +146,7 @@ class TelegramCourier:
             await self._free.wait()  # without the flag Telegram's free ~30/s still applies
         try:
             message_id = await send_job(
-                self.bot, job, part_sent=part_sent, wait_for_slot=wait_for_slot, paid=paid
+                self.bot, job, part_sent=part_sent, wait_for_slot=wait_for_slot, paid=paid, lean=self.lean
             )
         except RetryAfter as exc:
             raise Throttled(seconds_of(exc.retry_after), "rate limited (429)") from exc
@@ -152,17 +162,23 @@ class TelegramCourier:
             raise Rejected(f"attachment unreadable: {exc.__class__.__name__}") from exc
         return Delivered(message_id)
 
+    async def close(self) -> None:
+        """Close the lean request's connections (the sender calls this when it stops)."""
+        if self.lean is not None:
+            await self.lean.shutdown()
+
 
 async def send_job(
     bot: Bot, job: Job, *, part_sent: Callable[[str], Awaitable[None]],
-    wait_for_slot: Callable[[], Awaitable[bool]], paid: bool = False,
+    wait_for_slot: Callable[[], Awaitable[bool]], paid: bool = False, lean: BaseRequest | None = None,
 ) -> str:
     """Send one row (its file first, if any); the id of the message that carries the text.
 
     A text too long for a caption goes after the file as a second message:
     `part_sent` records the file's message, so a retry never sends it again,
     and `wait_for_slot` keeps the chat's pace between the two (False: stopping).
-    `paid`: sent as a paid broadcast (`allow_paid_broadcast`).
+    `paid`: sent as a paid broadcast (`allow_paid_broadcast`). `lean`: texts go through this
+    request instead of the bot's (bot/sender_http.py).
     """
     markup = keyboard(job.buttons)
     attachment = job.attachment
@@ -176,7 +192,7 @@ async def send_job(
         logger.warning("Outbox row %s: attachment missing, sending the text alone", job.row_id)
         attachment = None
     if attachment is None:
-        return await _send_text(bot, job.chat_id, job.text, markup, paid)
+        return await _send_text(bot, job.chat_id, job.text, markup, paid, lean)
     # Telegram counts captions in UTF-16 code units (an emoji can count twice).
     fits = len(job.text.encode("utf-16-le")) // 2 <= CAPTION_LIMIT
     if not job.attachment_sent:
@@ -195,14 +211,24 @@ async def send_job(
         job.sent_before = str(message.message_id)
         if not await wait_for_slot():
             raise Interrupted
-    return await _send_text(bot, job.chat_id, job.text, markup, paid)
+    return await _send_text(bot, job.chat_id, job.text, markup, paid, lean)
 
 
 async def _send_text(
-    bot: Bot, chat_id: str, text: str, markup: InlineKeyboardMarkup | None, paid: bool = False
+    bot: Bot, chat_id: str, text: str, markup: InlineKeyboardMarkup | None, paid: bool = False,
+    lean: BaseRequest | None = None,
 ) -> str:
     # Only a paid send names the flag: the request of a free one stays as it was.
     extra = {"allow_paid_broadcast": True} if paid else {}
+    if lean is not None:
+        # The same request as `bot.send_message` builds (no Defaults, no callback-data cache
+        # in this bot); PTB's `BaseRequest.post` maps the answer and raises its errors.
+        params: dict[str, object] = {"chat_id": chat_id, "text": text, **extra}
+        if markup is not None:
+            params["reply_markup"] = markup
+        data = RequestData([RequestParameter.from_input(name, value) for name, value in params.items()])
+        result = await lean.post(f"{bot.base_url}/sendMessage", data)
+        return str(result["message_id"])  # type: ignore[index,call-overload]
     message = await bot.send_message(chat_id, text, reply_markup=markup, **extra)
     return str(message.message_id)
 
