@@ -117,6 +117,17 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+async def _sample(pid: int, target: str) -> asyncio.subprocess.Process | None:
+    """With BENCH_PYSPY=/tmp/prefix, py-spy samples the bot while people send (prefix-TARGET.txt, collapsed)."""
+    if "BENCH_PYSPY" not in os.environ:
+        return None
+    spy = Path(sys.executable).with_name("py-spy")
+    return await asyncio.create_subprocess_exec(
+        str(spy), "record", "--pid", str(pid), "--format", "raw", "--rate", "250", "--nonblocking", *os.environ.get("BENCH_PYSPY_ARGS", "").split(),
+        "-o", f"{os.environ['BENCH_PYSPY']}-{target}.txt", stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL)
+
+
 async def run_target(target: str, people: int, updates: int, database_url: str | None) -> dict[str, Any]:
     async with TimedStandIn(TOKEN) as standin:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "WEBHOOK_"))}
@@ -147,6 +158,7 @@ async def run_target(target: str, people: int, updates: int, database_url: str |
                                          language_code="tr")
                     latencies.append(await asyncio.wait_for(future, timeout=120) - pushed)
 
+            spy = await _sample(process.pid, target)
             cpu_before = cpu_seconds(process.pid)
             first_request = len(standin.requests)
             started = time.perf_counter()
@@ -155,6 +167,9 @@ async def run_target(target: str, people: int, updates: int, database_url: str |
             memory = peak_rss_mb(process.pid)
             cpu = cpu_seconds(process.pid) - cpu_before
             calls = Counter(method for method, _ in standin.requests[first_request:])
+            if spy is not None:
+                spy.send_signal(signal.SIGINT)
+                await asyncio.wait_for(spy.wait(), timeout=60)
         finally:
             if process.returncode is None:
                 process.send_signal(signal.SIGINT)

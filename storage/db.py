@@ -36,6 +36,9 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # checkpoints: a power cut may lose the last commits, a crashed process loses none.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Commits run on the event loop's thread; storage/sqlite_driver.py checkpoints every
+    # CHECKPOINT_EVERY commits on the worker thread instead (a checkpoint syncs the file).
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
 
 

@@ -15,6 +15,23 @@ write lock up front, so a writer that has to wait for another (the outbox
 sender, a CLI command) waits in SQLite's busy handler on aiosqlite's thread and
 never fails on a stale read snapshot (SQLITE_BUSY_SNAPSHOT).
 
+A statement that cannot wait for SQLite's write lock and has run quickly
+before runs right here on the event loop's thread instead (`_inline`): a read
+in autocommit (WAL readers never wait), a write that begins a transaction
+when the write lock is free at that moment (`BEGIN IMMEDIATE` tried without
+waiting), or any statement of a transaction that already holds the lock. Handing a statement to the worker thread
+and back costs more CPU than running it (two thread wake-ups, the loop's
+self-pipe, the GIL passed back and forth); on the throughput benchmark this
+was the largest cost left of the database (docs/performance.md). What would
+wait (a write while another connection holds the lock: `BEGIN IMMEDIATE` sits
+in the busy handler up to BUSY_TIMEOUT_SECONDS), what is new, and what took more
+than INLINE_SECONDS last time (a report's large read) still go to the worker
+thread, so the loop is never held by a lock or a long statement. A commit
+runs here too (it appends to the log, no sync with `synchronous=NORMAL`),
+except every CHECKPOINT_EVERY-th (or sooner after many changed rows), which also checkpoints the log (copies it
+into the database file and syncs it) on the worker thread: SQLite's own
+checkpoint at commit is turned off for these connections.
+
 Everything else is SQLAlchemy's aiosqlite dialect, unchanged:
 `create_async_engine(url, module=dbapi(), connect_args=CONNECT_ARGS)`. It
 builds on SQLAlchemy's adapter classes and aiosqlite's `_execute`, which is
@@ -26,6 +43,7 @@ from __future__ import annotations
 
 import collections
 import sqlite3
+import time
 from typing import Any
 
 import aiosqlite
@@ -37,7 +55,12 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util.concurrency import await_
 
 BUSY_TIMEOUT_SECONDS = 5.0
-CONNECT_ARGS = {"isolation_level": "IMMEDIATE"}
+# check_same_thread: the connection is used from the loop's thread too, one statement at a time
+# (the adapter's mutex), never while the worker thread runs one.
+CONNECT_ARGS = {"isolation_level": "IMMEDIATE", "check_same_thread": False}
+# A statement runs on the loop's thread only if its last run took less CPU time than this.
+INLINE_SECONDS = 0.001
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 Outcome = tuple[Any, int, int | None, list[Any] | None]
 
@@ -54,6 +77,103 @@ def _run_statement(connection: sqlite3.Connection, operation: str, parameters: A
         return cursor.description, cursor.rowcount, cursor.lastrowid, rows
     finally:
         cursor.close()
+
+
+class _Timings:
+    """How long each statement text took last time (seconds), for deciding where it runs next."""
+
+    LIMIT = 4096  # statement texts are SQLAlchemy's cached compilations; forget all past this many
+
+    def __init__(self) -> None:
+        self.last: dict[str, float] = {}
+
+    def fast(self, operation: str) -> bool:
+        return self.last.get(operation, INLINE_SECONDS) < INLINE_SECONDS
+
+    def note(self, operation: str, seconds: float) -> None:
+        if len(self.last) >= self.LIMIT and operation not in self.last:
+            self.last.clear()
+        self.last[operation] = seconds
+
+
+_timings = _Timings()
+
+
+def _timed_statement(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> Outcome:
+    # The thread's CPU time: on a busy machine, time preempted (or waiting for the GIL) would
+    # make every statement look slow.
+    started = time.thread_time()
+    try:
+        return _run_statement(connection, operation, parameters, many)
+    finally:
+        _timings.note(operation, time.thread_time() - started)
+
+
+def _inline(connection: sqlite3.Connection, operation: str) -> bool:
+    """Whether the statement can run on the loop's thread: it cannot wait for a lock and ran quickly."""
+    if not _timings.fast(operation):
+        return False
+    if connection.in_transaction:
+        return True  # this connection holds the write lock (BEGIN IMMEDIATE): nothing to wait for
+    first = operation.lstrip()[:7].upper()
+    if first.startswith("SELECT"):
+        return True  # a read in autocommit: WAL readers never wait
+    # A write begins the transaction: here only if the write lock is free right now. DDL and
+    # PRAGMAs may take locks too: the worker thread.
+    return first.startswith(_WRITES) and _begin_without_waiting(connection)
+
+
+def _begin_without_waiting(connection: sqlite3.Connection) -> bool:
+    """BEGIN IMMEDIATE if no other connection holds the write lock; False (nothing begun) if one does.
+
+    Python's sqlite3 sees the open transaction and begins no other before the write.
+    """
+    patience = connection.execute("PRAGMA busy_timeout").fetchone()[0]
+    connection.execute("PRAGMA busy_timeout=0")
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+            raise
+        return False  # the worker thread waits for the lock (the busy handler)
+    finally:
+        connection.execute(f"PRAGMA busy_timeout={int(patience)}")
+    return True
+
+
+class _Checkpoints:
+    """Counts commits and the rows they changed: every CHECKPOINT_EVERY-th commit, or the one that
+    brings the rows past CHECKPOINT_ROWS, checkpoints the write-ahead log.
+
+    The connections turn SQLite's own checkpoint at commit off (`wal_autocheckpoint=0`, storage/db.py),
+    because a commit runs on the loop's thread and a checkpoint syncs the file; SQLite's default
+    checkpoints when the log reaches 1,000 pages, a few hundred of this bot's commits.
+    """
+
+    def __init__(self) -> None:
+        self.commits = 0
+        self.rows = 0
+
+    def due(self, rows: int) -> bool:
+        """Count a commit that changed `rows` rows; True if it should checkpoint."""
+        self.commits += 1
+        self.rows += rows
+        if self.commits < CHECKPOINT_EVERY and self.rows < CHECKPOINT_ROWS:
+            return False
+        self.commits = self.rows = 0
+        return True
+
+
+# Checkpoint after this many commits, or sooner after this many changed rows (a large import),
+# so the log stays near SQLite's default size (1,000 pages).
+CHECKPOINT_EVERY = 100
+CHECKPOINT_ROWS = 2000
+_checkpoints = _Checkpoints()
+
+
+def _commit_and_checkpoint(connection: sqlite3.Connection) -> None:
+    connection.commit()
+    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -93,9 +213,11 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     async def _trip(self, operation: Any, parameters: Any, many: bool) -> None:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         async with self._adapt_connection._execute_mutex:
-            outcome: Outcome = await connection._execute(
-                _run_statement, connection._conn, operation, parameters, many
-            )
+            raw = connection._conn
+            if not many and _inline(raw, operation):
+                outcome: Outcome = _timed_statement(raw, operation, parameters, many)
+            else:
+                outcome = await connection._execute(_timed_statement, raw, operation, parameters, many)
         self._description, self._rowcount, self._lastrowid, rows = outcome
         self._rows = collections.deque(rows or ())
 
@@ -107,14 +229,15 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    """Commits and rolls back only when SQLite has a transaction open.
+    """Commits and rolls back only when SQLite has a transaction open, on the loop's thread.
 
     Python's sqlite3 opens one at the first write, so a read-only unit of work
-    (most updates) needs no trip to end it, and the pool's rollback when a
-    connection is returned after a commit needs none either.
+    (most updates) needs nothing to end it, and the pool's rollback when a
+    connection is returned after a commit needs nothing either. A commit that
+    is due to checkpoint the log (`_Checkpoints`) takes the trip to the worker thread.
     """
 
-    __slots__ = ()
+    __slots__ = ("_changes_committed",)
     _cursor_cls = OneTripCursor
 
     def _in_transaction(self) -> bool:
@@ -123,12 +246,26 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         return connection is not None and connection.in_transaction
 
     def commit(self) -> None:
-        if self._in_transaction():
-            super().commit()
+        if not self._in_transaction():
+            return
+        raw: sqlite3.Connection = self._connection._conn  # type: ignore[attr-defined]
+        changed = raw.total_changes - getattr(self, "_changes_committed", 0)
+        self._changes_committed = raw.total_changes
+        try:
+            if _checkpoints.due(changed):
+                # The log is copied into the database file (and synced) on the worker thread.
+                await_(self._connection._execute(_commit_and_checkpoint, raw))
+            else:
+                raw.commit()  # appends to the log: no sync (synchronous=NORMAL)
+        except (sqlite3.Error, ValueError) as error:  # as SQLAlchemy's adapter: a closed one
+            self._handle_exception(error)
 
     def rollback(self) -> None:
         if self._in_transaction():
-            super().rollback()
+            try:
+                self._connection._conn.rollback()
+            except (sqlite3.Error, ValueError) as error:  # as SQLAlchemy's adapter: a closed one
+                self._handle_exception(error)
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):

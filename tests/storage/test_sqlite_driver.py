@@ -47,6 +47,12 @@ async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
         await engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def fresh_timings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no statement known to be quick (they would run on the loop's thread)."""
+    monkeypatch.setattr(sqlite_driver, "_timings", sqlite_driver._Timings())
+
+
 @pytest.fixture
 def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the functions sent to aiosqlite's worker thread."""
@@ -67,10 +73,111 @@ async def test_a_select_takes_one_trip(engine: AsyncEngine, trips: list[str]) ->
         trips.clear()
         rows = (await connection.execute(select(notes.c.body))).all()
         assert rows == [("a",)]
-        assert trips == ["_run_statement"]
+        assert trips == ["_timed_statement"]
         raw = await connection.get_raw_connection()
         assert isinstance(raw.driver_connection, aiosqlite.Connection)
         assert isinstance(raw.dbapi_connection.cursor(), OneTripCursor)  # type: ignore[union-attr]
+
+
+async def test_a_quick_read_runs_on_the_loop_thread_after_its_first_trip(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(insert(notes).values(body="a"))
+    trips.clear()
+    query = select(notes.c.body).where(notes.c.id == 1)
+    async with engine.connect() as connection:
+        assert (await connection.execute(query)).all() == [("a",)]
+        assert trips == ["_timed_statement"], "a statement not seen before goes to the worker thread"
+        assert (await connection.execute(query)).all() == [("a",)]
+        assert trips == ["_timed_statement"], "then, quick and unable to wait for a lock, it runs here"
+    trips.clear()
+    async with engine.begin() as connection:
+        await connection.execute(insert(notes).values(body="b"))
+        await connection.execute(insert(notes).values(body="c"))
+        assert [row.body for row in await connection.execute(select(notes.c.body).order_by(notes.c.id))] == [
+            "a", "b", "c"]
+    # The insert, known quick, begins the transaction here (the lock was free) and the second runs in
+    # it; the new select takes a trip; the commit runs here.
+    assert trips == ["_timed_statement"]
+
+
+async def test_a_write_that_would_wait_for_the_lock_waits_on_the_worker_thread(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    await _insert(engine, "known")  # the insert's text is now known to be quick
+    await _insert(engine, "quick")
+    other = create_engine(engine.url.render_as_string(hide_password=False))  # e.g. the CLI
+    try:
+        async with other.connect() as holder:
+            await holder.execute(insert(notes).values(body="holder"))
+            trips.clear()
+            writer = asyncio.ensure_future(_insert(engine, "waits"))
+            ticks = 0
+            while ticks < 10:  # the loop keeps turning while the writer waits
+                await asyncio.sleep(0.01)
+                ticks += 1
+            assert not writer.done(), "the write waits for the other connection's lock"
+            assert trips == ["_timed_statement"], "and waits for it on the worker thread, not here"
+            await holder.commit()
+        await writer
+    finally:
+        await other.dispose()
+    async with engine.connect() as connection:
+        assert sorted((await connection.execute(select(notes.c.body))).scalars()) == [
+            "holder", "known", "quick", "waits"]
+
+
+async def test_slow_statements_stay_on_the_worker_thread(
+    engine: AsyncEngine, trips: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_driver, "INLINE_SECONDS", 0.0)  # every statement counts as slow
+    async with engine.begin() as connection:
+        await connection.execute(insert(notes).values(body="a"))
+        await connection.execute(insert(notes).values(body="b"))
+    async with engine.connect() as connection:
+        for _ in range(3):
+            assert await connection.scalar(select(func.count()).select_from(notes)) == 2
+    assert trips == ["_timed_statement"] * 5
+
+
+async def test_every_nth_commit_checkpoints_the_log_on_the_worker_thread(
+    engine: AsyncEngine, trips: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sqlite_driver, "CHECKPOINT_EVERY", 3)
+    monkeypatch.setattr(sqlite_driver, "_checkpoints", sqlite_driver._Checkpoints())
+    log = tmp_path / "driver.db-wal"
+    async with engine.connect() as connection:
+        assert await connection.scalar(text("PRAGMA wal_autocheckpoint")) == 0, "SQLite's own is off"
+    await _insert(engine, "n0")
+    trips.clear()
+    sizes = []
+    for n in range(1, 7):
+        await _insert(engine, f"n{n}")
+        sizes.append(log.stat().st_size)
+    assert trips == ["_commit_and_checkpoint"] * 2, "commits 3 and 6 checkpoint, on the worker thread"
+    async with engine.connect() as connection:
+        # A checkpoint copies the whole log: nothing is left for a later one to do.
+        busy, frames, copied = (await connection.execute(text("PRAGMA wal_checkpoint(PASSIVE)"))).one()
+        assert (busy, frames) == (0, copied)
+        assert len((await connection.execute(select(notes.c.body))).all()) == 7
+    # After a checkpoint the next writer starts the log from its beginning again.
+    assert sizes[3] <= sizes[2]
+
+
+async def test_a_commit_of_many_rows_checkpoints_sooner(
+    engine: AsyncEngine, trips: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_driver, "CHECKPOINT_ROWS", 10)
+    monkeypatch.setattr(sqlite_driver, "_checkpoints", sqlite_driver._Checkpoints())
+    await _insert(engine, "one")
+    async with engine.begin() as connection:
+        await connection.execute(insert(notes), [{"body": f"n{n}"} for n in range(8)])
+    trips.clear()
+    await _insert(engine, "tenth")  # the commit that brings the rows to 10
+    assert trips == ["_commit_and_checkpoint"]
+    await _insert(engine, "next")
+    assert trips == ["_commit_and_checkpoint"], "counting starts again"
 
 
 async def test_row_counts_ids_and_returning(engine: AsyncEngine) -> None:
@@ -118,11 +225,11 @@ async def test_the_database_keeps_a_write_ahead_log(engine: AsyncEngine) -> None
 async def test_only_a_write_needs_a_trip_to_end_its_transaction(engine: AsyncEngine, trips: list[str]) -> None:
     async with engine.begin() as connection:
         await connection.execute(select(notes.c.id))
-    assert trips == ["_run_statement"], "a read-only transaction ends without a commit trip"
+    assert trips == ["_timed_statement"], "a read-only transaction ends without a commit trip"
     trips.clear()
     async with engine.begin() as connection:
         await connection.execute(insert(notes).values(body="kept"))
-    assert trips == ["_run_statement", "commit"], "no rollback trip when the pool takes it back"
+    assert trips == ["_timed_statement"], "the commit runs here, and no rollback when the pool takes it back"
     async with engine.connect() as connection:
         assert await connection.scalar(select(notes.c.body)) == "kept"
 
