@@ -32,6 +32,7 @@ ENGINE_KEY = "narbot.engine"
 CLOCK_KEY = "narbot.clock"
 WHATSAPP_KEY = "narbot.whatsapp"
 MIGRATE_KEY = "narbot.migrate_on_start"
+CONSOLE_KEY = "narbot.console"
 
 
 def build_application(
@@ -107,6 +108,11 @@ async def post_init(application: Application) -> None:
         application.bot_data[WHATSAPP_KEY] = channel
     start_sending(application, settings, [channel.courier] if channel is not None else [])
     schedule_broadcast_progress(application)
+    if settings.console_with_bot:  # the web console in this process (bot/console/serve.py)
+        from bot.console.serve import start_with_bot
+
+        application.bot_data[CONSOLE_KEY] = await start_with_bot(
+            settings, application.bot_data[SERVICES_KEY], application.bot.username)
     logger.info("Narbot is up as @%s", application.bot.username)
 
 
@@ -129,6 +135,9 @@ async def post_shutdown(application: Application) -> None:
     """Stop the sender and WhatsApp if post_stop did not run, then close the database connections."""
     await stop_sending(application)
     await _close_whatsapp(application)
+    console = application.bot_data.pop(CONSOLE_KEY, None)
+    if console is not None:
+        await console.stop()
     offload.shutdown()
     engine = application.bot_data.pop(ENGINE_KEY, None)
     if engine is not None:

@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser("run", help="apply pending migrations, then run the bot "
-                        "(long polling, or a webhook when WEBHOOK_URL is set)")
+                        "(long polling, or a webhook when WEBHOOK_URL is set; "
+                        "with the web console when CONSOLE_WITH_BOT=true)")
 
     commands.add_parser("console", help="serve the web console for coordinators and mentors "
                         "(CONSOLE_URL, CONSOLE_SECRET; docs/console.md)")
@@ -170,6 +171,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             from bot.runner import run  # imported late: it pulls in the whole bot
 
+            if settings.console_with_bot:  # the console in this process: its settings checked before the bot starts
+                from bot.console.serve import console_with_bot
+
+                console_with_bot(settings)
             return run(settings)
         if args.command == "console":
             from bot.console.serve import run_console  # imported late: the web stack

@@ -137,6 +137,10 @@ class Settings(BaseSettings):
     console_secret: SecretStr | None = Field(
         default=None, description="Signs the console's session cookies; 32+ random characters.",
     )
+    console_with_bot: bool = Field(
+        default=False,
+        description="`narbot run` serves the console in its own process (off: run `narbot console` beside it).",
+    )
     poll_interval_seconds: float = Field(
         default=0.02, ge=0, le=5,
         description="Pause between getUpdates calls in polling mode: a busy bot fetches batches.",

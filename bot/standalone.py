@@ -29,6 +29,7 @@ from bot.scheduler import PLAN_EVERY, plan_pass
 from bot.sender import Sender, SenderConfig
 from bot.sender_pacing import LoopTimer
 from bot.settings import Settings
+from bot.web_server import WebServer
 from bot.whatsapp.channel import WhatsAppChannel
 from mentoring.broadcasts.progress import changed_progress, record_shown
 from mentoring.clock import Clock, SystemClock
@@ -56,6 +57,7 @@ class Standalone:
         self.engine: AsyncEngine | None = None
         self.channel: WhatsAppChannel | None = None
         self.sender: Sender | None = None
+        self.console: WebServer | None = None  # CONSOLE_WITH_BOT=true: the web console in this process
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
 
@@ -81,6 +83,10 @@ class Standalone:
             loop.create_task(self._plan(services), name="narbot.plan"),
             loop.create_task(self._close_broadcasts(services), name="narbot.broadcasts"),
         ]
+        if self._settings.console_with_bot:
+            from bot.console.serve import start_with_bot
+
+            self.console = await start_with_bot(self._settings, services, None)
         logger.info("Narbot is up on WhatsApp alone (no TELEGRAM_BOT_TOKEN)")
 
     async def _plan(self, services: Services) -> None:
@@ -125,6 +131,9 @@ class Standalone:
         if self.channel is not None:
             await self.channel.close()
             self.channel = None
+        if self.console is not None:
+            await self.console.stop()
+            self.console = None
         if self.engine is not None:
             await self.engine.dispose()
             self.engine = None

@@ -134,3 +134,14 @@ def may_remove_resource(member: MemberView, sharer_person_id: int | None) -> boo
 def may_open_console(member: MemberView) -> bool:
     """The web console (bot/console/): the programmes' coordinators and the groups' mentors."""
     return bool(coordinated_programmes(member) or mentored_groups(member))
+
+
+def may_create_programme(member: MemberView) -> bool:
+    """Create a programme in the web console (and so coordinate it): whoever coordinates one already."""
+    return bool(coordinated_programmes(member))
+
+
+def may_change_group_rhythm(member: MemberView, group_id: int, programme_id: int) -> bool:
+    """A group's weekly rhythm: its mentors (as with /rhythm) and, in the web console, the programme's
+    coordinators."""
+    return is_mentor_of(member, group_id) or is_coordinator_of(member, programme_id)

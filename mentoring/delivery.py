@@ -55,6 +55,8 @@ REPEAT_IN_DOUBT = frozenset({
     # The programme's closing steps and agenda news (issue #14): an offer or a request with buttons
     # that are safe to press twice; missed, a mentee never hears of it.
     "closing_offer", "agenda_decision", "agenda_role",
+    # Someone moved to another group (mentoring/console/moves.py): told twice beats never (no buttons).
+    "group_move",
 })
 
 NO_IDENTITY = "no channel identity for this person"

@@ -158,6 +158,8 @@ BY_VALUE: dict[str, tuple[str, dict[str, str]]] = {
         "change_rhythm": N_("Only a group's mentors can set its weekly rhythm."),
         "objection": N_("Only the programme's coordinators can see and answer this request."),
         "console": N_("The web console is for the groups' mentors and the programme's coordinators."),
+        "console_texts": N_("This page shows what the group's mentees wrote: it is for the group's mentors only. "
+                            "Coordinators see the programme's numbers, never the texts."),
         "agenda_propose": N_("Topics for the agenda are proposed by the group's mentees."),
         "agenda_role": N_("This request was sent to someone else."),
     }),

@@ -82,6 +82,16 @@ def text_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def checked_text(text: str) -> str:
+    """The announcement's text as kept: stripped; an empty or too long one is refused."""
+    text = text.strip()
+    if not text:
+        raise DomainError("broadcast_empty")
+    if text_length(text) > MAX_TEXT_LENGTH:
+        raise DomainError("broadcast_too_long", length=text_length(text), limit=MAX_TEXT_LENGTH)
+    return text
+
+
 def announcement_words(author_name: str, text: str) -> Words:
     """The message as a reader receives it: a header in their language, then the coordinator's words."""
     header = Lines(Raw("📣"), Text("Announcement from the coordinator {name}", name=author_name), sep=" ")
@@ -121,6 +131,11 @@ async def _view(session: AsyncSession, broadcast: Broadcast, *, with_size: bool 
         send_at=broadcast.send_at,
         size=await audience_size(session, broadcast) if with_size else None,
     )
+
+
+async def view_of(session: AsyncSession, broadcast: Broadcast, *, with_size: bool = False) -> DraftView:
+    """Any broadcast, sent ones too, as the screens read it (who may see it is the caller's rule)."""
+    return await _view(session, broadcast, with_size=with_size)
 
 
 async def _draft(session: AsyncSession, member: MemberView, broadcast_id: int) -> Broadcast:
@@ -226,13 +241,59 @@ async def set_text(
 ) -> DraftView:
     """Keep the announcement's text and show the preview; too long a text is refused and kept waiting."""
     broadcast = await _draft(session, member, broadcast_id)
-    text = text.strip()
-    if not text:
-        raise DomainError("broadcast_empty")
-    if text_length(text) > MAX_TEXT_LENGTH:
-        raise DomainError("broadcast_too_long", length=text_length(text), limit=MAX_TEXT_LENGTH)
-    broadcast.text = text
+    broadcast.text = checked_text(text)
     await conversation.clear(session, member.person_id, flow=FLOW)
+    await session.flush()
+    return await _view(session, broadcast, with_size=True)
+
+
+@dataclass(frozen=True)
+class Composition:
+    """A whole draft given at once (the web console's form): audience, text and send time."""
+
+    scope: str  # "programme", "province" or "groups"
+    audience_role: str  # "all", "mentor" or "mentee"
+    text: str
+    province_id: int | None = None
+    group_ids: tuple[int, ...] = ()
+    send_at: datetime | None = None  # None: as soon as confirmed
+
+
+async def compose(
+    session: AsyncSession, member: MemberView, programme_id: int, given: Composition, now: datetime,
+    *, broadcast_id: int | None = None,
+) -> DraftView:
+    """Write a draft from one form, ready for the preview, without waiting in the chat for anything.
+
+    A new draft replaces the member's unfinished one (as /broadcast does); `broadcast_id` changes
+    the member's own draft instead. Provinces and groups outside the programme are refused.
+    """
+    require(may_coordinate(member, programme_id), "broadcast")
+    if given.scope not in ("programme", "province", "groups") or given.audience_role not in AUDIENCE_ROLES:
+        raise BroadcastGone()
+    if given.scope == "province":
+        require(given.province_id is not None
+                and await province_has_groups(session, programme_id, given.province_id), "broadcast")
+    if given.scope == "groups":
+        require(bool(given.group_ids), "broadcast")
+        for group_id in given.group_ids:
+            require(await group_in_programme(session, programme_id, group_id), "broadcast")
+    if given.send_at is not None and given.send_at <= now:
+        raise DomainError("broadcast_time_passed")
+    text = checked_text(given.text)
+    if broadcast_id is None:
+        await _drop_drafts(session, member.person_id)
+        broadcast = Broadcast(programme_id=programme_id, person_id=member.person_id, status="draft",
+                              group_ids=[], created_at=now)
+        session.add(broadcast)
+    else:
+        broadcast = await _draft(session, member, broadcast_id)
+        require(broadcast.programme_id == programme_id, "broadcast")
+        await conversation.clear(session, member.person_id, flow=FLOW)  # the chat waits for nothing now
+    broadcast.scope, broadcast.audience_role, broadcast.text = given.scope, given.audience_role, text
+    broadcast.province_id = given.province_id if given.scope == "province" else None
+    broadcast.group_ids = sorted(set(given.group_ids)) if given.scope == "groups" else []
+    broadcast.send_at = given.send_at
     await session.flush()
     return await _view(session, broadcast, with_size=True)
 

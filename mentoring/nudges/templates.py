@@ -162,6 +162,8 @@ KINDS: Mapping[str, Nudge] = {
     "resource_shared": RESOURCE,
     "closing_offer": CLOSING,
     "closing_suggestion": CLOSING,
+    # A coordinator moved someone to another group (mentoring/console/moves.py): news from the programme.
+    "group_move": ANNOUNCEMENT,
 }
 
 

@@ -90,6 +90,12 @@ async def change_rhythm(
 ) -> GroupRhythm:
     """A mentor of the group changes one setting; returns the group's rhythm after the change."""
     require(is_mentor_of(member, group_id), "change_rhythm")
+    await apply_setting(session, group_id, setting_code, option)
+    return await group_rhythm(session, member, group_id)
+
+
+async def apply_setting(session: AsyncSession, group_id: int, setting_code: str, option: str) -> None:
+    """Set one setting of a group's rhythm to one of its options (the caller has checked who may)."""
     setting = SETTINGS.get(setting_code)
     if setting is None:
         raise DomainError("bad_rhythm_option", setting=setting_code, option=option)
@@ -106,4 +112,3 @@ async def change_rhythm(
         await session.flush()
     setattr(schedule, setting.column, value)
     await session.flush()
-    return await group_rhythm(session, member, group_id)

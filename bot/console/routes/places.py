@@ -17,7 +17,9 @@ def routes(kit: Kit) -> list[BaseRoute]:
 
     async def programme(visit: Visit) -> Shown:
         return Shown("programme.html", {"programme": await views.programme(
-            visit.session, visit.person, visit.path_int("programme_id"), visit.now)})
+            visit.session, visit.person, visit.path_int("programme_id"), visit.now,
+            page=visit.query_int("page") or 1, province=visit.query_int("province"),
+            find=visit.request.query_params.get("find", ""))})
 
     async def group(visit: Visit) -> Shown:
         return Shown("group.html", {"group": await views.group(
