@@ -23,11 +23,10 @@ from mentoring.console import logins
 from mentoring.joining.invites import InviteSpec, create_invite
 from mentoring.runtime import SERVICES_KEY
 from storage.models import Role
-from tests.bot.console.test_console_app import csrf_of
-from tests.bot.console.test_console_roster import seed_with_notice
 from tests.bot.test_standalone import whatsapp_env
 from tests.conftest import TEST_TOKEN
 from tests.support.app import stop_app
+from tests.support.console import csrf_of, seed_with_notice
 from tests.support.offline import OfflineBotApi
 from tests.support.whatsapp import free_port
 from tests.whatsapp_standin import CloudApiStandIn

@@ -16,8 +16,9 @@ from bot.console.app import create_app
 from bot.console.config import console_config
 from handlers.services import SERVICES_KEY
 from tests.bot.console.test_console_dashboard import add_week_nine
-from tests.bot.console.test_console_roster import BAD, GOOD, seed_with_notice
+from tests.bot.console.test_console_roster import BAD, GOOD
 from tests.browser.conftest import Browser
+from tests.support.console import seed_with_notice
 from tests.support.offline import ChatUser
 from tests.support.reporting import USER_IDS, Reporting
 

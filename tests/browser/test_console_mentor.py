@@ -11,8 +11,8 @@ from bot.console.app import create_app
 from bot.console.config import console_config
 from handlers.services import SERVICES_KEY
 from tests.bot.console.test_console_mentor import NUMBERS_ONLY_TEXT, VOICE_ID, add_mentor_world
-from tests.bot.console.test_console_roster import seed_with_notice
 from tests.browser.test_console_browser import log_in_with_the_bots_link
+from tests.support.console import seed_with_notice
 from tests.support.reporting import Reporting
 
 

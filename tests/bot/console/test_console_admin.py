@@ -15,10 +15,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.console.app import create_app
 from bot.console.security import CSRF_FIELD
 from mentoring.console import admin, moves, rhythm, views
-from mentoring.runtime import Services
 from storage.models import (
     Group,
     GroupSchedule,
@@ -31,23 +29,11 @@ from storage.models import (
 from storage.models.outbox_mentions import OutboxMention
 from storage.models.peers import PeerPair
 from storage.models.privacy import AuditEntry
-from tests.bot.console.test_console_app import CONFIG, URL, csrf_of, logged_in
-from tests.support.reporting import USER_IDS, seed_reporting
+from tests.support.console import csrf_of, logged_in
+from tests.support.reporting import USER_IDS
 from tests.support.sessions import make_member
 
 TABLES = (Programme, Group, Membership, GroupSchedule, PeerPair, OutboxMessage, AuditEntry)
-
-
-@pytest.fixture
-async def world(sessions, clock):
-    return await seed_reporting(sessions, clock.now())
-
-
-@pytest.fixture
-async def client(sessions, clock):
-    app = create_app(Services(sessions=sessions, clock=clock), CONFIG)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=URL) as client:
-        yield client
 
 
 async def counts(sessions) -> dict[str, int]:

@@ -10,66 +10,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.console.app import create_app
-from bot.console.config import ConsoleConfig
 from bot.console.security import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from mentoring.console import logins, views
-from mentoring.runtime import Services
 from storage.models.console import ConsoleLogin
 from storage.models.privacy import AuditEntry
-from tests.support.reporting import SECRET, seed_reporting
-
-URL = "https://console.example"
-CONFIG = ConsoleConfig(URL, "s" * 40)
-
-
-@pytest.fixture
-async def world(sessions, clock):
-    return await seed_reporting(sessions, clock.now())
-
-
-@pytest.fixture
-async def client(sessions, clock):
-    app = create_app(Services(sessions=sessions, clock=clock), CONFIG)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=URL) as client:
-        yield client
-
-
-async def token_for(sessions, clock, person_id: int) -> str:
-    async with sessions.begin() as session:
-        return await logins.issue(session, person_id, clock.now())
-
-
-async def audit_rows(sessions) -> list[tuple[str, dict | None]]:
-    async with sessions() as session:
-        rows = await session.execute(select(AuditEntry.action, AuditEntry.details).order_by(AuditEntry.id))
-        return [tuple(row) for row in rows.all()]
+from tests.support.console import audit_rows, csrf_of, log_in, logged_in, token_for
+from tests.support.reporting import SECRET
 
 
 async def login_rows(sessions) -> list[ConsoleLogin]:
     async with sessions() as session:
         return list(await session.scalars(select(ConsoleLogin).order_by(ConsoleLogin.id)))
-
-
-def csrf_of(page: httpx.Response) -> str:
-    marker = f'name="{CSRF_FIELD}" value="'
-    start = page.text.index(marker) + len(marker)
-    return page.text[start:page.text.index('"', start)]
-
-
-async def log_in(client: httpx.AsyncClient, token: str) -> httpx.Response:
-    page = await client.get(f"/login/{token}")
-    assert page.status_code == 200
-    return await client.post(f"/login/{token}", data={CSRF_FIELD: csrf_of(page)})
-
-
-async def logged_in(client, sessions, clock, person_id: int) -> None:
-    answer = await log_in(client, await token_for(sessions, clock, person_id))
-    assert answer.status_code == 303, answer.text
 
 
 async def test_a_coordinator_logs_in_with_continue_and_sees_the_programme_as_figures(

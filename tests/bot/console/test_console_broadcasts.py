@@ -9,7 +9,6 @@ access rule (403, nothing written).
 """
 
 # The console tests' fixtures (client, world) are imported, so test parameters "redefine" them.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -27,13 +26,7 @@ from storage.models import ConversationState, Membership, OutboxMessage, Role
 from storage.models.broadcasts import Broadcast
 from storage.models.outbox import PRIORITY_BULK
 from storage.models.privacy import AuditEntry
-from tests.bot.console.test_console_app import (  # noqa: F401
-    audit_rows,
-    client,
-    csrf_of,
-    logged_in,
-    world,
-)
+from tests.support.console import audit_rows, csrf_of, logged_in
 
 TEXT = "Cuma 18:00'de Ankara'da ortak toplantı var."
 

@@ -18,14 +18,7 @@ from sqlalchemy import select
 from mentoring.console import dashboard
 from storage.models.privacy import AuditEntry
 from storage.models.reflections import Reflection, ReflectionQuestionSet
-from tests.bot.console.test_console_app import (  # noqa: F401
-    audit_rows,
-    client,
-    log_in,
-    logged_in,
-    token_for,
-    world,
-)
+from tests.support.console import audit_rows, log_in, logged_in, token_for
 from tests.support.reporting import SECRET
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -41,7 +34,7 @@ async def add_week_nine(sessions, data, now) -> None:
 
 
 @pytest.fixture
-async def seeded(sessions, clock, world):  # noqa: F811
+async def seeded(sessions, clock, world):
     await add_week_nine(sessions, world, clock.now())
     return world
 
@@ -77,7 +70,7 @@ async def dashboard_audits(sessions) -> list[dict]:
 
 
 async def test_a_coordinator_sees_the_programme_per_week_with_small_cells_suppressed(
-        client, sessions, clock, seeded):  # noqa: F811
+        client, sessions, clock, seeded):
     await logged_in(client, sessions, clock, seeded.people["carol"].person_id)
     page = await client.get(f"/programmes/{seeded.programme.id}/dashboard")
     assert page.status_code == 200, page.text
@@ -97,7 +90,7 @@ async def test_a_coordinator_sees_the_programme_per_week_with_small_cells_suppre
         {"programme": seeded.programme.id, "province": None, "group": None}]
 
 
-async def test_the_chart_is_svg_with_one_point_per_week_and_measure(client, sessions, clock, seeded):  # noqa: F811
+async def test_the_chart_is_svg_with_one_point_per_week_and_measure(client, sessions, clock, seeded):
     await logged_in(client, sessions, clock, seeded.people["carol"].person_id)
     page = await client.get(f"/programmes/{seeded.programme.id}/dashboard")
     svg = chart_of(page.text)
@@ -116,7 +109,7 @@ async def test_the_chart_is_svg_with_one_point_per_week_and_measure(client, sess
 
 
 async def test_a_groups_mentor_sees_the_real_counts_and_who_cannot_be_reached(
-        client, sessions, clock, seeded):  # noqa: F811
+        client, sessions, clock, seeded):
     await logged_in(client, sessions, clock, seeded.people["mark"].person_id)
     group = await client.get(f"/groups/{seeded.group_a.id}")
     assert f'href="/groups/{seeded.group_a.id}/dashboard"' in group.text
@@ -135,7 +128,7 @@ async def test_a_groups_mentor_sees_the_real_counts_and_who_cannot_be_reached(
     assert await dashboard_audits(sessions) == [{"programme": seeded.programme.id, "group": seeded.group_a.id}]
 
 
-async def test_a_coordinator_filters_by_province_and_by_group(client, sessions, clock, seeded):  # noqa: F811
+async def test_a_coordinator_filters_by_province_and_by_group(client, sessions, clock, seeded):
     await logged_in(client, sessions, clock, seeded.people["koray"].person_id)
     programme = await client.get(f"/programmes/{seeded.programme.id}")
     assert f'href="/programmes/{seeded.programme.id}/dashboard"' in programme.text
@@ -162,7 +155,7 @@ async def test_a_coordinator_filters_by_province_and_by_group(client, sessions, 
     ("koray", "group_a"),       # the group's dashboard is its mentors'; coordinators use the filter
 ])
 async def test_dashboards_of_others_are_refused_and_nothing_is_written(
-        client, sessions, clock, seeded, who, page):  # noqa: F811
+        client, sessions, clock, seeded, who, page):
     await logged_in(client, sessions, clock, seeded.people[who].person_id)
     before = await audit_rows(sessions)
     path = {"group_a": f"/groups/{seeded.group_a.id}/dashboard",
@@ -172,7 +165,7 @@ async def test_dashboards_of_others_are_refused_and_nothing_is_written(
     assert await audit_rows(sessions) == before
 
 
-async def test_a_mentee_opens_no_dashboard_and_nothing_is_written(client, sessions, clock, seeded):  # noqa: F811
+async def test_a_mentee_opens_no_dashboard_and_nothing_is_written(client, sessions, clock, seeded):
     answer = await log_in(client, await token_for(sessions, clock, seeded.people["ayse"].person_id))
     assert answer.status_code == 403
     for path in (f"/groups/{seeded.group_a.id}/dashboard", f"/programmes/{seeded.programme.id}/dashboard"):

@@ -21,8 +21,8 @@ from bot.console.security import CSRF_FIELD
 from mentoring.console import invites
 from mentoring.runtime import Services
 from storage.models import ChannelIdentity, Group, Invite, Membership, Person, Role
-from tests.bot.console.test_console_app import csrf_of, log_in, logged_in, token_for
-from tests.bot.console.test_console_roster import CONFIG, URL, actions, seed_with_notice
+from tests.bot.console.test_console_roster import CONFIG, URL, actions
+from tests.support.console import csrf_of, log_in, logged_in, seed_with_notice, token_for
 from tests.support.privacy import AGREE
 
 WITHDRAWN_TR = "Bu davet geri çekilmiş."

@@ -21,12 +21,7 @@ from storage.models.privacy import AuditEntry
 from storage.models.reflections import Reflection, ReflectionAnswer, ReflectionQuestionSet
 from storage.models.safeguarding import SafeguardingConcern
 from storage.models.sessions import AgendaTopic, GroupSession, SessionMinutesAck, SessionRsvp
-from tests.bot.console.test_console_app import (  # noqa: F401
-    client,
-    csrf_of,
-    logged_in,
-    world,
-)
+from tests.support.console import csrf_of, logged_in
 from tests.support.reporting import SECRET, USER_IDS
 from tests.support.sessions import make_member
 
@@ -36,7 +31,7 @@ WORRY_NOTE = "A worry note without names"
 
 
 @pytest.fixture
-async def seeded(sessions, clock, world):  # noqa: F811
+async def seeded(sessions, clock, world):
     return await add_mentor_world(sessions, world, clock.now())
 
 
@@ -129,7 +124,7 @@ async def proposal_ids(sessions, data) -> dict[str, int]:
 # ----------------------------------------------------------------------------- the digest
 
 
-async def test_a_mentor_reads_the_weeks_digest_as_the_mentees_allowed(client, sessions, clock, seeded):  # noqa: F811
+async def test_a_mentor_reads_the_weeks_digest_as_the_mentees_allowed(client, sessions, clock, seeded):
     await logged_in(client, sessions, clock, seeded.mark.person_id)
     group = await client.get(f"/groups/{seeded.group_a.id}")
     assert f'href="/groups/{seeded.group_a.id}/digest"' in group.text
@@ -160,7 +155,7 @@ async def test_a_mentor_reads_the_weeks_digest_as_the_mentees_allowed(client, se
         (seeded.people[who].person_id, {"group_id": seeded.group_a.id, "week": 11}) for who in ("ayse", "can", "john")]
 
 
-async def test_an_earlier_week_is_that_weeks_closed_digest(client, sessions, clock, seeded):  # noqa: F811
+async def test_an_earlier_week_is_that_weeks_closed_digest(client, sessions, clock, seeded):
     await logged_in(client, sessions, clock, seeded.mark.person_id)
     page = await client.get(f"/groups/{seeded.group_a.id}/digest", params={"week": 10})
     assert page.status_code == 200
@@ -187,7 +182,7 @@ PAGES = ("digest", "agenda", "sessions")
     ("deniz", "Web konsolu grupların mentorları ve programın koordinatörleri içindir."),  # another group's mentor
     ("olga", "Web konsolu grupların mentorları ve programın koordinatörleri içindir."),  # another programme's
 ])
-async def test_others_are_refused_and_nothing_is_written(client, sessions, clock, seeded, page, who,  # noqa: F811
+async def test_others_are_refused_and_nothing_is_written(client, sessions, clock, seeded, page, who,
                                                          words):
     await logged_in(client, sessions, clock, seeded.people[who].person_id)
     before = await counts(sessions)
@@ -198,7 +193,7 @@ async def test_others_are_refused_and_nothing_is_written(client, sessions, clock
     assert await counts(sessions) == before
 
 
-async def test_a_mentee_of_the_group_who_mentors_another_is_refused(client, sessions, clock, seeded):  # noqa: F811
+async def test_a_mentee_of_the_group_who_mentors_another_is_refused(client, sessions, clock, seeded):
     # Deniz mentors Grup B (so may open the console) and is a mentee of Grup A.
     await make_member(sessions, clock.now(), seeded.group_a, Role.MENTEE, USER_IDS["deniz"], name="Deniz")
     await logged_in(client, sessions, clock, seeded.deniz.person_id)
@@ -220,7 +215,7 @@ async def test_a_mentee_of_the_group_who_mentors_another_is_refused(client, sess
 # ----------------------------------------------------------------------------- the agenda
 
 
-async def test_the_agenda_shows_the_next_session_topics_and_proposals(client, sessions, clock, seeded):  # noqa: F811
+async def test_the_agenda_shows_the_next_session_topics_and_proposals(client, sessions, clock, seeded):
     await logged_in(client, sessions, clock, seeded.mark.person_id)
     page = await client.get(f"/groups/{seeded.group_a.id}/agenda")
     assert page.status_code == 200, page.text
@@ -237,7 +232,7 @@ async def test_the_agenda_shows_the_next_session_topics_and_proposals(client, se
         (None, {"group_id": seeded.group_a.id, "proposals": [ids["ayse"], ids["john"]]})]
 
 
-async def test_a_mentor_accepts_a_proposal_once_and_the_mentee_is_told(client, sessions, clock, seeded):  # noqa: F811
+async def test_a_mentor_accepts_a_proposal_once_and_the_mentee_is_told(client, sessions, clock, seeded):
     await logged_in(client, sessions, clock, seeded.mark.person_id)
     ids = await proposal_ids(sessions, seeded)
     page = await client.get(f"/groups/{seeded.group_a.id}/agenda")
@@ -272,7 +267,7 @@ async def test_a_mentor_accepts_a_proposal_once_and_the_mentee_is_told(client, s
 
 
 async def test_declining_tells_the_mentee_and_a_proposal_without_words_needs_a_title(
-        client, sessions, clock, seeded):  # noqa: F811
+        client, sessions, clock, seeded):
     await logged_in(client, sessions, clock, seeded.mark.person_id)
     ids = await proposal_ids(sessions, seeded)
     page = await client.get(f"/groups/{seeded.group_a.id}/agenda")
@@ -292,7 +287,7 @@ async def test_declining_tells_the_mentee_and_a_proposal_without_words_needs_a_t
     assert (await counts(sessions))["topics"] == before["topics"]
 
 
-async def test_a_coordinator_cannot_decide_a_proposal(client, sessions, clock, seeded):  # noqa: F811
+async def test_a_coordinator_cannot_decide_a_proposal(client, sessions, clock, seeded):
     await logged_in(client, sessions, clock, seeded.carol.person_id)
     ids = await proposal_ids(sessions, seeded)
     home = await client.get("/home")
@@ -306,7 +301,7 @@ async def test_a_coordinator_cannot_decide_a_proposal(client, sessions, clock, s
 # ----------------------------------------------------------------------------- sessions
 
 
-async def test_sessions_show_answers_attendance_and_minutes_read(client, sessions, clock, seeded):  # noqa: F811
+async def test_sessions_show_answers_attendance_and_minutes_read(client, sessions, clock, seeded):
     await logged_in(client, sessions, clock, seeded.mark.person_id)
     page = await client.get(f"/groups/{seeded.group_a.id}/sessions")
     assert page.status_code == 200, page.text
@@ -335,7 +330,7 @@ async def test_sessions_show_answers_attendance_and_minutes_read(client, session
         (None, {"group_id": seeded.group_a.id, "sessions": [upcoming, cancelled, held, old]})]
 
 
-async def test_a_turkish_mentor_reads_the_pages_in_turkish(client, sessions, clock, seeded):  # noqa: F811
+async def test_a_turkish_mentor_reads_the_pages_in_turkish(client, sessions, clock, seeded):
     await logged_in(client, sessions, clock, seeded.zeynep.person_id)
     for page in PAGES:
         answer = await client.get(f"/groups/{seeded.group_a.id}/{page}")

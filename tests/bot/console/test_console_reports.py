@@ -21,14 +21,7 @@ from mentoring.reports import stream
 from mentoring.reports.exports import ENCODING, EXPORT_ACTION, export_programme
 from mentoring.reports.views import REPORT_ACTION
 from storage.models.privacy import AuditEntry
-from tests.bot.console.test_console_app import (  # noqa: F401
-    audit_rows,
-    client,
-    log_in,
-    logged_in,
-    token_for,
-    world,
-)
+from tests.support.console import audit_rows, log_in, logged_in, token_for
 from tests.support.reporting import SECRET
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -70,7 +63,7 @@ async def actions(sessions) -> list[tuple[str, dict]]:
             if action in (REPORT_ACTION, EXPORT_ACTION)]
 
 
-async def chat_files(sessions, world, clock) -> dict[str, bytes]:  # noqa: F811
+async def chat_files(sessions, world, clock) -> dict[str, bytes]:
     async with sessions.begin() as session:
         return (await export_programme(session, world.programme.id, None, clock.now())).files
 
@@ -79,7 +72,7 @@ async def chat_files(sessions, world, clock) -> dict[str, bytes]:  # noqa: F811
 
 
 async def test_a_coordinator_sees_the_programme_at_a_glance_with_small_cells_suppressed(
-        client, sessions, clock, world):  # noqa: F811
+        client, sessions, clock, world):
     await logged_in(client, sessions, clock, world.carol.person_id)
     programme = await client.get(f"/programmes/{world.programme.id}")
     assert f'href="/programmes/{world.programme.id}/reports"' in programme.text
@@ -111,7 +104,7 @@ async def test_a_coordinator_sees_the_programme_at_a_glance_with_small_cells_sup
                                                         "province": None, "console": True})]
 
 
-async def test_a_province_page_in_turkish(client, sessions, clock, world):  # noqa: F811
+async def test_a_province_page_in_turkish(client, sessions, clock, world):
     await logged_in(client, sessions, clock, world.koray.person_id)
     ankara = world.group_a.province_id
     page = await client.get(f"/programmes/{world.programme.id}/reports", params={"province": ankara})
@@ -126,7 +119,7 @@ async def test_a_province_page_in_turkish(client, sessions, clock, world):  # no
 # ---- the impact report ----
 
 
-async def test_a_coordinators_impact_report_suppresses_small_cells(client, sessions, clock, world):  # noqa: F811
+async def test_a_coordinators_impact_report_suppresses_small_cells(client, sessions, clock, world):
     await logged_in(client, sessions, clock, world.carol.person_id)
     page = await client.get(f"/programmes/{world.programme.id}/reports/impact")
     assert page.status_code == 200, page.text
@@ -154,7 +147,7 @@ async def test_a_coordinators_impact_report_suppresses_small_cells(client, sessi
                                                         "console": True})]
 
 
-async def test_a_mentor_reads_their_groups_impact_with_the_real_figures(client, sessions, clock, world):  # noqa: F811
+async def test_a_mentor_reads_their_groups_impact_with_the_real_figures(client, sessions, clock, world):
     await logged_in(client, sessions, clock, world.mark.person_id)
     page = await client.get(f"/groups/{world.group_a.id}/impact")
     assert page.status_code == 200, page.text
@@ -169,7 +162,7 @@ async def test_a_mentor_reads_their_groups_impact_with_the_real_figures(client, 
 # ---- a group's progress ----
 
 
-async def test_a_mentor_reads_each_mentees_progress(client, sessions, clock, world):  # noqa: F811
+async def test_a_mentor_reads_each_mentees_progress(client, sessions, clock, world):
     await logged_in(client, sessions, clock, world.mark.person_id)
     group = await client.get(f"/groups/{world.group_a.id}")
     assert f'href="/groups/{world.group_a.id}/progress"' in group.text
@@ -188,7 +181,7 @@ async def test_a_mentor_reads_each_mentees_progress(client, sessions, clock, wor
 
 
 async def test_a_coordinator_reads_a_group_summed_with_small_cells_suppressed(
-        client, sessions, clock, world):  # noqa: F811
+        client, sessions, clock, world):
     await logged_in(client, sessions, clock, world.carol.person_id)
     page = await client.get(f"/groups/{world.group_a.id}/progress")
     assert page.status_code == 200, page.text
@@ -220,7 +213,7 @@ GROUP_PAGES = ("/groups/{a}/progress", "/groups/{a}/impact")
     ("carol", "/groups/999999/progress"),
 ])
 async def test_reports_and_exports_of_others_are_refused_and_nothing_is_written(
-        client, sessions, clock, world, who, path):  # noqa: F811
+        client, sessions, clock, world, who, path):
     await logged_in(client, sessions, clock, world.people[who].person_id)
     before = await audit_rows(sessions)
     answer = await client.get(path.format(p=world.programme.id, a=world.group_a.id))
@@ -230,7 +223,7 @@ async def test_reports_and_exports_of_others_are_refused_and_nothing_is_written(
     assert await audit_rows(sessions) == before
 
 
-async def test_a_mentee_opens_no_report_and_nothing_is_written(client, sessions, clock, world):  # noqa: F811
+async def test_a_mentee_opens_no_report_and_nothing_is_written(client, sessions, clock, world):
     answer = await log_in(client, await token_for(sessions, clock, world.ayse.person_id))
     assert answer.status_code == 403
     for path in PROGRAMME_PAGES + GROUP_PAGES:
@@ -242,7 +235,7 @@ async def test_a_mentee_opens_no_report_and_nothing_is_written(client, sessions,
 
 
 async def test_every_streamed_csv_equals_the_chat_exports_file_and_is_audited(
-        client, sessions, clock, world, monkeypatch):  # noqa: F811
+        client, sessions, clock, world, monkeypatch):
     monkeypatch.setattr(stream, "SLICE", 2)  # several slices per file
     await logged_in(client, sessions, clock, world.carol.person_id)
     downloaded = {}
@@ -262,7 +255,7 @@ async def test_every_streamed_csv_equals_the_chat_exports_file_and_is_audited(
         {"programme": world.programme.id, "file": file, "format": "csv", "console": True} for file in stream.FILES]
 
 
-async def test_the_xlsx_opens_and_has_the_chat_exports_rows(client, sessions, clock, world):  # noqa: F811
+async def test_the_xlsx_opens_and_has_the_chat_exports_rows(client, sessions, clock, world):
     await logged_in(client, sessions, clock, world.koray.person_id)
     answer = await client.get(f"/programmes/{world.programme.id}/export.xlsx")
     assert answer.status_code == 200

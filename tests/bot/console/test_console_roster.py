@@ -16,7 +16,7 @@ import re
 import httpx
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from bot.console.app import create_app
 from bot.console.config import ConsoleConfig
@@ -24,11 +24,9 @@ from bot.console.security import CSRF_FIELD
 from mentoring.console import roster
 from mentoring.joining.invites import InviteSpec, create_invite
 from mentoring.runtime import Services
-from storage.models import ConsentRecord, Invite, Role
+from storage.models import Invite, Role
 from storage.models.privacy import AuditEntry
-from tests.bot.console.test_console_app import csrf_of, logged_in
-from tests.support.notice import give_notice, notice_version
-from tests.support.reporting import Reporting, seed_reporting
+from tests.support.console import csrf_of, logged_in, seed_with_notice
 
 URL = "https://console.example"
 CONFIG = ConsoleConfig(URL, "s" * 40, telegram_username="narbot_test_bot", whatsapp_number="+905551112233")
@@ -41,17 +39,6 @@ Elif Şahin,mentor,Nar 1,Ankara
 BAD = GOOD.replace("Mehmet Kaya,menti", "Mehmet Kaya,teacher")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-async def seed_with_notice(sessions, now) -> Reporting:
-    """The reporting world (tests/support/reporting.py) whose programme has its KVKK notice, read by its members
-    (invites need one)."""
-    world = await seed_reporting(sessions, now)
-    members = [p.person_id for who, p in world.people.items() if who != "olga"]
-    async with sessions.begin() as session:
-        await give_notice(session, world.programme.id, now)
-        await session.execute(update(ConsentRecord).where(ConsentRecord.person_id.in_(members))
-                              .values(notice_version=await notice_version(session, world.programme.id)))
-    return world
 
 
 @pytest.fixture
