@@ -44,14 +44,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bench import inprocess
 from bench.loop_lag import COORDINATOR_USER, PERSON_USER, ROUND, TICK, TOKEN
 from bench.loop_lag import _seed as seed_loop_lag_data
 from bench.machine import machine
 from bench.throughput import TimedStandIn
-from bot.app import build_application
 from bot.console.app import create_app
 from bot.console.config import ConsoleConfig
-from bot.scheduler import PLAN_FIRST_JOB, PLAN_JOB
 from bot.settings import Settings
 from bot.web_server import WebServer
 from mentoring.clock import ManualClock
@@ -212,12 +211,7 @@ async def run(groups: int, weeks: int, folder: Path, verify: bool = False) -> di
         base_url = line.strip().partition("=")[2]
         settings = Settings(telegram_bot_token=TOKEN, telegram_api_base_url=base_url, database_url=url,
                             log_level="WARNING", _env_file=None)  # type: ignore[call-arg]
-        app = build_application(settings, clock=ManualClock(moment))
-        await app.initialize()
-        await app.post_init(app)  # type: ignore[misc]
-        assert app.job_queue is not None
-        for job in app.job_queue.get_jobs_by_name(PLAN_JOB) + app.job_queue.get_jobs_by_name(PLAN_FIRST_JOB):
-            job.schedule_removal()  # only the export competes with the people
+        app = await inprocess.prepare(settings, ManualClock(moment))  # only the export competes with the people
         services = app.bot_data[SERVICES_KEY]
         counts = await _row_counts(services.sessions)
         table = max(counts, key=lambda name: counts[name])
@@ -230,9 +224,7 @@ async def run(groups: int, weeks: int, folder: Path, verify: bool = False) -> di
         server = WebServer(deferred, "127.0.0.1", 0)  # bound first: its URL is the console's
         deferred.app = create_app(services, ConsoleConfig(server.url, SECRET))
         await server.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=settings.poll_interval_seconds)
-        await app.start()
+        await inprocess.start(app, settings)
         lags: list[float] = []
         stop = asyncio.Event()
         ticker = asyncio.create_task(_ticker(lags, stop))
@@ -245,11 +237,7 @@ async def run(groups: int, weeks: int, folder: Path, verify: bool = False) -> di
         cpu = time.process_time() - cpu_before
         stop.set()
         await ticker
-        await app.updater.stop()
-        await app.stop()
-        await app.post_stop(app)  # type: ignore[misc]
-        await app.post_shutdown(app)  # type: ignore[misc]
-        await app.shutdown()
+        await inprocess.stop(app)
         await server.stop()
         server = None
         child.stdin.write(b"stop\n")
@@ -315,6 +303,7 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_child(Path(args.folder), args.verify))
         return
     with tempfile.TemporaryDirectory(prefix="narbot-bench-console-export-") as folder:
+        inprocess.settle()
         result = asyncio.run(run(args.groups, args.weeks, Path(folder), args.verify))
     print(json.dumps(result))
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import math
 import signal
@@ -37,12 +36,11 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from bench import inprocess
 from bench.digest import STARTS_ON, ZONE
 from bench.digest import seed as seed_digest_data
 from bench.machine import machine
 from bench.throughput import TimedStandIn
-from bot.app import build_application
-from bot.scheduler import PLAN_FIRST_JOB, PLAN_JOB
 from bot.settings import Settings
 from mentoring.calendar import Rhythm, WindowKind, window
 from mentoring.clock import ManualClock
@@ -176,16 +174,8 @@ async def run(groups: int, weeks: int, folder: Path) -> dict[str, Any]:
         base_url = line.strip().partition("=")[2]
         settings = Settings(telegram_bot_token=TOKEN, telegram_api_base_url=base_url, database_url=url,
                             log_level="WARNING", _env_file=None)  # type: ignore[call-arg]
-        gc.freeze()  # as `narbot run` does (bot/runner.py)
-        app = build_application(settings, clock=ManualClock(moment))
-        await app.initialize()
-        await app.post_init(app)  # type: ignore[misc]
-        assert app.job_queue is not None
-        for job in app.job_queue.get_jobs_by_name(PLAN_JOB) + app.job_queue.get_jobs_by_name(PLAN_FIRST_JOB):
-            job.schedule_removal()  # the benchmark runs the digest passes itself
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=settings.poll_interval_seconds)
-        await app.start()
+        app = await inprocess.prepare(settings, ManualClock(moment))  # the benchmark runs the digest passes
+        await inprocess.start(app, settings)
         lags: list[float] = []
         stop = asyncio.Event()
         ticker = asyncio.create_task(_ticker(lags, stop))
@@ -200,11 +190,7 @@ async def run(groups: int, weeks: int, folder: Path) -> dict[str, Any]:
         cpu = time.process_time() - cpu_before
         stop.set()
         await ticker
-        await app.updater.stop()
-        await app.stop()
-        await app.post_stop(app)  # type: ignore[misc]
-        await app.post_shutdown(app)  # type: ignore[misc]
-        await app.shutdown()
+        await inprocess.stop(app)
         child.stdin.write(b"stop\n")
         await child.stdin.drain()
         found = json.loads((await asyncio.wait_for(child.stdout.readline(), 60)).decode())
@@ -238,6 +224,7 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_child())
         return
     with tempfile.TemporaryDirectory(prefix="narbot-bench-loop-lag-") as folder:
+        inprocess.settle()
         result = asyncio.run(run(args.groups, args.weeks, Path(folder)))
     print(json.dumps(result))
 

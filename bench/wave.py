@@ -48,10 +48,10 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench import inprocess
 from bench.machine import machine
 from bench.throughput import TimedStandIn
-from bot.app import build_application
-from bot.scheduler import PLAN_FIRST_JOB, PLAN_JOB, plan_pass
+from bot.scheduler import plan_pass
 from bot.settings import Settings
 from mentoring.calendar import Rhythm, WindowKind, window
 from mentoring.privacy.consent import NOTICE_VERSION
@@ -259,15 +259,8 @@ async def _run(groups: int, rate: float, paid_rate: float, people: int, think: f
             telegram_bot_token=TOKEN, telegram_api_base_url=base_url, database_url=url, log_level="WARNING",
             sender_rate_per_second=rate, telegram_paid_broadcast_rate=paid_rate, _env_file=None,
         )  # type: ignore[call-arg]
-        app = build_application(settings, clock=RunningClock(moment))
-        await app.initialize()
-        await app.post_init(app)  # type: ignore[misc]
-        assert app.job_queue is not None
-        for job in app.job_queue.get_jobs_by_name(PLAN_JOB) + app.job_queue.get_jobs_by_name(PLAN_FIRST_JOB):
-            job.schedule_removal()  # the benchmark runs the planning pass itself
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=settings.poll_interval_seconds)
-        await app.start()  # the JobQueue starts the outbox sender
+        app = await inprocess.prepare(settings, RunningClock(moment))  # the benchmark runs the planning pass
+        await inprocess.start(app, settings)  # the JobQueue starts the outbox sender
         child.stdin.write(b"go\n")
         await child.stdin.drain()
         svc = app.bot_data[SERVICES_KEY]
@@ -296,11 +289,7 @@ async def _run(groups: int, rate: float, paid_rate: float, people: int, think: f
         if profile is not None:
             profile.disable()
             profile.dump_stats(os.environ["BENCH_PROFILE"])
-        await app.updater.stop()
-        await app.stop()
-        await app.post_stop(app)  # type: ignore[misc]
-        await app.post_shutdown(app)  # type: ignore[misc]
-        await app.shutdown()
+        await inprocess.stop(app)
         child.stdin.write(b"stop\n")
         await child.stdin.drain()
         found = json.loads((await asyncio.wait_for(child.stdout.readline(), 60)).decode())
@@ -355,6 +344,7 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_child(int(first), int(last), [int(u) for u in users.split(",") if u], float(think)))
         return
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    inprocess.settle()
     print(json.dumps(asyncio.run(wave(args.groups, args.rate, args.paid_rate, people=args.people,
                                       think=args.think))))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import sys
 
@@ -10,6 +9,7 @@ from telegram import Update
 from telegram.error import InvalidToken
 from telegram.request import HTTPXRequest
 
+from bot import collector
 from bot.app import build_application
 from bot.settings import TOKEN_HELP, Settings
 from bot.standalone import run_standalone
@@ -21,10 +21,7 @@ logger = logging.getLogger(__name__)
 def run(settings: Settings) -> int:
     """Run until interrupted; the exit code says how it ended."""
     settings.require_channel()
-    # What start-up loaded (modules, tables, the ORM's classes) lives as long as the process: frozen
-    # out of the collector's full passes, which otherwise walk it all every few seconds while a digest
-    # pass or an export runs, pausing the event loop ~0.3 s each time (docs/performance.md).
-    gc.freeze()
+    collector.settle()
     if settings.telegram_bot_token is None:
         # WhatsApp alone: the same planner and sender, without PTB's Application.
         return run_standalone(settings)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -113,12 +113,17 @@ async def _claim_planner(session: AsyncSession) -> bool:
     return bool(await session.scalar(select(func.pg_try_advisory_xact_lock(PLANNER_LOCK_KEY))))
 
 
+# The rhythm's columns in Rhythm's field order, read as plain values: thousands of groups a pass
+# would otherwise each load (and track) a GroupSchedule object (issue #17, loop lag).
+_RHYTHM_COLUMNS = tuple(getattr(GroupSchedule, column.name) for column in fields(Rhythm))
+
+
 async def running_groups(session: AsyncSession, now: datetime) -> list[RunningGroup]:
     """Groups of programmes that have started and not long ended (one query)."""
     today = now.date()
     rows = await session.execute(
         select(Group.id, Group.timezone, Programme.id, Programme.timezone, Programme.starts_on,
-               Programme.ends_on, GroupSchedule)
+               Programme.ends_on, GroupSchedule.group_id, *_RHYTHM_COLUMNS)
         .join(Programme, Programme.id == Group.programme_id)
         .outerjoin(GroupSchedule, GroupSchedule.group_id == Group.id)
         .where(Programme.starts_on.is_not(None), Programme.starts_on <= today + timedelta(days=1))
@@ -126,11 +131,16 @@ async def running_groups(session: AsyncSession, now: datetime) -> list[RunningGr
         .where((Programme.ends_on.is_(None)) | (Programme.ends_on >= today - RUNNING_AFTER_END))
         .order_by(Group.id)
     )
-    return [
-        RunningGroup(group_id, programme_id, _zone(group_tz or programme_tz), starts_on, ends_on,
-                     Rhythm.of(schedule))
-        for group_id, group_tz, programme_id, programme_tz, starts_on, ends_on, schedule in rows
-    ]
+    rhythms: dict[tuple[object, ...], Rhythm] = {}  # groups mostly share a rhythm: one object each
+    groups = []
+    for group_id, group_tz, programme_id, programme_tz, starts_on, ends_on, scheduled, *rhythm in rows:
+        values = tuple(rhythm) if scheduled is not None else ()
+        found = rhythms.get(values)
+        if found is None:
+            found = rhythms[values] = Rhythm(*values)
+        groups.append(RunningGroup(group_id, programme_id, _zone(group_tz or programme_tz), starts_on, ends_on,
+                                   found))
+    return groups
 
 
 def _zone(name: str | None, fallback: ZoneInfo | None = None) -> ZoneInfo:

@@ -15,6 +15,11 @@ write lock up front, so a writer that has to wait for another (the outbox
 sender, a CLI command) waits in SQLite's busy handler on aiosqlite's thread and
 never fails on a stale read snapshot (SQLITE_BUSY_SNAPSHOT).
 
+Statements run on the loop's thread (below) do not give the loop a turn, so a
+pass that runs many in a row (the digest planner's batches) would hold it for
+their sum: once a step of the loop has run statements here for STEP_SECONDS,
+the next one lets the loop turn first (`_Step`).
+
 A statement that cannot wait for SQLite's write lock and has run quickly
 before runs right here on the event loop's thread instead (`_inline`): a read
 in autocommit (WAL readers never wait), a write that begins a transaction
@@ -41,6 +46,7 @@ why pyproject.toml pins both to the minor versions tested
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import sqlite3
 import time
@@ -61,6 +67,8 @@ CONNECT_ARGS = {"isolation_level": "IMMEDIATE", "check_same_thread": False}
 # A statement runs on the loop's thread only if its last run took less CPU time than this.
 INLINE_SECONDS = 0.001
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+# Statements run on the loop's thread for this long in one step of the loop: then it gets its turn.
+STEP_SECONDS = 0.01
 
 Outcome = tuple[Any, int, int | None, list[Any] | None]
 
@@ -141,6 +149,34 @@ def _begin_without_waiting(connection: sqlite3.Connection) -> bool:
     return True
 
 
+class _Step:
+    """When the loop's current step began running statements on its thread.
+
+    The mark is cleared by a callback scheduled at the step's first statement, which runs as soon
+    as the step gives the loop a turn; a step still running statements past STEP_SECONDS is over
+    its share.
+    """
+
+    def __init__(self) -> None:
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.started: float | None = None
+
+    def over(self) -> bool:
+        loop = asyncio.get_running_loop()
+        now = time.perf_counter()
+        if self.started is None or self.loop is not loop:
+            self.loop, self.started = loop, now
+            loop.call_soon(self._clear)
+            return False
+        return now - self.started > STEP_SECONDS
+
+    def _clear(self) -> None:
+        self.started = None
+
+
+_step = _Step()
+
+
 class _Checkpoints:
     """Counts commits and the rows they changed: every CHECKPOINT_EVERY-th commit, or the one that
     brings the rows past CHECKPOINT_ROWS, checkpoints the write-ahead log.
@@ -215,6 +251,8 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         async with self._adapt_connection._execute_mutex:
             raw = connection._conn
             if not many and _inline(raw, operation):
+                if _step.over():
+                    await asyncio.sleep(0)  # the loop answers others before this step goes on
                 outcome: Outcome = _timed_statement(raw, operation, parameters, many)
             else:
                 outcome = await connection._execute(_timed_statement, raw, operation, parameters, many)

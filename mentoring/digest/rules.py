@@ -50,7 +50,7 @@ from storage.models.digests import DigestPreference
 
 KIND = "digest"
 MORNING = time(9, 0)
-BATCH = 500
+BATCH = 250
 # Building and drawing ~4,000 digests takes about a minute; a pass builds at most this many
 # groups and the next pass (a minute later) goes on, so planning never stalls for long.
 GROUPS_PER_PASS = 500
@@ -123,8 +123,15 @@ async def _due_groups(session: AsyncSession, now: datetime) -> list[DueGroup]:
         ids = [g.id for g in groups[start:start + BATCH]]
         names.update((await session.execute(select(Group.id, Group.name).where(Group.id.in_(ids)))).all())
     due: list[DueGroup] = []
-    for group in groups:
-        found = closed_week(group, now)
+    # Groups of a programme mostly share a frame (rhythm, dates, zone): each frame's week is worked out once.
+    weeks: dict[tuple[object, ...], Window | None] = {}
+    for index, group in enumerate(groups, 1):
+        if index % SLICE == 0:
+            await _turn()
+        frame = (group.rhythm, group.starts_on, group.ends_on, group.tz)
+        if frame not in weeks:
+            weeks[frame] = closed_week(group, now)
+        found = weeks[frame]
         if found is None or found.closes_at < now - STALE_AFTER - timedelta(days=1):
             continue
         target = Target(group.id, names.get(group.id, ""), group.programme_id, found.week, weeks_total(group))

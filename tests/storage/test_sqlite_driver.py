@@ -102,6 +102,45 @@ async def test_a_quick_read_runs_on_the_loop_thread_after_its_first_trip(
     assert trips == ["_timed_statement"]
 
 
+async def _turns_during_reads(engine: AsyncEngine, reads: int) -> list[int]:
+    """How many turns another task had got by each of `reads` quick reads run one after another."""
+    query = select(notes.c.body).where(notes.c.id == 1)
+    turns = 0
+    seen: list[int] = []
+
+    async def other() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    async with engine.connect() as connection:
+        await connection.execute(query)  # its first run takes the trip; then it is known quick
+        task = asyncio.create_task(other())
+        await asyncio.sleep(0)
+        start = turns
+        for _ in range(reads):
+            await connection.execute(query)
+            seen.append(turns - start)
+        task.cancel()
+    return seen
+
+
+async def test_reads_on_the_loop_thread_give_the_loop_its_turn_when_a_step_runs_long(
+    engine: AsyncEngine, trips: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_driver, "_step", sqlite_driver._Step())
+    monkeypatch.setattr(sqlite_driver, "STEP_SECONDS", 60.0)
+    within = await _turns_during_reads(engine, 20)
+    assert within == [0] * 20, "within the step's share, quick reads run back to back on the loop's thread"
+    trips.clear()
+    monkeypatch.setattr(sqlite_driver, "STEP_SECONDS", 0.0)
+    over = await _turns_during_reads(engine, 20)
+    assert trips == [], "every read ran on the loop's thread: the turns came from the step's share"
+    # With no share at all, each step runs one read, then the next finds it over and yields first.
+    assert over == sorted(over) and over[-1] >= 10, "past the share, the other task ran between the reads"
+
+
 async def test_a_write_that_would_wait_for_the_lock_waits_on_the_worker_thread(
     engine: AsyncEngine, trips: list[str]
 ) -> None:

@@ -1,0 +1,26 @@
+"""The garbage collector's settings for `narbot run` (bot/collector.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = """
+import gc, json
+before = gc.get_threshold()
+from bot import collector
+collector.settle()
+print(json.dumps({"before": before, "after": gc.get_threshold(), "frozen": gc.get_freeze_count()}))
+"""
+
+
+def test_settle_freezes_start_up_and_collects_young_objects_less_often() -> None:
+    # In a process of its own: freezing this test process's objects would outlive the test.
+    found = json.loads(subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, check=True, capture_output=True,
+                                      text=True).stdout)
+    assert found["before"][0] == 700, "CPython's default, which the bot changes"
+    assert found["after"] == [10_000, found["before"][1], found["before"][2]]
+    assert found["frozen"] > 1000, "the modules and classes loaded so far are frozen"
