@@ -59,6 +59,11 @@ async def run(fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
     return await asyncio.get_running_loop().run_in_executor(_POOL.get(), call)
 
 
+async def turn() -> None:
+    """Let the event loop answer people before the next slice of work that cannot leave it."""
+    await asyncio.sleep(0)
+
+
 def shutdown() -> None:
     """Stop taking work (calls already submitted still finish); the next `run` starts a new pool."""
     executor = _POOL.take()

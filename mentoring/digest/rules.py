@@ -12,7 +12,6 @@ Digests are built in batches of groups with a fixed number of queries per batch
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -127,7 +126,7 @@ async def _due_groups(session: AsyncSession, now: datetime) -> list[DueGroup]:
     weeks: dict[tuple[object, ...], Window | None] = {}
     for index, group in enumerate(groups, 1):
         if index % SLICE == 0:
-            await _turn()
+            await offload.turn()
         frame = (group.rhythm, group.starts_on, group.ends_on, group.tz)
         if frame not in weeks:
             weeks[frame] = closed_week(group, now)
@@ -148,13 +147,8 @@ async def build_digests(session: AsyncSession, targets: Sequence[Target], zones:
         got = await gather(session, chunk, now)
         for part in range(0, len(chunk), SLICE):
             digests.extend(build(t, got, zones.get(t.group_id, "Europe/Istanbul")) for t in chunk[part:part + SLICE])
-            await _turn()
+            await offload.turn()
     return digests
-
-
-async def _turn() -> None:
-    """Let the event loop answer people before the next slice of CPU work."""
-    await asyncio.sleep(0)
 
 
 async def plan_digests(session: AsyncSession, now: datetime, *, chart_dir: Path | None = None) -> int:
@@ -207,7 +201,7 @@ async def _plan_batch(session: AsyncSession, due: list[DueGroup], now: datetime,
     for index, digest in enumerate(digests, 1):
         group_id = digest.group_id
         if index % SLICE == 0:
-            await _turn()
+            await offload.turn()
         for key, mentor_id, locale, zone, morning in readers[group_id]:
             attachment = None
             if mentor_id not in charts_off:

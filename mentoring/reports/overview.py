@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mentoring import offload
 from mentoring.delivery import unreachable_people
 from mentoring.group_shape import Shape
 from mentoring.safeguarding.rules import worries_count
@@ -28,6 +29,8 @@ WORRY_DAYS = 30
 
 WEEKS_SHOWN = 4
 NO_PROVINCE = 0
+# Members counted between two turns of the event loop (bench/loop_lag.py).
+MEMBERS_PER_TURN = 5000
 
 
 @dataclass
@@ -104,7 +107,9 @@ async def programme_overview(session: AsyncSession, programme_id: int, now: date
     )).all()
     unreachable = await unreachable_people(session, {pid for _, pid, _ in members})
     mentee_count: dict[int, int] = {}
-    for gid, pid, role in members:
+    for index, (gid, pid, role) in enumerate(members, 1):
+        if index % MEMBERS_PER_TURN == 0:
+            await offload.turn()  # tens of thousands of members: the loop answers people meanwhile
         figures = by_group[gid]
         if role == Role.MENTEE.value:
             figures.mentees += 1
