@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot import collector
+from bot import interpreter
 from bot.app import build_application
 from bot.scheduler import PLAN_FIRST_JOB, PLAN_JOB
 from bot.settings import Settings
@@ -30,8 +30,8 @@ async def prepare(settings: Settings, clock: Clock) -> Application:  # type: ign
 
 
 def settle() -> None:
-    """The process's garbage collector as `narbot run` sets it (bot/collector.py)."""
-    collector.settle()
+    """The interpreter as `narbot run` sets it (bot/interpreter.py)."""
+    interpreter.settle()
 
 
 async def start(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.error import InvalidToken
 from telegram.request import HTTPXRequest
 
-from bot import collector
+from bot import interpreter
 from bot.app import build_application
 from bot.settings import TOKEN_HELP, Settings
 from bot.standalone import run_standalone
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 def run(settings: Settings) -> int:
     """Run until interrupted; the exit code says how it ended."""
     settings.require_channel()
-    collector.settle()
+    interpreter.settle()
     if settings.telegram_bot_token is None:
         # WhatsApp alone: the same planner and sender, without PTB's Application.
         return run_standalone(settings)

@@ -1,4 +1,4 @@
-"""The garbage collector's settings for `narbot run` (bot/collector.py)."""
+"""The interpreter's settings for `narbot run` (bot/interpreter.py)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import gc, json
-before = gc.get_threshold()
-from bot import collector
-collector.settle()
-print(json.dumps({"before": before, "after": gc.get_threshold(), "frozen": gc.get_freeze_count()}))
+import sys
+before = gc.get_threshold(), sys.getswitchinterval()
+from bot import interpreter
+interpreter.settle()
+print(json.dumps({"before": before[0], "after": gc.get_threshold(), "frozen": gc.get_freeze_count(),
+                  "switch_before": before[1], "switch_after": sys.getswitchinterval()}))
 """
 
 
-def test_settle_freezes_start_up_and_collects_young_objects_less_often() -> None:
+def test_settle_freezes_start_up_collects_young_objects_less_often_and_switches_sooner() -> None:
     # In a process of its own: freezing this test process's objects would outlive the test.
     found = json.loads(subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, check=True, capture_output=True,
                                       text=True).stdout)
     assert found["before"][0] == 700, "CPython's default, which the bot changes"
     assert found["after"] == [10_000, found["before"][1], found["before"][2]]
     assert found["frozen"] > 1000, "the modules and classes loaded so far are frozen"
+    assert found["switch_before"] == 0.005, "CPython's default"
+    assert found["switch_after"] == 0.001
