@@ -22,6 +22,7 @@ import signal
 
 from starlette.applications import Starlette
 
+from bot import interpreter
 from bot.console.app import create_app
 from bot.console.config import ConsoleConfig, console_config
 from bot.settings import Settings, SettingsError
@@ -94,6 +95,7 @@ def run_console(settings: Settings) -> int:
             config = dataclasses.replace(config, telegram_username=asyncio.run(bot_username(settings)))
         except SettingsError as error:
             logger.warning("The invite sheet has no Telegram links: %s", error)
+    interpreter.settle()  # as `narbot run`: pages keep coming while an export's thread writes
     asyncio.run(_serve(settings, config))
     return 0
 
