@@ -45,7 +45,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bench import inprocess
-from bench.loop_lag import COORDINATOR_USER, PERSON_USER, ROUND, TICK, TOKEN
+from bench.loop_lag import COORDINATOR_USER, TICK, TOKEN, person
 from bench.loop_lag import _seed as seed_loop_lag_data
 from bench.machine import machine
 from bench.throughput import TimedStandIn
@@ -59,7 +59,6 @@ from mentoring.reports.exports import TABLES
 from mentoring.runtime import SERVICES_KEY
 from storage.models import ChannelIdentity
 
-PAUSE = 0.05  # the person reads the reply before sending the next message
 PROGRAMME = 1  # bench.digest's programme
 SECRET = "bench-console-secret-" + "x" * 24
 HERE = Path(__file__).resolve().parents[1]
@@ -131,18 +130,6 @@ async def _child(folder: Path, verify: bool) -> None:
         latencies: list[float] = []
         export: dict[str, Any] = {}
 
-        async def person() -> None:
-            step = 0
-            while True:
-                future: asyncio.Future[float] = loop.create_future()
-                standin.waiting[PERSON_USER] = future
-                pushed = time.perf_counter()
-                standin.push_message(PERSON_USER, ROUND[step % len(ROUND)], first_name="Menti",
-                                     language_code="tr")
-                latencies.append(await asyncio.wait_for(future, timeout=600) - pushed)
-                step += 1
-                await asyncio.sleep(PAUSE)
-
         async def browser() -> None:
             # The .xlsx's first byte comes once the whole workbook is written (minutes at full scale).
             timeout = httpx.Timeout(3600.0)
@@ -157,8 +144,10 @@ async def _child(folder: Path, verify: bool) -> None:
                               csv_seconds=csv_seconds, xlsx_bytes=xlsx_bytes, xlsx_seconds=xlsx_seconds)
             print("EXPORT_DONE", flush=True)
 
-        mentee = asyncio.create_task(person())
+        done = asyncio.Event()
+        mentee = asyncio.create_task(person(standin, latencies, done, timeout=600))
         await browser()
+        done.set()
         mentee.cancel()
         await asyncio.gather(mentee, return_exceptions=True)
         await reader.readline()  # stop: the bot has stopped

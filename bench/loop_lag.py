@@ -62,6 +62,25 @@ TICK = 0.01
 # ---- the child: the stand-in and the simulated people ----
 
 
+async def person(standin: TimedStandIn, latencies: list[float], stop: asyncio.Event, *, timeout: float) -> None:
+    """The mentee: `ROUND` in turn, each PAUSE after the previous reply, until `stop`; each reply's wait
+    in `latencies`.
+
+    The caller sets `stop` and then cancels: on Python 3.11 a cancel that meets a reply arriving at
+    the same moment is lost inside `wait_for`, and the person would go on waiting for a bot that
+    has stopped."""
+    loop = asyncio.get_running_loop()
+    step = 0
+    while not stop.is_set():
+        future: asyncio.Future[float] = loop.create_future()
+        standin.waiting[PERSON_USER] = future
+        pushed = time.perf_counter()
+        standin.push_message(PERSON_USER, ROUND[step % len(ROUND)], first_name="Menti", language_code="tr")
+        latencies.append(await asyncio.wait_for(future, timeout=timeout) - pushed)
+        step += 1
+        await asyncio.sleep(PAUSE)
+
+
 async def _child() -> None:
     """The stand-in and the people, driven by lines on stdin: `go`, then `stop`; results on stdout."""
     async with TimedStandIn(TOKEN) as standin:
@@ -73,18 +92,6 @@ async def _child() -> None:
         latencies: list[float] = []
         export_seconds: list[float] = []
 
-        async def person() -> None:
-            step = 0
-            while True:
-                future: asyncio.Future[float] = loop.create_future()
-                standin.waiting[PERSON_USER] = future
-                pushed = time.perf_counter()
-                standin.push_message(PERSON_USER, ROUND[step % len(ROUND)], first_name="Menti",
-                                     language_code="tr")
-                latencies.append(await asyncio.wait_for(future, timeout=300) - pushed)
-                step += 1
-                await asyncio.sleep(PAUSE)
-
         async def coordinator() -> None:
             started = time.perf_counter()
             standin.push_message(COORDINATOR_USER, "/export", first_name="Koordinatör", language_code="tr")
@@ -95,8 +102,11 @@ async def _child() -> None:
             export_seconds.append(time.perf_counter() - started)
             print("EXPORT_DONE", flush=True)
 
-        tasks = [asyncio.create_task(person()), asyncio.create_task(coordinator())]
+        done = asyncio.Event()
+        tasks = [asyncio.create_task(person(standin, latencies, done, timeout=300)),
+                 asyncio.create_task(coordinator())]
         await reader.readline()  # stop: the bot has stopped, a message in flight gets no reply
+        done.set()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
