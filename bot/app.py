@@ -6,8 +6,9 @@ import logging
 
 from sqlalchemy.engine import make_url
 from telegram.ext import Application, ApplicationBuilder
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
+from bot.bot_request import bot_request
 from bot.broadcast_progress import schedule_broadcast_progress
 from bot.reply_bot import NarbotApplication, ReplyBot
 from bot.scheduler import start_planning
@@ -53,11 +54,12 @@ def build_application(
         urls = {"base_url": settings.telegram_api_base_url.rstrip("/"),
                 "base_file_url": settings.base_file_url or ""}
     # Replies that meet a 429/5xx while an update is handled are queued, not lost (bot/reply_bot.py).
-    # The requests are PTB's defaults for an Application (256 connections; one for getUpdates).
+    # PTB's pool sizes for an Application (256 connections; one for getUpdates), JSON calls over
+    # the lean client (bot/bot_request.py).
     bot = ReplyBot(
         settings.require_token(),
-        request=request or HTTPXRequest(connection_pool_size=256),
-        get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=1),
+        request=request or bot_request(256),
+        get_updates_request=get_updates_request or bot_request(1),
         **urls,  # type: ignore[arg-type]
     )
     builder = (

@@ -47,6 +47,7 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ExtBot
 
+from bot.sender_http import NeverLeft
 from bot.telegram_courier import seconds_of
 from mentoring.clock import Clock
 from mentoring.outbox import Button, Outgoing, enqueue
@@ -101,7 +102,7 @@ def _origin(update: Update) -> str:
 def _never_left(error: TimedOut) -> bool:
     """Whether a timeout came before the request reached Telegram (connecting, or waiting for a
     connection of our own pool), so sending it again cannot make a second copy."""
-    return isinstance(error.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ConnectError))
+    return isinstance(error.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ConnectError, NeverLeft))
 
 
 class NarbotApplication(Application):  # type: ignore[type-arg]

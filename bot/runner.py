@@ -7,10 +7,10 @@ import sys
 
 from telegram import Update
 from telegram.error import InvalidToken
-from telegram.request import HTTPXRequest
 
 from bot import interpreter
 from bot.app import build_application
+from bot.bot_request import bot_request
 from bot.settings import TOKEN_HELP, Settings
 from bot.standalone import run_standalone
 from bot.unreadable_updates import SkipUnreadableUpdates
@@ -27,7 +27,7 @@ def run(settings: Settings) -> int:
         return run_standalone(settings)
     # PTB's getUpdates connection (one connection), minus updates it cannot read.
     application = build_application(
-        settings, get_updates_request=SkipUnreadableUpdates(HTTPXRequest(connection_pool_size=1)))
+        settings, get_updates_request=SkipUnreadableUpdates(bot_request(1)))
     try:
         if settings.webhook_url:
             logger.info("Starting in webhook mode on %s:%s", settings.webhook_listen, settings.webhook_port)

@@ -17,27 +17,32 @@ kept-alive connection the server closes just as it is reused fails as a
 looks at the socket first, with a system call per request, and still meets
 the same race now and then).
 
-The courier uses it only for text messages (files go through the bot), only
-with paid broadcasts on, and only when the bot itself talks plain HTTPX
-without a proxy (bot/telegram_courier.py, `lean_request_for`).
+The bot's own JSON calls (replies, getUpdates) go this way too
+(bot/bot_request.py). The courier's paid broadcasts use a lean request of
+their own for text messages (files go through the bot), only when the bot
+talks plain HTTPX or that pair, without a proxy (bot/telegram_courier.py,
+bot/bot_request.py's `lean_request_for`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import ssl
-import urllib.request
-from typing import Any
 from urllib.parse import urlsplit
 
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
-from telegram.request import BaseRequest, HTTPXRequest, RequestData
+from telegram.request import BaseRequest, RequestData
 
 # PTB's HTTPXRequest defaults (seconds).
 CONNECT_TIMEOUT = READ_TIMEOUT = WRITE_TIMEOUT = 5.0
 POOL_TIMEOUT = 1.0
+
+
+class NeverLeft(ConnectionError):
+    """The cause of a `TimedOut` whose request never left this process (no connection was had in
+    time), so sending it again cannot make a second copy (bot/reply_bot.py)."""
 
 
 class _Closed(ConnectionError):
@@ -211,7 +216,8 @@ class LeanRequest(BaseRequest):
             try:
                 await asyncio.wait_for(room.acquire(), self._value(pool_timeout, self._pool_timeout))
             except TimeoutError as error:
-                raise TimedOut("Pool timeout: all connections of the lean request are busy") from error
+                raise TimedOut("Pool timeout: all connections of the lean request are busy") from NeverLeft(
+                    f"no free connection: {error!r}")
         else:
             await room.acquire()
         connection: _Connection | None = None
@@ -271,7 +277,7 @@ class LeanRequest(BaseRequest):
                 self._value(connect_timeout, self._connect_timeout),
             )
         except TimeoutError as error:
-            raise TimedOut("Timed out connecting to the Bot API") from error
+            raise TimedOut("Timed out connecting to the Bot API") from NeverLeft(f"not connected: {error!r}")
         except OSError as error:
             raise NetworkError(f"Could not connect to the Bot API: {error!r}") from error
         self._open.add(connection)
@@ -281,12 +287,3 @@ class LeanRequest(BaseRequest):
     def _value(given: ODVInput[float], default: float) -> float | None:
         return default if given is DEFAULT_NONE else given  # type: ignore[return-value]
 
-
-def lean_request_for(request: Any) -> LeanRequest | None:
-    """A lean request beside the bot's own, when the bot talks plain HTTPX (PTB's default) and no
-    proxy is configured in the environment (the lean client knows none); else None."""
-    if type(request) is not HTTPXRequest:
-        return None  # a test's scripted request, a custom client: keep the bot's way
-    if getattr(request, "_client_kwargs", {}).get("proxy") or urllib.request.getproxies():
-        return None
-    return LeanRequest(connection_pool_size=256, read_timeout=request.read_timeout or READ_TIMEOUT)

@@ -38,8 +38,8 @@ from telegram.error import (
 from telegram.request import BaseRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
+from bot.bot_request import lean_request_for
 from bot.courier import Delivered, Interrupted, Job, Rejected, Throttled, Transient, Unreachable
-from bot.sender_http import lean_request_for
 from bot.sender_pacing import Limits, Timer
 from mentoring.delivery import TELEGRAM
 

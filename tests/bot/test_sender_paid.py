@@ -20,8 +20,9 @@ from telegram.error import BadRequest, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
+from bot.bot_request import lean_request_for
 from bot.sender import Sender, SenderConfig
-from bot.sender_http import LeanRequest, lean_request_for
+from bot.sender_http import LeanRequest
 from bot.telegram_courier import TelegramCourier
 from mentoring.clock import ManualClock
 from storage.models import OutboxMessage
