@@ -57,10 +57,24 @@ def incoming_of(update: Update) -> Incoming:
     return Incoming(Kind.OTHER, Where.ELSEWHERE)
 
 
+class _LastRoute:
+    """The last update routed, and its route. PTB asks every feature handler's `check_update` in
+    turn for one update (dozens per update), and the route depends on the update alone. Holding
+    the update keeps its identity from being taken by another object."""
+
+    update: object = None
+    route: Route = Route.IGNORE
+
+
+_last = _LastRoute()
+
+
 def route_of(update: object) -> Route:
-    if not isinstance(update, Update):
-        return Route.IGNORE
-    return admit(incoming_of(update))
+    if update is not None and update is _last.update:
+        return _last.route
+    route = admit(incoming_of(update)) if isinstance(update, Update) else Route.IGNORE
+    _last.update, _last.route = update, route
+    return route
 
 
 def _only_features(handler_class: type[H]) -> type[H]:

@@ -2,7 +2,12 @@
 
 Each change is one statement (an upsert or a delete), because a change of
 step happens on nearly every message a person sends; an object of the same
-state already loaded in the session is kept in step with it.
+state already loaded in the session is kept in step with it. So one update
+reads a person's wait once: the router, the flow and its step each ask, and
+within a transaction `pending` answers with what it read or changed there
+(the state, or "no wait") instead of asking the database again; a query would
+hand back the same loaded object anyway. A rollback expires the object and
+starts another transaction, which reads again.
 
 A channel splits a text longer than its longest message into parts (Telegram:
 4,096 characters each). A text that long, typed while a flow waits, is *held*
@@ -21,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -33,6 +38,8 @@ from storage.upsert import upsert_statement
 _COLUMNS = ("flow", "step", "data", "updated_at")
 # Built once: these run on nearly every message (storage/upsert.py says why).
 _PENDING = select(ConversationState).where(ConversationState.person_id == bindparam("person_id"))
+# session.info key: (the transaction, person -> their wait as read or changed in it, None for none).
+_KNOWN = "narbot.conversation.known"
 
 
 async def expect(
@@ -47,6 +54,8 @@ async def expect(
     if loaded is not None:
         for name, value in values.items():
             set_committed_value(loaded, name, value)
+    else:
+        _known(session).pop(person_id, None)  # read it back when asked
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,13 @@ async def waiting(session: AsyncSession, person_id: int) -> Waiting | None:
 
 
 async def pending(session: AsyncSession, person_id: int) -> ConversationState | None:
-    return await session.scalar(_PENDING, {"person_id": person_id})
+    known = _known(session)
+    if person_id in known:
+        state = known[person_id]
+        if state is None or not inspect(state).expired_attributes:
+            return state
+    state = known[person_id] = await session.scalar(_PENDING, {"person_id": person_id})
+    return state
 
 
 async def clear(session: AsyncSession, person_id: int, flow: str | None = None) -> None:
@@ -75,8 +90,21 @@ async def clear(session: AsyncSession, person_id: int, flow: str | None = None) 
         statement = statement.where(ConversationState.flow == flow)
     await session.execute(statement.execution_options(synchronize_session=False))
     loaded = _loaded(session, person_id)
-    if loaded is not None and (flow is None or loaded.flow == flow):
-        session.expunge(loaded)
+    if flow is None or (loaded is not None and loaded.flow == flow):
+        if loaded is not None:
+            session.expunge(loaded)
+        _known(session)[person_id] = None
+    elif loaded is None:
+        _known(session).pop(person_id, None)  # another flow's wait may be left: read it when asked
+
+
+def _known(session: AsyncSession) -> dict[int, ConversationState | None]:
+    """The waits read or changed in the session's current transaction (held, so they stay loaded)."""
+    transaction = session.sync_session.get_transaction()
+    known = session.info.get(_KNOWN)
+    if known is None or known[0] is not transaction:
+        known = session.info[_KNOWN] = (transaction, {})
+    return known[1]
 
 
 def _loaded(session: AsyncSession, person_id: int) -> ConversationState | None:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Table, delete, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mentoring import audit
+from mentoring import audit, conversation
 from mentoring.objections.rules import PersonFlag, person_flags
 from mentoring.privacy.consent import NOTICE_VERSION, cancel_pending_messages
 from mentoring.privacy.mentions import clear_mentions
@@ -26,7 +26,6 @@ from mentoring.privacy.personal_data import clear_personal, owned_tables, person
 from storage.models import (
     ChannelIdentity,
     ConsentRecord,
-    ConversationState,
     Invite,
     InviteRedemption,
     Membership,
@@ -184,7 +183,7 @@ async def erase_person(session: AsyncSession, person_id: int, now: datetime) -> 
         ))
         .values(invitee_name=None)
     )
-    await session.execute(delete(ConversationState).where(ConversationState.person_id == person_id))
+    await conversation.clear(session, person_id)
     await session.execute(delete(ChannelIdentity).where(ChannelIdentity.person_id == person_id))
     await session.execute(
         update(Membership).where(Membership.person_id == person_id, Membership.left_at.is_(None))

@@ -26,7 +26,7 @@ from telegram.ext import Application, CallbackQueryHandler, ExtBot
 from handlers import build_handlers, privacy
 from handlers.admission import route_of
 from mentoring.clock import ManualClock
-from mentoring.gate import Route
+from mentoring.gate import Route, admit
 from mentoring.privacy.consent import NOTICE_VERSION
 from storage.models import ConsentRecord, Membership
 from tests.conftest import TEST_TOKEN
@@ -220,6 +220,30 @@ async def test_the_samples_cover_every_kind_of_update(bot: ExtBot) -> None:
 async def test_every_update_kind_gets_its_route(bot: ExtBot) -> None:
     wrong = [(s.name, route_of(u), s.expected) for s in samples() if route_of(u := as_update(s, bot)) is not s.expected]
     assert not wrong, wrong
+
+
+async def test_an_update_is_routed_once_however_many_handlers_ask(
+    bot: ExtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import handlers.admission as admission
+
+    asked: list[object] = []
+
+    def counted(incoming: Any) -> Route:
+        asked.append(incoming)
+        return admit(incoming)
+
+    monkeypatch.setattr(admission, "admit", counted)
+    handlers = build_handlers()
+    sample_a, sample_b = list(samples())[:2]
+    first, second = as_update(sample_a, bot), as_update(sample_b, bot)
+    for update in (first, first, second, first):
+        for handler in handlers:
+            handler.check_update(update)
+    # Dozens of handlers asked each time; routed when the update changed: first, second, first.
+    assert len(handlers) > 20 and len(asked) == 3
+    assert route_of(first) is sample_a.expected and route_of(second) is sample_b.expected
+    assert len(asked) == 4  # second was not the last one routed
 
 
 async def test_only_admitted_updates_can_reach_a_feature_handler(bot: ExtBot) -> None:
