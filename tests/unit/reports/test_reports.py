@@ -100,3 +100,33 @@ async def test_plan_progress_reports_queues_each_mentor_once(sessions, clock):
     clock.set(stage_moments(data.programme)["end"] + timedelta(hours=2))
     async with sessions.begin() as session:
         assert await plan_progress_reports(session, clock.now()) == 3
+
+
+async def test_the_overview_of_a_programme_larger_than_a_statements_bind_parameters(sessions, clock):
+    """asyncpg takes at most 32,767 bind parameters: reachability is asked beside each member."""
+    from sqlalchemy import insert
+
+    from storage.models import ChannelIdentity, Membership, Person, Role
+
+    data = await seed_reporting(sessions, clock.now())
+    now = clock.now()
+    extra = 33_000
+    async with sessions.begin() as session:
+        ids = (await session.execute(insert(Person).returning(Person.id), [
+            {"display_name": f"M{n}", "locale": "tr", "timezone": "Europe/Istanbul", "created_at": now}
+            for n in range(extra)])).scalars().all()
+        await session.execute(insert(Membership), [
+            {"person_id": pid, "programme_id": data.programme.id, "group_id": data.group_a.id,
+             "role": Role.MENTEE.value, "joined_at": now} for pid in ids])
+        # Every other one can be written to; a few of those blocked the bot.
+        await session.execute(insert(ChannelIdentity), [
+            {"person_id": pid, "channel": "telegram", "external_user_id": str(9_000_000 + n),
+             "chat_id": str(9_000_000 + n), "created_at": now,
+             "blocked_at": now if n % 10 == 0 else None}
+            for n, pid in enumerate(ids) if n % 2 == 0])
+    async with sessions() as session:
+        overview = await programme_overview(session, data.programme.id, now)
+    assert overview is not None
+    reachable = sum(1 for n in range(extra) if n % 2 == 0 and n % 10 != 0)
+    assert overview.total.mentees == 4 + extra
+    assert overview.total.unreachable == 1 + extra - reachable
