@@ -34,8 +34,8 @@ import aiohttp
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
+from bot.bot_request import bot_request
 from bot.sender import Sender, SenderConfig
 from mentoring.clock import SystemClock
 from mentoring.outbox import Outgoing, enqueue
@@ -171,7 +171,7 @@ async def _separate_standin(limits: dict[str, float]) -> AsyncIterator[tuple[str
 async def _open_sender(url: str, base_url: str, rate: float) -> tuple[Sender, Bot, AsyncEngine]:
     """What a (re)started process builds: its own engine, bot and sender."""
     engine = create_engine(url)
-    bot = Bot(TOKEN, base_url=base_url, request=HTTPXRequest(connection_pool_size=64))
+    bot = Bot(TOKEN, base_url=base_url, request=bot_request(64))  # as `narbot run` builds it
     await bot.initialize()
     sender = Sender(
         bot, create_sessionmaker(engine), SystemClock(), SenderConfig(rate_per_second=rate)
