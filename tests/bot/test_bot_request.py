@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -75,9 +76,9 @@ async def test_json_calls_go_the_lean_way_files_and_downloads_through_httpx(api:
     assert "sendMessage" not in " ".join(files.methods)
 
 
-async def test_a_lean_pool_timeout_says_the_request_never_left() -> None:
-    """A reply that could not even get a connection may be queued and sent again (bot/reply_bot.py)."""
-    lean = LeanRequest(connection_pool_size=1, pool_timeout=0.05, read_timeout=5)
+@asynccontextmanager
+async def _silent_server() -> AsyncIterator[str]:
+    """A Bot API address that takes connections and never answers; its sendMessage URL."""
     hold = asyncio.Event()
 
     async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -85,43 +86,42 @@ async def test_a_lean_pool_timeout_says_the_request_never_left() -> None:
         writer.close()
 
     server = await asyncio.start_server(silent, "127.0.0.1", 0)
-    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/bot{TOKEN}/sendMessage"
-    busy = asyncio.create_task(lean.do_request(url, "POST"))
     try:
-        await asyncio.sleep(0)  # the first request takes the only connection
-        with pytest.raises(TimedOut) as waited:
-            await lean.do_request(url, "POST")
-        assert isinstance(waited.value.__cause__, NeverLeft)
-        assert _never_left(waited.value)
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/bot{TOKEN}/sendMessage"
     finally:
         hold.set()
-        busy.cancel()
-        await asyncio.gather(busy, return_exceptions=True)
-        await lean.shutdown()
         server.close()
         await server.wait_closed()
+
+
+async def test_a_lean_pool_timeout_says_the_request_never_left() -> None:
+    """A reply that could not even get a connection may be queued and sent again (bot/reply_bot.py)."""
+    lean = LeanRequest(connection_pool_size=1, pool_timeout=0.05, read_timeout=5)
+    async with _silent_server() as url:
+        busy = asyncio.create_task(lean.do_request(url, "POST"))
+        try:
+            await asyncio.sleep(0)  # the first request takes the only connection
+            with pytest.raises(TimedOut) as waited:
+                await lean.do_request(url, "POST")
+            assert isinstance(waited.value.__cause__, NeverLeft)
+            assert _never_left(waited.value)
+        finally:
+            busy.cancel()
+            await asyncio.gather(busy, return_exceptions=True)
+            await lean.shutdown()
 
 
 async def test_a_read_timeout_is_in_doubt() -> None:
     """A request that reached Telegram and timed out waiting for the answer may have been delivered."""
     lean = LeanRequest(read_timeout=0.1)
-    hold = asyncio.Event()
-
-    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await hold.wait()
-        writer.close()
-
-    server = await asyncio.start_server(silent, "127.0.0.1", 0)
-    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/bot{TOKEN}/sendMessage"
-    try:
-        with pytest.raises(TimedOut) as waited:
-            await lean.do_request(url, "POST")
-        assert not _never_left(waited.value)
-    finally:
-        hold.set()
-        await lean.shutdown()
-        server.close()
-        await server.wait_closed()
+    async with _silent_server() as url:
+        try:
+            with pytest.raises(TimedOut) as waited:
+                await lean.do_request(url, "POST")
+            assert not isinstance(waited.value.__cause__, NeverLeft)
+            assert not _never_left(waited.value)
+        finally:
+            await lean.shutdown()
 
 
 def test_the_bot_keeps_plain_httpx_behind_a_proxy(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -87,7 +87,7 @@ async def test_clearing_another_flow_keeps_the_wait(
 
 
 async def test_a_rolled_back_change_is_read_again(
-    sessions: async_sessionmaker[AsyncSession], person_id: int, reads: list[str]
+    sessions: async_sessionmaker[AsyncSession], person_id: int
 ) -> None:
     async with sessions.begin() as session:
         await conversation.expect(session, person_id, "reflection", "q1", NOW)
