@@ -38,6 +38,11 @@ async def reads(engine: AsyncEngine) -> AsyncIterator[list[str]]:
     event.remove(engine.sync_engine, "before_cursor_execute", note)
 
 
+async def _reflection_waits(sessions: async_sessionmaker[AsyncSession], person_id: int, step: str) -> None:
+    async with sessions.begin() as session:
+        await conversation.expect(session, person_id, "reflection", step, NOW)
+
+
 async def test_a_wait_is_read_once_per_transaction(
     sessions: async_sessionmaker[AsyncSession], person_id: int, reads: list[str]
 ) -> None:
@@ -75,8 +80,7 @@ async def test_no_wait_is_remembered_too_until_one_is_set(
 async def test_clearing_another_flow_keeps_the_wait(
     sessions: async_sessionmaker[AsyncSession], person_id: int
 ) -> None:
-    async with sessions.begin() as session:
-        await conversation.expect(session, person_id, "reflection", "q2", NOW)
+    await _reflection_waits(sessions, person_id, "q2")
     async with sessions.begin() as session:
         await conversation.clear(session, person_id, "todo_add")  # not loaded yet: read it when asked
         assert await conversation.waiting(session, person_id) == conversation.Waiting("reflection", "q2", {})
@@ -89,8 +93,7 @@ async def test_clearing_another_flow_keeps_the_wait(
 async def test_a_rolled_back_change_is_read_again(
     sessions: async_sessionmaker[AsyncSession], person_id: int
 ) -> None:
-    async with sessions.begin() as session:
-        await conversation.expect(session, person_id, "reflection", "q1", NOW)
+    await _reflection_waits(sessions, person_id, "q1")
     async with sessions() as session:
         await session.begin()
         assert (await conversation.waiting(session, person_id)).step == "q1"
@@ -107,8 +110,7 @@ async def test_a_rolled_back_change_is_read_again(
 async def test_the_next_update_sees_what_another_session_wrote(
     sessions: async_sessionmaker[AsyncSession], person_id: int
 ) -> None:
-    async with sessions.begin() as session:
-        await conversation.expect(session, person_id, "reflection", "q1", NOW)
+    await _reflection_waits(sessions, person_id, "q1")
     async with sessions.begin() as session:
         assert (await conversation.waiting(session, person_id)).step == "q1"
         async with sessions.begin() as other:  # e.g. a job, in its own session
