@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ExtBot
 
-from handlers import build_handlers, privacy
+from handlers import admission, build_handlers, privacy
 from handlers.admission import route_of
 from mentoring.clock import ManualClock
 from mentoring.gate import Route, admit
@@ -225,8 +225,6 @@ async def test_every_update_kind_gets_its_route(bot: ExtBot) -> None:
 async def test_an_update_is_routed_once_however_many_handlers_ask(
     bot: ExtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import handlers.admission as admission
-
     asked: list[object] = []
 
     def counted(incoming: Any) -> Route:

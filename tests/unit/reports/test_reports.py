@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from mentoring.i18n import translator
 from mentoring.reports.overview import programme_overview
 from mentoring.reports.rules import due_stage, group_progress, plan_progress_reports, stage_moments
 from mentoring.reports.texts import render_overview, render_progress
-from storage.models import OutboxMessage
+from storage.models import ChannelIdentity, Membership, OutboxMessage, Person, Role
 from tests.support.reporting import SECRET, seed_reporting
 
 
@@ -104,10 +104,6 @@ async def test_plan_progress_reports_queues_each_mentor_once(sessions, clock):
 
 async def test_the_overview_of_a_programme_larger_than_a_statements_bind_parameters(sessions, clock):
     """asyncpg takes at most 32,767 bind parameters: reachability is asked beside each member."""
-    from sqlalchemy import insert
-
-    from storage.models import ChannelIdentity, Membership, Person, Role
-
     data = await seed_reporting(sessions, clock.now())
     now = clock.now()
     extra = 33_000
