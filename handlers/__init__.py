@@ -41,7 +41,7 @@ from handlers.errors import on_error
 PRIVATE = filters.ChatType.PRIVATE
 
 # Feature modules: each has `handlers() -> list[BaseHandler]` (its commands and
-# buttons, private chats only) and may register free-input flows in handlers.inputs.
+# buttons, private chats only); free input goes to the waiting flow through handlers.inputs.
 FEATURES = (privacy, reflection, peers, todos, plans, sessions, settings, broadcasts, reports, digest,
             nudges, safeguarding, objections, feedback, resources, console,
             closing)

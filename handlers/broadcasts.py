@@ -14,11 +14,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers.common import run_step
-from handlers.inputs import register_input
 from mentoring.broadcasts import screens
 from mentoring.broadcasts.buttons import BROADCAST
-from mentoring.conversation import Waiting
-from mentoring.joining.rules import MemberView
 
 CALLBACK_PATTERN = rf"^{BROADCAST.prefix}:"
 
@@ -43,13 +40,3 @@ def _pressed_message(update: Update) -> screens.ProgressAt | None:
     """Where the pressed message is, for the progress message it may become."""
     message = update.callback_query.message if update.callback_query is not None else None
     return None if message is None else screens.ProgressAt(str(message.chat.id), message.message_id)
-
-
-async def broadcast_input(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: Waiting
-) -> None:
-    """The announcement's text, or its send time (the step reads the wait itself)."""
-    await run_step(update, context, screens.typed)
-
-
-register_input(screens.FLOW, broadcast_input)

@@ -10,10 +10,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers.common import run_step
-from handlers.inputs import register_input
 from mentoring.closing import screens
 from mentoring.closing.buttons import CLOSING
-from mentoring.joining.rules import MemberView
 
 
 async def closing_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -22,20 +20,6 @@ async def closing_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def closing_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await run_step(update, context, screens.press)
-
-
-async def typed(update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: object) -> None:
-    """A closing reflection answer, a recommendation or the survey's note."""
-    await run_step(update, context, screens.answer)
-
-
-async def suggested(update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: object) -> None:
-    """A mentor's suggestion to a mentee."""
-    await run_step(update, context, screens.suggestion)
-
-
-register_input(screens.FLOW, typed)
-register_input(screens.SUGGEST_FLOW, suggested)
 
 
 def handlers() -> list[BaseHandler]:

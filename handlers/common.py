@@ -58,12 +58,13 @@ async def run_action(
 
 
 async def run_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step, stranger: Stranger | None = None
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step | None, stranger: Stranger | None = None
 ) -> MemberView | None:
     """A feature's whole Telegram adapter for one update: the update as the step's input, the
     step in one transaction (`run_action`, through `mentoring.entries.take`, which joins a
     paste Telegram split and says when the step paused another flow), its reply shown in the
-    member's language.
+    member's language. With `step` None, `take` routes the input itself (`entries.route`: the
+    waiting flow's step, or what helps), in the same transaction.
 
     A refusal (DomainError) changes nothing and is answered with its words from
     mentoring/refusals.py; a stranger is told how to join, or what `stranger` tells them

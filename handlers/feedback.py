@@ -10,22 +10,12 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.common import run_step
-from handlers.inputs import register_input
 from mentoring.feedback import screens
 from mentoring.feedback.buttons import FEEDBACK
-from mentoring.joining.rules import MemberView
 
 
 async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await run_step(update, context, screens.press)
-
-
-async def typed(update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: object) -> None:
-    """Free input while a reply or an answer is awaited (the step reads the wait itself)."""
-    await run_step(update, context, screens.answer)
-
-
-register_input(screens.FLOW, typed)
 
 
 def handlers() -> list[BaseHandler]:

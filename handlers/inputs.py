@@ -1,48 +1,30 @@
-"""Routing a person's free input (text, voice, photo) to the flow that waits for it.
+"""Free input (text, voice, photo) on Telegram: to the flow that waits for it, in one transaction.
 
-Flows register an input handler under their flow name; the state saying which
-flow waits lives in the database (mentoring.conversation), so the routing
-survives restarts.
+Which flow waits lives in the database (mentoring.conversation), so the routing
+survives restarts; which step takes a flow's input is the domain's table
+(`mentoring.entries.FLOWS`), the one every channel reads. `entries.take` reads
+the wait and routes in the same transaction as the step it runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from handlers import fallback
-from handlers.common import load_member, run_step
-from handlers.services import services
-from mentoring import conversation, entries
-from mentoring.conversation import PARTS, RESUME, Waiting
-from mentoring.joining.rules import MemberView
+from handlers.common import run_step
+from mentoring import entries
+from mentoring.conversation import PARTS, RESUME
 
 PARTS_PATTERN = rf"^{PARTS.prefix}:"
 RESUME_PATTERN = rf"^{RESUME.prefix}:"
-
-InputHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, MemberView, Waiting], Awaitable[None]]
-
-_INPUT_HANDLERS: dict[str, InputHandler] = {}
-
-
-def register_input(flow: str, handler: InputHandler) -> None:
-    """Let `flow` receive the person's next message while its state is pending."""
-    _INPUT_HANDLERS[flow] = handler
 
 
 async def route_input(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Hand free input to the flow waiting for it, or explain what Narbot understands."""
     if update.effective_user is None or update.effective_message is None:
         return
-    async with services(context).sessions.begin() as session:
-        member = await load_member(session, update)
-        state = await conversation.waiting(session, member.person_id) if member else None
-    if member is None or state is None or state.flow not in _INPUT_HANDLERS:
-        await fallback.unexpected_message(update, context)
-        return
-    await _INPUT_HANDLERS[state.flow](update, context, member, state)
+    # No step of our own: `entries.take` routes the input as the conversation stands.
+    await run_step(update, context, None)
 
 
 async def parts_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

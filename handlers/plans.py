@@ -12,7 +12,6 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers.common import run_action, run_step
-from handlers.inputs import register_input
 from handlers.render import render
 from mentoring.i18n import translator
 from mentoring.joining.rules import MemberView
@@ -29,15 +28,6 @@ async def plan_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await run_step(update, context, screens.press)
-
-
-async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: object) -> None:
-    """Free input while the goal form or a goal's note waits (the step reads the wait itself)."""
-    await run_step(update, context, screens.answer)
-
-
-for _flow in screens.FLOWS:
-    register_input(_flow, typed_answer)
 
 
 async def offer_baseline(update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView) -> None:

@@ -12,9 +12,6 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers.common import run_step
-from handlers.inputs import register_input
-from mentoring.conversation import Waiting
-from mentoring.joining.rules import MemberView
 from mentoring.reflection import screens
 from mentoring.reflection.buttons import REFLECTION
 
@@ -29,16 +26,6 @@ async def reflect_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def reflection_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every button of the reflection: start, answer, summary, change, numbers only, submit."""
     await run_step(update, context, screens.press)
-
-
-async def reflection_input(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: Waiting
-) -> None:
-    """A message while a reflection question (or the summary) waits (the step reads the wait itself)."""
-    await run_step(update, context, screens.answer)
-
-
-register_input(screens.FLOW, reflection_input)
 
 
 def handlers() -> list[BaseHandler]:

@@ -10,8 +10,6 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers.common import run_step
-from handlers.inputs import register_input
-from mentoring.joining.rules import MemberView
 from mentoring.resources import screens
 from mentoring.resources.buttons import RESOURCES
 
@@ -22,14 +20,6 @@ async def resources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 async def resources_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await run_step(update, context, screens.press)
-
-
-async def typed(update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: object) -> None:
-    """Free input while a share waits for its title or its link, note or document."""
-    await run_step(update, context, screens.answer)
-
-
-register_input(screens.FLOW, typed)
 
 
 def handlers() -> list[BaseHandler]:

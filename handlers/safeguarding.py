@@ -10,8 +10,6 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers.common import run_step
-from handlers.inputs import register_input
-from mentoring.joining.rules import MemberView
 from mentoring.safeguarding import screens
 from mentoring.safeguarding.buttons import SAFEGUARDING
 
@@ -22,16 +20,6 @@ async def worry_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def worry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await run_step(update, context, screens.press)
-
-
-async def typed_note(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: object
-) -> None:
-    """Free input while the path waits for a note (the step reads the wait itself)."""
-    await run_step(update, context, screens.answer)
-
-
-register_input(screens.FLOW, typed_note)
 
 
 def handlers() -> list[BaseHandler]:

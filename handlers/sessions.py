@@ -12,19 +12,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from handlers.common import Step, run_step
-from handlers.inputs import InputHandler, register_input
-from mentoring.conversation import Waiting
-from mentoring.joining.rules import MemberView
+from handlers.common import run_step
 from mentoring.sessions import (
-    agenda,
     agenda_screens,
-    followup,
-    followup_screens,
-    planning,
     planning_screens,
     proposal_screens,
-    proposals,
     screens,
 )
 from mentoring.sessions.buttons import AGENDA, SESSIONS
@@ -53,23 +45,6 @@ async def session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def agenda_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Agenda buttons, proposals and roles included."""
     await run_step(update, context, proposal_screens.press)
-
-
-def _typed(step: Step) -> InputHandler:
-    """Free input while one of these flows waits (the step reads the wait itself)."""
-
-    async def typed(update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: Waiting) -> None:
-        await run_step(update, context, step)
-
-    return typed
-
-
-register_input(planning.FLOW, _typed(planning_screens.answer))
-register_input(followup.MINUTES_FLOW, _typed(followup_screens.minutes))
-register_input(followup.TAKEAWAY_FLOW, _typed(followup_screens.takeaway))
-register_input(agenda.ADD_FLOW, _typed(agenda_screens.title))
-register_input(proposals.PROPOSE_FLOW, _typed(proposal_screens.proposal_text))
-register_input(proposals.ACCEPT_FLOW, _typed(proposal_screens.accept_title))
 
 
 def handlers() -> list[BaseHandler]:

@@ -13,8 +13,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from handlers import rhythm
 from handlers.common import run_step
-from handlers.inputs import register_input
-from mentoring.joining.rules import MemberView
 from mentoring.settings import screens
 from mentoring.settings.buttons import SETTINGS
 
@@ -25,16 +23,6 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await run_step(update, context, screens.press)
-
-
-async def typed_answer(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: object
-) -> None:
-    """Free input while a settings question waits (the step reads the wait itself)."""
-    await run_step(update, context, screens.answer)
-
-
-register_input(screens.FLOW, typed_answer)
 
 
 def handlers() -> list[BaseHandler]:

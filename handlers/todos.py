@@ -12,9 +12,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers.common import run_step
-from handlers.inputs import register_input
-from mentoring.joining.rules import MemberView
-from mentoring.todos import assign, assign_screens, rules, screens
+from mentoring.todos import assign_screens, screens
 from mentoring.todos.buttons import ASSIGN, TODOS
 
 CALLBACK_PATTERN = rf"^{TODOS.prefix}:"
@@ -29,26 +27,12 @@ async def todo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await run_step(update, context, screens.press)
 
 
-async def todo_input(update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: object) -> None:
-    """Free input while a to-do flow waits (the step reads the wait itself)."""
-    await run_step(update, context, screens.answer)
-
-
 async def assign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await run_step(update, context, assign_screens.start)
 
 
 async def assign_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await run_step(update, context, assign_screens.press)
-
-
-async def assign_input(update: Update, context: ContextTypes.DEFAULT_TYPE, member: MemberView, state: object) -> None:
-    await run_step(update, context, assign_screens.answer)
-
-
-for _flow in rules.MY_FLOWS:
-    register_input(_flow, todo_input)
-register_input(assign.FLOW_ASSIGN, assign_input)
 
 
 def handlers() -> list[BaseHandler]:

@@ -7,7 +7,7 @@ import re
 import pytest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from handlers import build_handlers, inputs
+from handlers import build_handlers
 from mentoring import entries
 from mentoring.conversation import Waiting
 from mentoring.errors import DomainError
@@ -35,7 +35,6 @@ def test_telegram_registers_every_entry_of_the_domain_and_no_other() -> None:
     # /start and the join buttons are the newcomer's (a visitor, not yet a member).
     assert commands - {"start"} == set(entries.COMMANDS)
     assert prefixes - {JOIN.prefix} == set(entries.BUTTONS)
-    assert set(inputs._INPUT_HANDLERS) == set(entries.FLOWS)
 
 
 def test_a_command_wins_over_a_wait_and_a_wait_takes_free_input() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring.clock import ManualClock
@@ -108,3 +111,31 @@ async def test_a_stranger_may_choose_a_language_and_is_told_how_to_join_in_it(
     assert user.api.calls_of("answerCallbackQuery")[-1].get("text") is None
     async with app_sessions() as session:
         assert await session.scalar(select(Person)) is None, "a stranger's choice is not stored"
+
+
+@contextmanager
+def transactions(sessions: async_sessionmaker[AsyncSession]) -> Iterator[list[object]]:
+    begun: list[object] = []
+    engine = sessions.kw["bind"].sync_engine
+    note = begun.append
+    event.listen(engine, "begin", note)
+    try:
+        yield begun
+    finally:
+        event.remove(engine, "begin", note)
+
+
+async def test_free_input_is_routed_in_the_transaction_of_the_step_it_reaches(
+    user: ChatUser, app_sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    setup = await seed_programme(app_sessions, clock.now())
+    await join(user, setup.codes["mentee1"])
+    await user.send("/settings")
+    await user.press("Saat dilimi")
+    with transactions(app_sessions) as pressed:
+        await user.press("Başka bir şehir yazın")
+    with transactions(app_sessions) as typed:
+        await user.send("Mars/Olympus")
+    assert "Mars/Olympus adında bir şehir ya da saat dilimi bulamadım" in user.last_text()
+    # Reading which flow waits is part of the step's transaction: an answer costs no more than a press.
+    assert pressed and len(typed) == len(pressed)
