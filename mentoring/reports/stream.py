@@ -32,7 +32,16 @@ from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring import offload
-from mentoring.reports.exports import ENCODING, GROUP_FIGURES, TABLES, Table, _cell, _group_figures
+from mentoring.reports.exports import (
+    ENCODING,
+    GROUP_FIGURES,
+    TABLES,
+    Table,
+    _cell,
+    _group_figures,
+    csv_header,
+    csv_lines,
+)
 from storage.models import Group, Membership, Person
 from storage.models.peers import PeerCheckin
 from storage.models.plans import PlanGoal, SelfAssessment
@@ -97,19 +106,6 @@ async def table_rows(sessions: async_sessionmaker[AsyncSession], programme_id: i
         last = tuple(rows[-1][width:])
 
 
-def _csv_lines(rows: list[tuple[Any, ...]]) -> bytes:
-    """Rows as CSV lines (UTF-8, no BOM: only the file's first chunk carries it)."""
-    text = io.StringIO()
-    csv.writer(text).writerows([_cell(value) for value in row] for row in rows)
-    return text.getvalue().encode("utf-8")
-
-
-def _csv_header(table: Table) -> bytes:
-    text = io.StringIO()
-    csv.writer(text).writerow([header for header, _ in table.columns])
-    return text.getvalue().encode(ENCODING)  # with the BOM, as exports.py writes it
-
-
 async def _figures(sessions: async_sessionmaker[AsyncSession], programme_id: int, now: datetime) -> bytes:
     """group_figures.csv (one small row per group) as exports.py builds it."""
     async with sessions() as session:
@@ -126,9 +122,9 @@ async def csv_chunks(sessions: async_sessionmaker[AsyncSession], programme_id: i
     table = table_named(filename)
     if table is None:
         raise KeyError(filename)
-    yield _csv_header(table)
+    yield csv_header([header for header, _ in table.columns])
     async for rows in table_rows(sessions, programme_id, table):
-        yield await offload.run(_csv_lines, rows)
+        yield await offload.run(csv_lines, rows)
 
 
 def sheet_title(filename: str) -> str:

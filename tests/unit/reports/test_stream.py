@@ -55,13 +55,13 @@ async def test_every_streamed_csv_equals_the_chat_exports_file(sessions, clock, 
     expected = await chat_export(sessions, data, clock)
     monkeypatch.setattr(stream, "SLICE", size)
     threads: list[int] = []
-    real = stream._csv_lines
+    real = stream.csv_lines
 
     def noting(rows):  # type: ignore[no-untyped-def]
         threads.append(threading.get_ident())
         return real(rows)
 
-    monkeypatch.setattr(stream, "_csv_lines", noting)
+    monkeypatch.setattr(stream, "csv_lines", noting)
     for filename in stream.FILES:
         chunks = await streamed(sessions, data.programme.id, filename, clock)
         assert b"".join(chunks) == expected.files[filename], filename
