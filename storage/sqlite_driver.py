@@ -33,9 +33,11 @@ in the busy handler up to BUSY_TIMEOUT_SECONDS), what is new, and what took more
 than INLINE_SECONDS last time (a report's large read) still go to the worker
 thread, so the loop is never held by a lock or a long statement. A commit
 runs here too (it appends to the log, no sync with `synchronous=NORMAL`),
-except every CHECKPOINT_EVERY-th (or sooner after many changed rows), which also checkpoints the log (copies it
-into the database file and syncs it) on the worker thread: SQLite's own
-checkpoint at commit is turned off for these connections.
+except on the worker thread: one of more than INLINE_COMMIT_ROWS changed
+rows (many pages to write), and every CHECKPOINT_EVERY-th (or sooner after
+many changed rows), which also checkpoints the log (copies it into the
+database file and syncs it): SQLite's own checkpoint at commit is turned off
+for these connections.
 
 Everything else is SQLAlchemy's aiosqlite dialect, unchanged:
 `create_async_engine(url, module=dbapi(), connect_args=CONNECT_ARGS)`. It
@@ -205,6 +207,13 @@ class _Checkpoints:
 CHECKPOINT_EVERY = 100
 CHECKPOINT_ROWS = 2000
 _checkpoints = _Checkpoints()
+# A commit that changed more rows than this writes many pages to the log (a planning pass's
+# batch of digests: tens of milliseconds), so it runs on the worker thread, not the loop's.
+INLINE_COMMIT_ROWS = 100
+
+
+def _commit(connection: sqlite3.Connection) -> None:
+    connection.commit()
 
 
 def _commit_and_checkpoint(connection: sqlite3.Connection) -> None:
@@ -271,8 +280,8 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
     Python's sqlite3 opens one at the first write, so a read-only unit of work
     (most updates) needs nothing to end it, and the pool's rollback when a
-    connection is returned after a commit needs nothing either. A commit that
-    is due to checkpoint the log (`_Checkpoints`) takes the trip to the worker thread.
+    connection is returned after a commit needs nothing either. A commit of many
+    rows, or one due to checkpoint the log (`_Checkpoints`), takes the trip to the worker thread.
     """
 
     __slots__ = ("_changes_committed",)
@@ -293,6 +302,8 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
             if _checkpoints.due(changed):
                 # The log is copied into the database file (and synced) on the worker thread.
                 await_(self._connection._execute(_commit_and_checkpoint, raw))
+            elif changed > INLINE_COMMIT_ROWS:
+                await_(self._connection._execute(_commit, raw))
             else:
                 raw.commit()  # appends to the log: no sync (synchronous=NORMAL)
         except (sqlite3.Error, ValueError) as error:  # as SQLAlchemy's adapter: a closed one

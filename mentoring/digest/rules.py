@@ -53,8 +53,7 @@ BATCH = 250
 # Building and drawing ~4,000 digests takes about a minute; a pass builds at most this many
 # groups and the next pass (a minute later) goes on, so planning never stalls for long.
 GROUPS_PER_PASS = 500
-# Groups built, digests rendered or messages queued between two turns of the event loop, so
-# a planning pass never keeps the bot from answering people for long (bench/loop_lag.py).
+# Messages queued per statement (each is compiled on the loop).
 SLICE = 50
 # After downtime a digest is still worth sending for this long after its morning.
 STALE_AFTER = timedelta(days=3)
@@ -124,9 +123,9 @@ async def _due_groups(session: AsyncSession, now: datetime) -> list[DueGroup]:
     due: list[DueGroup] = []
     # Groups of a programme mostly share a frame (rhythm, dates, zone): each frame's week is worked out once.
     weeks: dict[tuple[object, ...], Window | None] = {}
-    for index, group in enumerate(groups, 1):
-        if index % SLICE == 0:
-            await offload.turn()
+    turns = offload.Turns()  # a pass never keeps the bot from answering people for long (bench/loop_lag.py)
+    for group in groups:
+        await turns.take()
         frame = (group.rhythm, group.starts_on, group.ends_on, group.tz)
         if frame not in weeks:
             weeks[frame] = closed_week(group, now)
@@ -142,12 +141,13 @@ async def build_digests(session: AsyncSession, targets: Sequence[Target], zones:
                         now: datetime) -> list[GroupDigest]:
     """The digests of these groups, `BATCH` groups per fixed set of queries."""
     digests: list[GroupDigest] = []
+    turns = offload.Turns()
     for start in range(0, len(targets), BATCH):
         chunk = targets[start:start + BATCH]
         got = await gather(session, chunk, now)
-        for part in range(0, len(chunk), SLICE):
-            digests.extend(build(t, got, zones.get(t.group_id, "Europe/Istanbul")) for t in chunk[part:part + SLICE])
-            await offload.turn()
+        for target in chunk:
+            await turns.take()
+            digests.append(build(target, got, zones.get(target.group_id, "Europe/Istanbul")))
     return digests
 
 
@@ -198,14 +198,14 @@ async def _plan_batch(session: AsyncSession, due: list[DueGroup], now: datetime,
     # Drawing is CPU work (~8 ms a chart): the workers draw the batch's charts while the loop goes on.
     charted = {group_id for group_id, mentor_id, *_ in missing.values() if mentor_id not in charts_off}
     charts = await offload.run(write_charts, [d for d in digests if d.group_id in charted], chart_dir)
-    for index, digest in enumerate(digests, 1):
+    turns = offload.Turns()
+    for digest in digests:
         group_id = digest.group_id
-        if index % SLICE == 0:
-            await offload.turn()
         for key, mentor_id, locale, zone, morning in readers[group_id]:
             attachment = None
             if mentor_id not in charts_off:
                 attachment = {"type": "photo", "path": str(charts[group_id]), "filename": "digest.png"}
+            await turns.take()
             tr = translator(locale)
             messages.append(Outgoing(
                 idempotency_key=key, kind=KIND, person_id=mentor_id,

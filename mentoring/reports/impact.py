@@ -28,9 +28,6 @@ from storage.models.plans import PlanGoal, SelfAssessment
 from storage.models.reflections import Reflection
 from storage.models.sessions import GroupSession, SessionAttendance, SessionFeedback
 
-# Groups whose figures are worked out between two turns of the event loop (bench/loop_lag.py).
-GROUPS_PER_TURN = 200
-
 
 @dataclass(frozen=True)
 class AreaChange:
@@ -149,9 +146,9 @@ async def impact_report(session: AsyncSession, programme_id: int,
     feedback = await _feedback(session, chosen)
     taking = await _participation(session, programme_id, mentees)
     parts = []
-    for index, (gid, name) in enumerate(groups, 1):
-        if index % GROUPS_PER_TURN == 0:
-            await offload.turn()  # a programme's thousands of groups: the loop answers people meanwhile
+    turns = offload.Turns()  # a programme's thousands of groups: the loop answers people meanwhile
+    for gid, name in groups:
+        await turns.take()
         parts.append(ImpactPart(gid, name, _changes(areas, by_person, mentees[gid]),
                                 feedback.get(gid, Feedback(0, None)), taking.get(gid, Participation())))
     whole = None

@@ -29,9 +29,6 @@ WORRY_DAYS = 30
 
 WEEKS_SHOWN = 4
 NO_PROVINCE = 0
-# Members counted between two turns of the event loop (bench/loop_lag.py).
-MEMBERS_PER_TURN = 5000
-
 
 @dataclass
 class Figures:
@@ -108,9 +105,9 @@ async def programme_overview(session: AsyncSession, programme_id: int, now: date
                Membership.left_at.is_(None))
     )).all()
     mentee_count: dict[int, int] = {}
-    for index, (gid, role, can_reach) in enumerate(members, 1):
-        if index % MEMBERS_PER_TURN == 0:
-            await offload.turn()  # tens of thousands of members: the loop answers people meanwhile
+    turns = offload.Turns()  # tens of thousands of members: the loop answers people meanwhile
+    for gid, role, can_reach in members:
+        await turns.take()
         figures = by_group[gid]
         if role == Role.MENTEE.value:
             figures.mentees += 1

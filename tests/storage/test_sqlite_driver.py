@@ -354,3 +354,22 @@ async def test_another_engine_on_the_file_waits_for_the_writer(engine: AsyncEngi
 async def _insert(engine: AsyncEngine, body: str) -> None:
     async with engine.begin() as connection:
         await connection.execute(insert(notes).values(body=body))
+
+
+async def test_a_commit_of_many_rows_writes_them_on_the_worker_thread(
+    engine: AsyncEngine, trips: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_driver, "INLINE_COMMIT_ROWS", 5)
+    monkeypatch.setattr(sqlite_driver, "_checkpoints", sqlite_driver._Checkpoints())
+    await _insert(engine, "warm")  # the insert's statement is now known to be quick
+    trips.clear()
+    async with engine.begin() as connection:
+        for n in range(5):
+            await connection.execute(insert(notes).values(body=f"few{n}"))
+    assert trips == [], "five rows: committed on the loop's thread"
+    async with engine.begin() as connection:
+        for n in range(6):
+            await connection.execute(insert(notes).values(body=f"many{n}"))
+    assert trips == ["_commit"], "six rows: the commit takes the trip"
+    async with engine.connect() as connection:
+        assert len((await connection.execute(select(notes.c.body))).all()) == 12

@@ -64,3 +64,35 @@ async def test_after_a_shutdown_the_next_call_starts_a_new_pool() -> None:
     assert second.name.startswith(offload.THREAD_PREFIX)
     first.join(timeout=5)  # the old pool's threads end
     assert not first.is_alive()
+
+
+async def _others_ran_between_takes(takes: int) -> int:
+    """Run `takes` turns of work while another task counts how often it got the loop."""
+    ran = [0]
+    stop = asyncio.Event()
+
+    async def other() -> None:
+        while not stop.is_set():
+            ran[0] += 1
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(other())
+    await asyncio.sleep(0)  # the other task is waiting for the loop
+    before = ran[0]
+    turns = offload.Turns()
+    for _ in range(takes):
+        await turns.take()
+    during = ran[0] - before
+    stop.set()
+    await task
+    return during
+
+
+async def test_turns_give_the_loop_a_turn_once_a_step_has_run_long_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(offload, "STEP_SECONDS", 0)
+    assert await _others_ran_between_takes(5) == 5
+
+
+async def test_turns_keep_the_loop_while_the_step_is_short(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(offload, "STEP_SECONDS", 3600)
+    assert await _others_ran_between_takes(5) == 0

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from mentoring import offload
 from mentoring.clock import ManualClock
 from mentoring.digest import chart
 from mentoring.digest import rules as digest
@@ -59,7 +60,8 @@ async def _closed(session: AsyncSession, seeded: Seeded, who: str) -> GroupDiges
 
 async def test_planned_charts_are_drawn_in_a_worker_with_the_same_bytes(
         sessions, seeded: Seeded, tmp_path: Path, drawing: Drawing, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(digest, "SLICE", 1)  # a turn of the loop after every group, digest and message
+    monkeypatch.setattr(digest, "SLICE", 1)  # a statement per message
+    monkeypatch.setattr(offload, "STEP_SECONDS", 0)  # a turn of the loop before every group, digest and message
     async with sessions.begin() as session:
         assert await digest.plan_digests(session, TR_MORNING, chart_dir=tmp_path) == 2
     assert drawing.threads and threading.get_ident() not in drawing.threads
