@@ -132,7 +132,9 @@ async def impact_report(session: AsyncSession, programme_id: int,
         .where(SelfAssessment.programme_id == programme_id)
     )
     by_person: Scores = defaultdict(lambda: defaultdict(dict))
+    turns = offload.Turns()  # a programme's thousands of groups: the loop answers people meanwhile
     for person_id, key, stage, score in scores:
+        await turns.take()
         by_person[person_id][key][stage] = score
     scored = {key for areas_of in by_person.values() for key in areas_of}
     areas = INSTRUMENT + tuple(area for area in await programme_areas(session, programme_id)
@@ -142,11 +144,11 @@ async def impact_report(session: AsyncSession, programme_id: int,
         select(Membership.group_id, Membership.person_id)
         .where(Membership.group_id.in_(chosen), Membership.role == Role.MENTEE.value)
     ):
+        await turns.take()
         mentees[gid].add(pid)
     feedback = await _feedback(session, chosen)
-    taking = await _participation(session, programme_id, mentees)
+    taking = await _participation(session, programme_id, mentees, turns)
     parts = []
-    turns = offload.Turns()  # a programme's thousands of groups: the loop answers people meanwhile
     for gid, name in groups:
         await turns.take()
         parts.append(ImpactPart(gid, name, _changes(areas, by_person, mentees[gid]),
@@ -186,22 +188,26 @@ async def _feedback(session: AsyncSession, group_ids: list[int]) -> dict[int, Fe
 _FREE_PERSON = case((SessionFeedback.spoke_freely.is_not(None), SessionFeedback.person_id))
 
 
-async def _participation(session: AsyncSession, programme_id: int,
-                         mentees: dict[int, set[int]]) -> dict[int, Participation]:
+async def _participation(session: AsyncSession, programme_id: int, mentees: dict[int, set[int]],
+                         turns: offload.Turns) -> dict[int, Participation]:
     """Per group: its mentees' goals (set, done), reflections sent and sessions attended."""
     programme = await session.get(Programme, programme_id)
     if programme is None or not mentees:
         return {}
     groups = sorted(mentees)
-    goals: dict[int, tuple[int, int]] = {
-        person: (count, done) for person, count, done in await session.execute(
+    goals: dict[int, tuple[int, int]] = {}
+    for person, count, done in await session.execute(
             select(PlanGoal.person_id, func.count(), func.count().filter(PlanGoal.status == "done"))
-            .where(PlanGoal.programme_id == programme_id).group_by(PlanGoal.person_id))}
-    sent: dict[tuple[int, int], int] = {
-        (gid, person): count for gid, person, count in await session.execute(
+            .where(PlanGoal.programme_id == programme_id).group_by(PlanGoal.person_id)):
+        await turns.take()
+        goals[person] = (count, done)
+    sent: dict[tuple[int, int], int] = {}
+    for gid, person, count in await session.execute(
             select(Reflection.group_id, Reflection.person_id, func.count())
             .where(Reflection.group_id.in_(groups), Reflection.submitted_at.is_not(None))
-            .group_by(Reflection.group_id, Reflection.person_id))}
+            .group_by(Reflection.group_id, Reflection.person_id)):
+        await turns.take()
+        sent[(gid, person)] = count
     held: dict[int, set[int]] = defaultdict(set)
     for sid, gid in await session.execute(
         select(GroupSession.id, GroupSession.group_id)
@@ -226,6 +232,7 @@ async def _participation(session: AsyncSession, programme_id: int,
         weeks = max(week_of(programme.starts_on or last, last), 1)
     found = {}
     for gid, people in mentees.items():
+        await turns.take()
         mine = [goals[p] for p in people if p in goals]
         found[gid] = Participation(
             mentees=len(people), goal_people=sum(1 for count, _done in mine if count),
