@@ -31,8 +31,7 @@ from mentoring.access import AccessDenied, may_coordinate, require
 from mentoring.broadcasts import rules
 from mentoring.broadcasts.audience import programme_groups, programme_provinces
 from mentoring.broadcasts.draft_screens import audience_line
-from mentoring.broadcasts.progress import Counts, Unreachable, unreachable
-from mentoring.broadcasts.progress import _counts as counts_of
+from mentoring.broadcasts.progress import Counts, Unreachable, counts_of, unreachable
 from mentoring.broadcasts.progress_screens import reason, reported_line, send_time
 from mentoring.broadcasts.rules import Composition, DraftView
 from mentoring.errors import DomainError

@@ -81,7 +81,7 @@ def batch_key(broadcast_id: int) -> str:
     return f"broadcast:{broadcast_id}"
 
 
-async def _counts(session: AsyncSession, broadcast_ids: list[int]) -> dict[int, Counts]:
+async def counts_of(session: AsyncSession, broadcast_ids: list[int]) -> dict[int, Counts]:
     """The counts of many broadcasts in one aggregate query."""
     if not broadcast_ids:
         return {}
@@ -154,7 +154,7 @@ async def changed_progress(session: AsyncSession) -> list[Progress]:
         .where(Broadcast.status == "sending")
         .order_by(Broadcast.id)
     )).all()
-    counts = await _counts(session, [broadcast.id for broadcast, _locale, _zone in rows])
+    counts = await counts_of(session, [broadcast.id for broadcast, _locale, _zone in rows])
     return [
         await _progress(session, broadcast, locale, zone, counts[broadcast.id])
         for broadcast, locale, zone in rows
@@ -171,7 +171,7 @@ async def progress_of(session: AsyncSession, broadcast_id: int) -> Progress | No
     if row is None:
         return None
     broadcast, locale, zone = row
-    return await _progress(session, broadcast, locale, zone, (await _counts(session, [broadcast.id]))[broadcast.id])
+    return await _progress(session, broadcast, locale, zone, (await counts_of(session, [broadcast.id]))[broadcast.id])
 
 
 async def record_shown(session: AsyncSession, progress: Progress, now: datetime) -> None:
