@@ -1,10 +1,12 @@
 """What the sender takes from the outbox for one pass: the claim, and each channel's daily limit of new people.
 
 A pass reads due rows a page at a time (up to `MAX_SCAN`, so rows one channel
-cannot take now never hold up another), asks `mentoring.delivery.decide` about
-each, settles at once the rows that are deferred, dropped or failed, and claims
-about a second's worth per channel of the rest (`Claim.take`). A row for a
-person outside WhatsApp's 24-hour window goes as a template, and only while the
+cannot take now never hold up another) and asks `mentoring.delivery.decide`
+about each (`Claim.choose`, which writes nothing). It then settles the rows that
+are deferred, dropped or failed and claims about a second's worth per channel of
+the rest (`Claim.claim`), in the same transaction: the sender's other writes wait
+only for that part (bot/sender_writer.py `read_then_write`). A row for a person
+outside WhatsApp's 24-hour window goes as a template, and only while the
 number's daily limit of new people allows it (`Claim.may_start`).
 
 Kept apart from bot/sender.py, which runs the passes, paces and dispatches what
@@ -26,6 +28,7 @@ from bot.sender_budget import ChatGuard
 from bot.sender_pacing import Timer
 from mentoring.clock import Clock
 from mentoring.delivery import CHANNELS, Decision, Defer, Drop, Fail, Send, decide
+from mentoring.offload import Turns
 from mentoring.privacy import consent
 from storage.repositories import outbox
 
@@ -39,6 +42,9 @@ NEW_PEOPLE_REFRESH = 60.0
 IN_FLIGHT_MEMORY = 600.0
 # How far the sender reads past rows no channel can take now, looking for ones another can.
 MAX_SCAN = 2000
+# Rows read in one statement at most: at paid-broadcast pace a pass's thousand rows are read in
+# four pages, so the loop answers and sends between them (one page took 20-30 ms on the loop).
+PAGE = 250
 
 
 @dataclass
@@ -61,6 +67,18 @@ class _NewPeople:
     claimed: dict[int, float] = field(default_factory=dict)
 
 
+@dataclass
+class Choice:
+    """What `Claim.choose` read and decided, for `Claim.claim` to write."""
+
+    now: datetime
+    chosen: dict[tuple[str, str], Job] = field(default_factory=dict)
+    per_channel: dict[str, int] = field(default_factory=dict)
+    # Rows to defer, drop or fail.
+    settle: list[tuple[int, Decision]] = field(default_factory=list)
+    chat_ready_at: float | None = None
+
+
 def long_pause(courier: Courier, now: float) -> float:
     """How much of a channel's 429 pause lies beyond what is worth waiting for with rows claimed."""
     return max(0.0, courier.limits.paused_until() - now - RELEASE_AFTER_PAUSE)
@@ -77,31 +95,48 @@ class Claim:
         self.guard = guard
         self._new_people: dict[str, _NewPeople] = {}
 
-    async def take(self, session: AsyncSession, busy: Collection[tuple[str, str]]) -> Pass:
-        """Claim about a second's worth of due rows, skipping chats in `busy` (being sent to)."""
+    async def choose(self, session: AsyncSession, busy: Collection[tuple[str, str]]) -> Choice:
+        """Read and decide about a second's worth of due rows, skipping chats in `busy` (being sent to).
+
+        Writes nothing: on SQLite these reads take no lock, so the sender's marks and results go on
+        meanwhile (bot/sender_writer.py); `claim` writes what was decided.
+        """
         now, moment = self.clock.now(), self.timer.now()
-        progress = Pass()
-        chosen: dict[tuple[str, str], Job] = {}
-        per_channel: dict[str, int] = {}
+        choice = Choice(now)
         wanted = sum(c.limits.batch for c in self.couriers.values())
-        # Four passes' worth, or two at hundreds a second (paid broadcasts: every row read is loaded
-        # and decided). On PostgreSQL a page is locked while it is read, so it is kept small.
-        page = wanted * (2 if wanted >= 100 else 4)
+        # Four passes' worth, or at hundreds a second (paid broadcasts) one pass's worth in pages of
+        # PAGE: every row read is loaded with its person, and rows read past `wanted` are read again
+        # by the next pass. Pages go on while a channel has room. On PostgreSQL a page is locked
+        # while it is read, so it is kept small.
+        page = min(wanted, PAGE) if wanted >= 100 else wanted * 4
         # Rows one channel cannot take now stay at the head of the queue: read on past them (a page
         # at a time) while another channel still has room, so one channel never holds up the other.
+        turns = Turns()
         for offset in range(0, MAX_SCAN, page):
             rows = await outbox.due(session, now, page, offset)
-            await self._choose(session, rows, busy, chosen, per_channel, progress, now, moment)
-            full = all(per_channel.get(name, 0) >= c.limits.batch for name, c in self.couriers.items())
+            await self._choose(session, rows, busy, choice, moment, turns)
+            full = all(choice.per_channel.get(name, 0) >= c.limits.batch for name, c in self.couriers.items())
             if len(rows) < page or full:
                 break
-        candidates = list(chosen.values())
+        return choice
+
+    async def claim(self, session: AsyncSession, choice: Choice) -> Pass:
+        """Settle the rows `choose` deferred, dropped or failed, and claim the chosen ones still pending."""
+        progress = Pass(settled=len(choice.settle), chat_ready_at=choice.chat_ready_at)
+        for row_id, decision in choice.settle:
+            if isinstance(decision, Defer):
+                await outbox.defer(session, row_id, decision.until)
+            elif isinstance(decision, Drop):
+                await outbox.close_pending(session, row_id, "dropped", decision.reason)
+            elif isinstance(decision, Fail):
+                await outbox.close_pending(session, row_id, "failed", decision.reason)
+        candidates = list(choice.chosen.values())
         if self.guard is not None and candidates:
             held, ready = await self.guard.held(session, candidates)
             candidates = [job for job in candidates if job.row_id not in held]
             if ready is not None:
                 progress.chat_ready_at = min(progress.chat_ready_at or ready, ready)
-        won = set(await outbox.claim(session, [j.row_id for j in candidates], now))
+        won = set(await outbox.claim(session, [j.row_id for j in candidates], choice.now))
         jobs = [job for job in candidates if job.row_id in won]
         # Chats that may receive now go first; one still within its interval waits at the end.
         progress.jobs = sorted(
@@ -111,10 +146,10 @@ class Claim:
 
     async def _choose(
         self, session: AsyncSession, rows: Sequence[Any], busy: Collection[tuple[str, str]],
-        chosen: dict[tuple[str, str], Job], per_channel: dict[str, int], progress: Pass,
-        now: datetime, moment: float,
+        choice: Choice, moment: float, turns: Turns,
     ) -> None:
-        """Decide each row: choose it for this pass, or defer, drop or fail it now."""
+        """Decide each row: choose it for this pass, or note it to be deferred, dropped or failed."""
+        now, chosen, per_channel = choice.now, choice.chosen, choice.per_channel
         person_ids = {r.person_id for r in rows if r.person_id is not None}
         people, identities = await outbox.people_and_identities(session, person_ids, CHANNELS)
         withdrawn = await consent.withdrawn_among(session, person_ids)
@@ -122,6 +157,7 @@ class Claim:
         for row in rows:
             if sum(per_channel.values()) >= wanted:
                 return  # every channel has its pass's worth: the rest wait for the next pass
+            await turns.take()  # a thousand rows a pass at paid-broadcast pace: sends go on between
             person = people.get(row.person_id) if row.person_id is not None else None
             decision: Decision = decide(
                 row, person, identities.get(row.person_id or 0, []), now,
@@ -135,32 +171,26 @@ class Claim:
                     decision = Defer(now + timedelta(seconds=pause))
                 elif decision.window_closed and not await self.may_start(session, courier, row.person_id):
                     decision = Defer(now + NEW_PEOPLE_RETRY)
-            if isinstance(decision, Send):
-                limits = courier.limits
-                key = (decision.channel, decision.chat_id)
-                if key in chosen or key in busy or per_channel.get(decision.channel, 0) >= limits.batch:
-                    continue
-                # Two batches ahead: a batch claimed in advance goes out after the current one.
-                horizon = moment + 2 * limits.batch * limits.interval
-                ready = limits.chat_ready_at(decision.chat_id)
-                if ready > horizon:
-                    progress.chat_ready_at = min(progress.chat_ready_at or ready, ready)
-                    continue
-                locale = person.locale if person is not None else None
-                chosen[key] = _job_of(row, decision, now, locale)
-                per_channel[decision.channel] = per_channel.get(decision.channel, 0) + 1
-                if decision.window_closed and row.person_id is not None:
-                    known = self._new_people.setdefault(decision.channel, _NewPeople())
-                    known.people.add(row.person_id)
-                    known.claimed[row.person_id] = moment
+            if not isinstance(decision, Send):
+                choice.settle.append((row.id, decision))
                 continue
-            if isinstance(decision, Defer):
-                await outbox.defer(session, row.id, decision.until)
-            elif isinstance(decision, Drop):
-                await outbox.close_pending(session, row.id, "dropped", decision.reason)
-            elif isinstance(decision, Fail):
-                await outbox.close_pending(session, row.id, "failed", decision.reason)
-            progress.settled += 1
+            limits = courier.limits
+            key = (decision.channel, decision.chat_id)
+            if key in chosen or key in busy or per_channel.get(decision.channel, 0) >= limits.batch:
+                continue
+            # Two batches ahead: a batch claimed in advance goes out after the current one.
+            horizon = moment + 2 * limits.batch * limits.interval
+            ready = limits.chat_ready_at(decision.chat_id)
+            if ready > horizon:
+                choice.chat_ready_at = min(choice.chat_ready_at or ready, ready)
+                continue
+            locale = person.locale if person is not None else None
+            chosen[key] = _job_of(row, decision, now, locale)
+            per_channel[decision.channel] = per_channel.get(decision.channel, 0) + 1
+            if decision.window_closed and row.person_id is not None:
+                known = self._new_people.setdefault(decision.channel, _NewPeople())
+                known.people.add(row.person_id)
+                known.claimed[row.person_id] = moment
 
     async def may_start(self, session: AsyncSession, courier: Courier, person_id: int | None) -> bool:
         """Whether the channel's daily limit of new people lets this person get a template now.

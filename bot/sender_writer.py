@@ -22,6 +22,7 @@ from storage.repositories import outbox
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class ResultWriter:
@@ -102,6 +103,23 @@ class ResultWriter:
                 self._results[:0] = batch
                 self._sent[:0] = sent
                 raise
+
+    async def read_then_write(
+        self, read: Callable[[AsyncSession], Awaitable[R]], work: Callable[[AsyncSession, R], Awaitable[T]]
+    ) -> T:
+        """`read`, then `work` with what it found, in one transaction; only `work` waits its turn.
+
+        A pass's claim reads and decides about a thousand rows at paid-broadcast pace (tens of
+        milliseconds); holding the turn meanwhile stopped every send's mark and result, and with
+        them the sends (issue #17). On SQLite reads before a transaction's first write take no
+        lock (`work` begins it); on PostgreSQL the rows `read` locks stay locked until the commit.
+        """
+        async with self.sessions() as session:
+            found = await read(session)
+            async with self._database:
+                result = await work(session, found)
+                await session.commit()
+            return result
 
     async def write(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """`work` in its own transaction, one at a time per sender (SQLite writers only queue)."""

@@ -21,11 +21,13 @@ from telegram.request import HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.bot_request import lean_request_for
-from bot.sender import Sender, SenderConfig
+from bot.sender import GROUP_SECONDS, Sender, SenderConfig
 from bot.sender_http import LeanRequest
 from bot.telegram_courier import TelegramCourier
 from mentoring.clock import ManualClock
+from mentoring.outbox import Button
 from storage.models import OutboxMessage
+from storage.repositories import outbox
 from tests.standin import ApiError, BotApiStandIn
 from tests.support.sender import VirtualTimer, add_person, queue, row
 
@@ -312,3 +314,76 @@ def test_the_lean_request_only_replaces_ptbs_plain_request(monkeypatch) -> None:
     assert lean_request_for(Scripted()) is None  # a test's or a custom request keeps the bot's way
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
     assert lean_request_for(HTTPXRequest()) is None
+
+
+async def test_at_paid_pace_jobs_a_few_milliseconds_apart_share_one_mark(
+    api: WatchingStandIn, bot: Bot, sessions, clock, monkeypatch
+) -> None:
+    texts = await _people(sessions, clock, 150)
+    marks: list[int] = []
+    real = outbox.mark_started_many
+
+    async def counted(session, row_ids, claimed_at, now):  # type: ignore[no-untyped-def]
+        marks.append(len(row_ids))
+        return await real(session, row_ids, claimed_at, now)
+
+    monkeypatch.setattr(outbox, "mark_started_many", counted)
+    sender = paid_sender(bot, sessions, clock)
+    try:
+        assert await sender.drain() == 150
+    finally:
+        await sender.close()
+
+    assert sum(marks) == 150 and sorted(text for _, text in api.stats.delivered) == sorted(texts)
+    if sessions.kw["bind"].dialect.name == "postgresql":
+        # Slots come from the budget every process shares, and booking may take a round trip:
+        # the jobs ready go before each booking (bot/sender.py `_wait_for_slot`), one mark each.
+        assert len(marks) == 150
+    else:
+        # A slot a millisecond: about GROUP_SECONDS' worth of jobs per mark and commit, not one each.
+        assert len(marks) <= 150 / 5, marks
+        assert max(marks) <= GROUP_SECONDS * 1000 + 1, marks
+    assert api.unmarked == []  # and still no request before its row's mark was committed
+
+
+async def test_at_the_free_pace_each_job_is_marked_just_before_its_own_request(
+    api: WatchingStandIn, bot: Bot, sessions, clock, monkeypatch
+) -> None:
+    await _people(sessions, clock, 5)
+    marks: list[int] = []
+    real = outbox.mark_started_many
+
+    async def counted(session, row_ids, claimed_at, now):  # type: ignore[no-untyped-def]
+        marks.append(len(row_ids))
+        return await real(session, row_ids, claimed_at, now)
+
+    monkeypatch.setattr(outbox, "mark_started_many", counted)
+    timer = VirtualTimer()
+    sender = Sender({"telegram": TelegramCourier(bot, 25, timer=timer)}, sessions, clock, timer=timer)  # type: ignore[arg-type]
+    try:
+        assert await sender.drain() == 5
+    finally:
+        await sender.close()
+    assert marks == [1] * 5  # 40 ms apart: each one's mark is committed just before it goes
+
+
+async def test_a_paid_row_s_buttons_reach_the_chat_as_its_inline_keyboard(
+    api: WatchingStandIn, bot: Bot, sessions, clock
+) -> None:
+    person = await add_person(sessions, clock.now(), 3300)
+    buttons = [[Button("Yanıtla", "reflection:answer:1")],
+               [Button("Sonra", "reflection:later:1"), Button("Atla", "reflection:skip:1")]]
+    await queue(sessions, clock.now(), "prompt", kind="reflection_prompt", person_id=person,
+                respect_quiet_hours=False, buttons=buttons)
+    sender = paid_sender(bot, sessions, clock)
+    try:
+        assert await sender.drain() == 1
+    finally:
+        await sender.close()
+    [message] = api.messages[3300]  # sent on the lean way: the keyboard built as plain JSON
+    assert message["reply_markup"] == {"inline_keyboard": [
+        [{"text": "Yanıtla", "callback_data": "reflection:answer:1"}],
+        [{"text": "Sonra", "callback_data": "reflection:later:1"},
+         {"text": "Atla", "callback_data": "reflection:skip:1"}],
+    ]}
+    assert api.stats.paid == 1
