@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -50,8 +51,15 @@ PRIVATE_CHAT_INTERVAL = 1.0  # one message a second to a private chat
 # Telegram's ceiling for paid broadcasts, in messages a second.
 PAID_BROADCAST_LIMIT = 1000.0
 # The token bucket's burst for paid sends (seconds of sends): at most rate * (1 + slack) + 1
-# sends in any second, so the pace is capped to keep that within Telegram's 1,000.
+# sends in any second of booked slots, so the pace is capped to keep that within Telegram's 1,000.
 PAID_SLACK = 0.02
+# At most this many paid sends leave in any one second, counted as their requests start: 25 below
+# Telegram's 1,000 for the way there. A request can start after its slot (its mark waited for a
+# commit, the loop was busy) and leave with the next ones, and requests reach the server a little
+# unevenly: a server that counts them as they arrive sees some of one second's sends in the next
+# (issue #17: at 985 the stand-in counted 1,000 in 0.97-1.0 s and answered 429, a one-second pause
+# of every send). The slots' pace stays a little above it, so requests are always ready to go.
+PAID_WINDOW_CAP = 975
 # What goes out in bulk, to many people at once, not in answer to anyone
 # (mentoring/waves.py, broadcasts, resources, closing offers, digests, progress reports).
 PAID_BROADCAST_KINDS = frozenset({
@@ -95,6 +103,31 @@ class _FreeBudget:
             await self.timer.sleep(start - now)
 
 
+class _PaidWindow:
+    """With paid broadcasts on, sends as their requests start: never more than `cap` in any second.
+
+    The sender books slots ahead (`Limits`), but a request can start late (its mark waited for a
+    commit, the loop was busy) and then leave together with the next ones: the booked pace kept
+    Telegram's 1,000 a second, the requests did not, and each 429 paused every send for a second
+    (issue #17: up to 1,003 requests in a second, four pauses in a 20,000-prompt wave).
+    Every send counts, paid or not: Telegram counts them all against the 1,000.
+    """
+
+    def __init__(self, cap: int, timer: Timer) -> None:
+        self.cap, self.timer = cap, timer
+        self._starts: deque[float] = deque()
+
+    async def wait(self) -> None:
+        while True:
+            now = self.timer.now()
+            while self._starts and now - self._starts[0] >= 1.0:
+                self._starts.popleft()
+            if len(self._starts) < self.cap:
+                self._starts.append(now)
+                return
+            await self.timer.sleep(self._starts[0] + 1.0 - now)
+
+
 class TelegramCourier:
     """Sends outbox rows through PTB's `Bot` at `rate_per_second` overall (below Telegram's ~30/s).
 
@@ -113,6 +146,7 @@ class TelegramCourier:
         # The sender's timer in production (the loop's clock): `limits` lives on it.
         self._time: Timer = timer or _LoopTime()
         self._free: _FreeBudget | None = None
+        self._paid: _PaidWindow | None = None
         # With paid broadcasts on: texts go this lean way (None: the bot's own request is not
         # PTB's plain HTTPX, e.g. a test's, or a proxy is set).
         self.lean: BaseRequest | None = None
@@ -122,6 +156,7 @@ class TelegramCourier:
                 paid_pace(paid_broadcast_rate), slack=PAID_SLACK, private_interval=PRIVATE_CHAT_INTERVAL
             )
             self._free = _FreeBudget(rate_per_second, self._time)
+            self._paid = _PaidWindow(PAID_WINDOW_CAP, self._time)
         else:
             self.limits = Limits(rate_per_second, private_interval=PRIVATE_CHAT_INTERVAL)
 
@@ -144,6 +179,8 @@ class TelegramCourier:
         paid = self.is_paid(job)
         if self._free is not None and not paid:
             await self._free.wait()  # without the flag Telegram's free ~30/s still applies
+        if self._paid is not None:
+            await self._paid.wait()  # every send counts towards the paid 1,000 a second
         try:
             message_id = await send_job(
                 self.bot, job, part_sent=part_sent, wait_for_slot=wait_for_slot, paid=paid, lean=self.lean
@@ -180,7 +217,6 @@ async def send_job(
     `paid`: sent as a paid broadcast (`allow_paid_broadcast`). `lean`: texts go through this
     request instead of the bot's (bot/sender_http.py).
     """
-    markup = keyboard(job.buttons)
     attachment = job.attachment
     if attachment is not None and attachment.get("file_id"):
         # A voice note or photo by reference: Telegram's file id is valid only on Telegram.
@@ -192,7 +228,8 @@ async def send_job(
         logger.warning("Outbox row %s: attachment missing, sending the text alone", job.row_id)
         attachment = None
     if attachment is None:
-        return await _send_text(bot, job.chat_id, job.text, markup, paid, lean)
+        return await _send_text(bot, job, paid, lean)
+    markup = keyboard(job.buttons)
     # Telegram counts captions in UTF-16 code units (an emoji can count twice).
     fits = len(job.text.encode("utf-16-le")) // 2 <= CAPTION_LIMIT
     if not job.attachment_sent:
@@ -211,25 +248,24 @@ async def send_job(
         job.sent_before = str(message.message_id)
         if not await wait_for_slot():
             raise Interrupted
-    return await _send_text(bot, job.chat_id, job.text, markup, paid, lean)
+    return await _send_text(bot, job, paid, lean)
 
 
-async def _send_text(
-    bot: Bot, chat_id: str, text: str, markup: InlineKeyboardMarkup | None, paid: bool = False,
-    lean: BaseRequest | None = None,
-) -> str:
+async def _send_text(bot: Bot, job: Job, paid: bool, lean: BaseRequest | None) -> str:
+    """The row's text with its keyboard; the id of the message."""
     # Only a paid send names the flag: the request of a free one stays as it was.
     extra = {"allow_paid_broadcast": True} if paid else {}
     if lean is not None:
-        # The same request as `bot.send_message` builds (no Defaults, no callback-data cache
-        # in this bot); PTB's `BaseRequest.post` maps the answer and raises its errors.
-        params: dict[str, object] = {"chat_id": chat_id, "text": text, **extra}
+        # The request `bot.send_message` builds (no Defaults, no callback-data cache in this bot),
+        # its keyboard as plain JSON; PTB's `BaseRequest.post` maps the answer and raises its errors.
+        params: dict[str, object] = {"chat_id": job.chat_id, "text": job.text, **extra}
+        markup = keyboard_json(job.buttons)
         if markup is not None:
             params["reply_markup"] = markup
         data = RequestData([RequestParameter.from_input(name, value) for name, value in params.items()])
         result = await lean.post(f"{bot.base_url}/sendMessage", data)
         return str(result["message_id"])  # type: ignore[index,call-overload]
-    message = await bot.send_message(chat_id, text, reply_markup=markup, **extra)
+    message = await bot.send_message(job.chat_id, job.text, reply_markup=keyboard(job.buttons), **extra)
     return str(message.message_id)
 
 
@@ -240,6 +276,14 @@ def keyboard(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row] for row in buttons]
     )
+
+
+def keyboard_json(buttons: list[list[dict[str, str]]] | None) -> dict[str, object] | None:
+    """`keyboard(buttons).to_dict()`, built directly: at paid-broadcast pace PTB's objects cost more
+    than the request they go into (issue #17)."""
+    if not buttons:
+        return None
+    return {"inline_keyboard": [[{"text": b["text"], "callback_data": b["data"]} for b in row] for row in buttons]}
 
 
 async def send_file(
