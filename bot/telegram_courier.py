@@ -51,8 +51,10 @@ PRIVATE_CHAT_INTERVAL = 1.0  # one message a second to a private chat
 # Telegram's ceiling for paid broadcasts, in messages a second.
 PAID_BROADCAST_LIMIT = 1000.0
 # The token bucket's burst for paid sends (seconds of sends): at most rate * (1 + slack) + 1
-# sends in any second of booked slots, so the pace is capped to keep that within Telegram's 1,000.
-PAID_SLACK = 0.02
+# sends in any second of booked slots, so the pace is capped to keep that within Telegram's 1,000
+# (989/s). The burst makes up time lost between batches; a larger one (0.02) left bursts that
+# crossed the server's one-second windows and met 429s (issue #17).
+PAID_SLACK = 0.01
 # At most this many paid sends leave in any one second, counted as their requests start: 25 below
 # Telegram's 1,000 for the way there. A request can start after its slot (its mark waited for a
 # commit, the loop was busy) and leave with the next ones, and requests reach the server a little
