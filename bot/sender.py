@@ -1,31 +1,28 @@
 """The one sender: delivers the outbox on every channel while keeping each channel's limits (principle 3).
 
-Each pass claims a small batch of due rows (about a second's worth per
-channel; the next batch is claimed while this one goes out), each row decided
-by `mentoring.delivery.decide` (send on which channel, defer, drop, fail) and
-a row for a person outside WhatsApp's 24-hour window sent as an approved
-template within the number's daily limit of new people: that claim lives in
-bot/sender_claim.py. This module runs the passes, books a send slot from the
-channel's `Limits` for every row it sends, hands the row to that channel's
-courier (bot/courier.py) and records each result through bot/sender_writer.py
-(results that finish together share one transaction). Sends run concurrently (a hung request does not stall
-the queue) but start no faster than each channel's rate.
+Each pass claims a small batch of due rows (about a second's worth per channel; the next batch
+is claimed while this one goes out), each row decided by `mentoring.delivery.decide` (send on
+which channel, defer, drop, fail) and a row for a person outside WhatsApp's 24-hour window sent
+as an approved template within the number's daily limit of new people: that claim lives in
+bot/sender_claim.py. This module runs the passes, books a send slot from the channel's `Limits`
+for every row it sends, hands the row to that channel's courier (bot/courier.py) and records each
+result through bot/sender_writer.py (results that finish together share one transaction). Sends
+run concurrently (a hung request does not stall the queue) but start no faster than each
+channel's rate.
 
-The sender never ends of a fault while the bot runs: a pass that fails (the
-database restarting or locked, anything else) is logged at once, reported
-each minute while it lasts (`bot/health.py`) and tried again after a backoff;
-results and claims it could not write are kept and written when the database
-is back.
+The sender never ends of a fault while the bot runs: a pass that fails (the database restarting
+or locked, anything else) is logged at once, reported each minute while it lasts
+(`bot/health.py`) and tried again after a backoff; results and claims it could not write are kept
+and written when the database is back.
 
-Crash policy (docs/outbox.md): a row's request is marked as started, in a
-commit, just before it goes out (rows whose slots have come together share one
-statement and one commit: a busy sender at paid-broadcast pace). Rows a killed process claimed but never
-attempted go back to the queue after the lease; only rows whose request had
-started are in doubt, and their kind decides (`delivery.REPEAT_IN_DOUBT`):
-prompts, reminders, announcements, digests and session news are sent again
-(better twice than never), the rest are failed as "delivery unknown". A
-graceful `stop()` lets sends in flight finish and gives never-attempted rows
-back, so a stop and restart loses and repeats nothing.
+Crash policy (docs/outbox.md): a row's request is marked as started, in a commit, just before it
+goes out (rows whose slots have come together share one statement and one commit: a busy sender
+at paid-broadcast pace). Rows a killed process claimed but never attempted go back to the queue
+after the lease; only rows whose request had started are in doubt, and their kind decides
+(`delivery.REPEAT_IN_DOUBT`): prompts, reminders, announcements, digests and session news are
+sent again (better twice than never), the rest are failed as "delivery unknown". A graceful
+`stop()` lets sends in flight finish and gives never-attempted rows back, so a stop and restart
+loses and repeats nothing.
 """
 
 from __future__ import annotations
@@ -66,6 +63,8 @@ IN_FLIGHT_SECONDS = 0.1
 MIN_IN_FLIGHT = 32
 # Jobs whose slots come within this long of the first share one mark (bot/sender.py `_dispatch`).
 GROUP_SECONDS = 0.01
+# Runs before the first real wait for a slot, given that wait in seconds (the dispatcher's `launch`).
+BeforeWaiting = Callable[[float], Awaitable[None]]
 IN_DOUBT = "interrupted while sending: delivery unknown, not retried"
 SENT_AGAIN = "interrupted while sending: delivery unknown, sent again"
 
@@ -257,29 +256,21 @@ class Sender:
     async def _dispatch(self, jobs: list[Job]) -> None:
         """Send each job in its slot; jobs whose slots have come are marked started together.
 
-        Behind the pace (a busy process at hundreds of messages a second) every slot has
-        come at once: those jobs' marks share one statement and one commit, and their
-        requests start right after it. At such a pace, jobs whose slots come within
-        GROUP_SECONDS of the first ready one wait for each other and share a mark too
-        (one commit per ten jobs at 1,000 a second instead of one per job: a third of
-        the sender's CPU, issue #17). Before a longer wait for a slot, and when no more
-        may be in flight, the jobs ready so far go first, so a mark is never committed
-        long before its request (the crash policy: only started rows are in doubt).
+        Jobs whose slots have come (all of them, behind the pace), or come within GROUP_SECONDS
+        of the first ready one, share one statement and one commit, and their requests start
+        right after it: at 1,000 a second one commit per ten jobs instead of one each, a third of
+        the sender's CPU (issue #17). Before a longer wait for a slot, and when no more may be in
+        flight, the jobs ready so far go first, so a mark is never committed long before its
+        request (the crash policy: only started rows are in doubt).
         """
         ready: list[Job] = []
         first_ready = 0.0
 
         async def launch(wait: float = math.inf) -> None:
-            """Start the jobs whose slots have come; with the next slot `wait` seconds away.
-
-            While the next slot is near and the first job ready has waited less than
-            GROUP_SECONDS, they wait for it: at hundreds of messages a second, jobs a
-            millisecond apart share one mark and one commit instead of one each.
-            """
+            """Start the jobs ready, unless the next slot (`wait` s away) and the first one's are near."""
             if not ready or (wait < GROUP_SECONDS and self.timer.now() - first_ready < GROUP_SECONDS):
                 return
-            batch = ready[:]
-            ready.clear()
+            batch, ready[:] = ready[:], []
             await self._launch(batch)
 
         for index, job in enumerate(jobs):
@@ -371,14 +362,9 @@ class Sender:
         """The long pause every channel is in (0 when one of them may send)."""
         return min(self._long_pause_of(c) for c in self.couriers.values())
 
-    async def _wait_for_slot(
-        self, job: Job, before_waiting: Callable[[float], Awaitable[None]] | None = None
-    ) -> bool:
+    async def _wait_for_slot(self, job: Job, before_waiting: BeforeWaiting | None = None) -> bool:
         """Sleep until the booked slot; False if stopping or a long 429 pause says give the row back.
-
-        `before_waiting` runs once, before the first real sleep (the dispatcher starts the jobs
-        whose slots have come).
-        """
+        `before_waiting` runs once, before the first real sleep (the dispatcher starts the jobs ready)."""
         courier = self.couriers[job.channel]
         limits = courier.limits
         if self._stopping or self._long_pause_of(courier) > 0:
@@ -396,9 +382,7 @@ class Sender:
         limits.book(job.chat_id, at)
         return await self._sleep_until(courier, at)
 
-    async def _sleep_until(
-        self, courier: Courier, at: float, before_waiting: Callable[[float], Awaitable[None]] | None = None
-    ) -> bool:
+    async def _sleep_until(self, courier: Courier, at: float, before_waiting: BeforeWaiting | None = None) -> bool:
         """Sleep until `at` and past any pause; False if stopping or a long 429 pause gives the row back."""
         while True:
             if self._stopping:
