@@ -45,6 +45,10 @@ MAX_SCAN = 2000
 # Rows read in one statement at most: at paid-broadcast pace a pass's thousand rows are read in
 # four pages, so the loop answers and sends between them (one page took 20-30 ms on the loop).
 PAGE = 250
+# The decide loop's longest stretch on the loop: at paid-broadcast pace a send is due every
+# millisecond, and the token bucket makes up only about ten of them (`PAID_SLACK`), so a claim
+# that held the loop for offload's usual 10 ms at a time lost sends every pass (issue #17).
+DECIDE_STEP = 0.002
 
 
 @dataclass
@@ -111,7 +115,7 @@ class Claim:
         page = min(wanted, PAGE) if wanted >= 100 else wanted * 4
         # Rows one channel cannot take now stay at the head of the queue: read on past them (a page
         # at a time) while another channel still has room, so one channel never holds up the other.
-        turns = Turns()
+        turns = Turns(DECIDE_STEP)
         for offset in range(0, MAX_SCAN, page):
             rows = await outbox.due(session, now, page, offset)
             await self._choose(session, rows, busy, choice, moment, turns)

@@ -7,15 +7,16 @@ the rules live here so they are the same for any channel and easy to test.
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ChannelIdentity, OutboxMessage, Person
+from storage.models import ChannelIdentity, Person
 
 TELEGRAM = "telegram"
 WHATSAPP = "whatsapp"
@@ -92,7 +93,45 @@ class Fail:
 Decision = Send | Defer | Drop | Fail
 
 
-def quiet_until(person: Person, now: datetime) -> datetime | None:
+# What `decide` reads. The sender passes plain rows of just these columns (issue #17: loading
+# a claim's rows, people and identities as ORM objects kept the event loop busy); the models
+# OutboxMessage, Person and ChannelIdentity have the same attributes.
+class DueMessage(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def chat_id(self) -> str | None: ...
+    @property
+    def expires_at(self) -> datetime | None: ...
+    @property
+    def respect_quiet_hours(self) -> bool: ...
+
+
+class Recipient(Protocol):
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def quiet_hours_start(self) -> time: ...
+    @property
+    def quiet_hours_end(self) -> time: ...
+    @property
+    def paused_until(self) -> datetime | None: ...
+
+
+class Address(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def chat_id(self) -> str: ...
+    @property
+    def blocked_at(self) -> datetime | None: ...
+    @property
+    def last_inbound_at(self) -> datetime | None: ...
+
+
+def quiet_until(person: Recipient, now: datetime) -> datetime | None:
     """The end of the person's quiet hours if `now` falls inside them, else None."""
     zone = ZoneInfo(person.timezone)
     local = now.astimezone(zone)
@@ -112,9 +151,9 @@ def _local_moment(day: date, moment: time, zone: ZoneInfo) -> datetime:
 
 
 def decide(
-    message: OutboxMessage,
-    person: Person | None,
-    identities: list[ChannelIdentity],
+    message: DueMessage,
+    person: Recipient | None,
+    identities: Sequence[Address],
     now: datetime,
     *,
     consent_withdrawn: bool = False,

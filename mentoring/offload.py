@@ -75,8 +75,8 @@ class Turns:
 
     __slots__ = ("since", "step")
 
-    def __init__(self) -> None:
-        self.step = STEP_SECONDS
+    def __init__(self, step: float | None = None) -> None:
+        self.step = STEP_SECONDS if step is None else step
         self.since = time.perf_counter()
 
     async def take(self) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import Row, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChannelIdentity, OutboxMessage, Person
@@ -19,39 +19,54 @@ from storage.models import ChannelIdentity, OutboxMessage, Person
 _TABLE = OutboxMessage.__table__
 
 
-async def due(
-    session: AsyncSession, now: datetime, limit: int, offset: int = 0
-) -> Sequence[OutboxMessage]:
+# What the sender's claim reads, as plain rows of just these columns: loading a page of rows, their
+# people and identities as ORM objects (every column, each object registered in the session) kept
+# the event loop busy for 30-55 ms a page at paid-broadcast pace (issue #17), and nothing is changed
+# through them. `mentoring.delivery.decide` names what it reads of each.
+_DUE = select(
+    _TABLE.c.id, _TABLE.c.person_id, _TABLE.c.chat_id, _TABLE.c.kind, _TABLE.c.text, _TABLE.c.buttons,
+    _TABLE.c.attachment, _TABLE.c.expires_at, _TABLE.c.respect_quiet_hours, _TABLE.c.attempts,
+    _TABLE.c.sent_message_id,
+)
+_PEOPLE, _IDENTITIES = Person.__table__.c, ChannelIdentity.__table__.c
+_RECIPIENTS = select(
+    _PEOPLE.id, _PEOPLE.locale, _PEOPLE.timezone, _PEOPLE.quiet_hours_start, _PEOPLE.quiet_hours_end,
+    _PEOPLE.paused_until,
+)
+_ADDRESSES = select(
+    _IDENTITIES.id, _IDENTITIES.person_id, _IDENTITIES.channel, _IDENTITIES.chat_id,
+    _IDENTITIES.blocked_at, _IDENTITIES.last_inbound_at,
+)
+
+
+async def due(session: AsyncSession, now: datetime, limit: int, offset: int = 0) -> Sequence[Row[Any]]:
     """Due pending rows, most urgent first; on PostgreSQL locked so no other sender sees them."""
     query = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.status == "pending",
-            OutboxMessage.not_before <= now,
-            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+        _DUE.where(
+            _TABLE.c.status == "pending",
+            _TABLE.c.not_before <= now,
+            or_(_TABLE.c.next_attempt_at.is_(None), _TABLE.c.next_attempt_at <= now),
         )
-        .order_by(OutboxMessage.priority, OutboxMessage.not_before, OutboxMessage.id)
+        .order_by(_TABLE.c.priority, _TABLE.c.not_before, _TABLE.c.id)
         .limit(limit)
         .offset(offset)
     )
     if session.bind is not None and session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=OutboxMessage)
-    return (await session.scalars(query)).all()
+        query = query.with_for_update(skip_locked=True, of=_TABLE)
+    return (await session.execute(query)).all()
 
 
 async def people_and_identities(
     session: AsyncSession, person_ids: Iterable[int], channels: Collection[str]
-) -> tuple[dict[int, Person], dict[int, list[ChannelIdentity]]]:
-    """The people and their identities on these channels."""
+) -> tuple[dict[int, Row[Any]], dict[int, list[Row[Any]]]]:
+    """The people (locale, time zone, quiet hours, pause) and their identities on these channels."""
     ids = set(person_ids)
     if not ids:
         return {}, {}
-    people = {p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(ids)))}
-    identities: dict[int, list[ChannelIdentity]] = {}
-    for identity in await session.scalars(
-        select(ChannelIdentity).where(
-            ChannelIdentity.person_id.in_(ids), ChannelIdentity.channel.in_(list(channels))
-        )
+    people = {p.id: p for p in await session.execute(_RECIPIENTS.where(_PEOPLE.id.in_(ids)))}
+    identities: dict[int, list[Row[Any]]] = {}
+    for identity in await session.execute(
+        _ADDRESSES.where(_IDENTITIES.person_id.in_(ids), _IDENTITIES.channel.in_(list(channels)))
     ):
         identities.setdefault(identity.person_id, []).append(identity)
     return people, identities

@@ -66,7 +66,7 @@ async def test_after_a_shutdown_the_next_call_starts_a_new_pool() -> None:
     assert not first.is_alive()
 
 
-async def _others_ran_between_takes(takes: int) -> int:
+async def _others_ran_between_takes(takes: int, step: float | None = None) -> int:
     """Run `takes` turns of work while another task counts how often it got the loop."""
     ran = [0]
     stop = asyncio.Event()
@@ -79,7 +79,7 @@ async def _others_ran_between_takes(takes: int) -> int:
     task = asyncio.create_task(other())
     await asyncio.sleep(0)  # the other task is waiting for the loop
     before = ran[0]
-    turns = offload.Turns()
+    turns = offload.Turns(step)
     for _ in range(takes):
         await turns.take()
     during = ran[0] - before
@@ -96,3 +96,9 @@ async def test_turns_give_the_loop_a_turn_once_a_step_has_run_long_enough(monkey
 async def test_turns_keep_the_loop_while_the_step_is_short(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(offload, "STEP_SECONDS", 3600)
     assert await _others_ran_between_takes(5) == 0
+
+
+async def test_a_caller_may_ask_for_shorter_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The sender's claim does: at paid-broadcast pace a send is due every millisecond.
+    monkeypatch.setattr(offload, "STEP_SECONDS", 3600)
+    assert await _others_ran_between_takes(5, step=0) == 5
