@@ -38,22 +38,16 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.courier import (
-    Courier,
-    Job,
-    Rejected,
-    Throttled,
-    Transient,
-    Unreachable,
-)
+from bot.courier import Courier, Job, Rejected, Throttled, Transient, Unreachable
 from bot.health import WorkerHealth
 from bot.sender_budget import shared_limits
 from bot.sender_claim import Claim, Pass, long_pause
-from bot.sender_pacing import LoopTimer, Timer
+from bot.sender_pacing import Doorbell, LoopTimer, Timer
 from bot.sender_results import Results
 from bot.sender_writer import ResultWriter
 from mentoring.clock import Clock
 from mentoring.delivery import REPEAT_IN_DOUBT
+from mentoring.outbox import on_queued
 from storage.repositories import outbox
 
 logger = logging.getLogger(__name__)
@@ -107,6 +101,8 @@ class Sender:
             couriers = {"telegram": TelegramCourier(couriers, self.config.rate_per_second)}
         self.couriers: dict[str, Courier] = dict(couriers)
         self.timer: Timer = timer or LoopTimer()
+        # Rows queued in this process end an idle rest at once.
+        self._doorbell = Doorbell(self.timer)
         self._budgets, guard = shared_limits(
             self.couriers, sessions, clock, self.timer, self.config.shared_budget
         )
@@ -130,6 +126,7 @@ class Sender:
 
     async def run(self) -> None:
         """Deliver until `stop()`, through any fault; sends in flight finish before it returns."""
+        stop_listening = on_queued(self.sessions, self._doorbell.ring)
         try:
             while not self._stopping:
                 try:
@@ -139,6 +136,7 @@ class Sender:
                     await self.health.beat()
                     await self.timer.sleep(wait)
         finally:
+            stop_listening()
             await self._finish_in_flight()
             await self._writer.leave()
             await self.close()
@@ -182,7 +180,7 @@ class Sender:
                 wait = self.config.idle_interval
                 if progress.chat_ready_at is not None:
                     wait = min(wait, max(0.0, progress.chat_ready_at - self.timer.now()))
-                await self.timer.sleep(wait)
+                await self._doorbell.rest(wait)
         finally:
             if ahead is not None:
                 try:
@@ -193,6 +191,7 @@ class Sender:
     async def stop(self) -> None:
         """Stop claiming; `run()` then finishes sends in flight and gives back the rest."""
         self._stopping = True
+        self._doorbell.ring()
         if isinstance(self.timer, LoopTimer):
             self.timer.wake()
 
@@ -270,7 +269,8 @@ class Sender:
             """Start the jobs ready, unless the next slot (`wait` s away) and the first one's are near."""
             if not ready or (wait < GROUP_SECONDS and self.timer.now() - first_ready < GROUP_SECONDS):
                 return
-            batch, ready[:] = ready[:], []
+            batch = ready[:]
+            ready.clear()
             await self._launch(batch)
 
         for index, job in enumerate(jobs):

@@ -66,6 +66,36 @@ def _end(done: asyncio.Future[None]) -> None:
         done.set_result(None)
 
 
+class Doorbell:
+    """An idle sender's rest: it ends after its seconds on the timer, or as soon as `ring()` is called
+    (rows were queued in this process: mentoring.outbox `on_queued`).
+
+    Without it a wave or a broadcast the planner had just queued waited for the sender's next look
+    at the queue, up to `idle_interval` (a second) later (issue #17). Only the rest between passes
+    listens: a wait for a send's slot is never cut short.
+    """
+
+    def __init__(self, timer: Timer) -> None:
+        self.timer = timer
+        self._rung = asyncio.Event()
+
+    def ring(self) -> None:
+        self._rung.set()
+
+    async def rest(self, seconds: float) -> None:
+        if not self._rung.is_set():
+            resting = asyncio.ensure_future(self.timer.sleep(seconds))
+            rung = asyncio.ensure_future(self._rung.wait())
+            try:
+                done, _ = await asyncio.wait((resting, rung), return_when=asyncio.FIRST_COMPLETED)
+                if resting in done:
+                    resting.result()  # the timer's own error, if it had one
+            finally:
+                resting.cancel()
+                rung.cancel()
+        self._rung.clear()
+
+
 class Limits:
     """Hands out send slots that keep every limit; `reserve` books one and says when it starts.
 

@@ -7,14 +7,16 @@ transaction as the change that caused it; the sender (bot/sender.py) delivers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Engine, event, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from mentoring.button_data import Refused, decode
 from mentoring.i18n import Translator
@@ -25,6 +27,12 @@ from storage.models.outbox_mentions import OutboxMention
 from storage.upsert import insert_for
 
 _logger = logging.getLogger(__name__)
+
+# Who hears that queued rows were committed, per database (engine): every session this process
+# opens on it, whenever it was opened, reaches the sender that sends from it.
+_LISTENERS: WeakKeyDictionary[Engine, list[Callable[[], None]]] = WeakKeyDictionary()
+# Set on a session whose transaction queued rows.
+_QUEUED = "narbot.outbox.queued"
 
 
 @dataclass(frozen=True)
@@ -156,7 +164,36 @@ async def enqueue(session: AsyncSession, messages: list[Outgoing], now: datetime
         added += len(new)
         if naming:
             await _record_mentions(session, chunk, {key: row_id for row_id, key in new})
+    if added:
+        session.info[_QUEUED] = True
     return added
+
+
+def on_queued(sessions: async_sessionmaker[AsyncSession], listener: Callable[[], None]) -> Callable[[], None]:
+    """Call `listener` after each commit, in this process and on the database of `sessions`, of a
+    transaction that queued rows: the sender then claims them at once (bot/sender_pacing.py
+    `Doorbell`). Returns the call that stops it. Rows another process queues are found at the next look."""
+    listeners = _LISTENERS.setdefault(sessions.kw["bind"].sync_engine, [])
+    listeners.append(listener)
+    return lambda: listeners.remove(listener)
+
+
+@event.listens_for(Session, "after_commit")
+def _queued_rows_committed(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the rows are not committed until the transaction is
+    if session.info.pop(_QUEUED, False) and session.bind is not None:
+        for listener in tuple(_LISTENERS.get(session.bind.engine, ())):
+            try:
+                listener()
+            except Exception:  # the rows are committed: a listener's fault must not say otherwise
+                _logger.exception("A listener for queued rows failed")
+
+
+@event.listens_for(Session, "after_rollback")
+def _queued_rows_rolled_back(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(_QUEUED, None)
 
 
 async def _record_mentions(session: AsyncSession, messages: list[Outgoing], ids: dict[str, int]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
@@ -474,3 +475,35 @@ async def test_a_row_whose_lease_ran_out_is_not_sent_by_its_old_sender(
     async with sessions.begin() as session:
         assert not await outbox.mark_started(session, row_id, claimed_at, clock.now())
         assert await outbox.mark_started(session, row_id, clock.now(), clock.now())
+
+
+class RestingTimer(VirtualTimer):
+    """As VirtualTimer, except that an idle rest (a second) never ends by itself: only a doorbell can."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rests = 0
+        self.resting = asyncio.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds >= SenderConfig().idle_interval:
+            self.rests += 1
+            self.resting.set()
+            await asyncio.get_running_loop().create_future()  # until cancelled
+        await super().sleep(seconds)
+
+
+async def test_rows_queued_in_this_process_end_an_idle_rest_at_once(api, bot, sessions, clock) -> None:
+    person = await add_person(sessions, clock.now(), 1300)
+    timer = RestingTimer()
+    sender = Sender(bot, sessions, clock, SenderConfig(), timer=timer, rng=random.Random(1))  # type: ignore[arg-type]
+    running = asyncio.create_task(sender.run())
+    try:
+        await asyncio.wait_for(timer.resting.wait(), 10)  # nothing is due: the sender rests
+        await queue(sessions, clock.now(), "wave", person_id=person)
+        [message] = await api.wait_for_messages(1300, 1)
+        assert message["text"] == "wave" and timer.moment == 0.0, "sent without the rest running out"
+    finally:
+        await sender.stop()
+        await asyncio.wait_for(running, 10)
+    assert (await row(sessions, "wave")).status == "sent" and timer.rests >= 1

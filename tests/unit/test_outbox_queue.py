@@ -7,7 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring import conversation
 from mentoring.clock import ManualClock
-from mentoring.outbox import Button, Outgoing, enqueue, queued
+from mentoring.outbox import Button, Outgoing, enqueue, on_queued, queued
+from storage.db import create_engine, create_sessionmaker
 from storage.models import OutboxMessage, Person
 
 
@@ -88,3 +89,44 @@ async def test_a_queued_button_keeps_its_short_label_for_small_buttons(
         {"text": "On leave until…", "data": "set:leave", "short": "On leave"},
         {"text": "Pause for a week", "data": "set:pause"},
     ]]
+
+
+async def test_a_commit_that_queued_rows_tells_the_listeners_on_its_database(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock, tmp_path
+) -> None:
+    heard: list[str] = []
+    elsewhere = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'other.db'}")  # another database
+    on_queued(create_sessionmaker(elsewhere), lambda: heard.append("theirs"))
+    person_id = await make_person(sessions, clock.now())
+    early = sessions()  # opened before anyone listened (the planner, as the sender starts)
+    stop = on_queued(sessions, lambda: heard.append("ours"))
+    assert heard == [], "a commit that queued nothing says nothing"
+
+    message = Outgoing("notice:1", "announcement", "Merhaba", clock.now(), person_id=person_id)
+    async with early as session, session.begin():
+        await enqueue(session, [message], clock.now())
+        assert heard == [], "not before the commit: the sender would not see the rows yet"
+    assert heard == ["ours"]
+
+    async with sessions.begin() as session:
+        assert await enqueue(session, [message], clock.now()) == 0  # queued before: nothing new
+    async with sessions() as session:
+        await enqueue(session, [Outgoing("notice:2", "announcement", "x", clock.now(), person_id=person_id)],
+                      clock.now())
+        await session.rollback()  # the change that caused it failed
+        await session.commit()  # the same session's next commit queued nothing
+    assert heard == ["ours"]
+
+    async with sessions.begin() as session:
+        async with session.begin_nested():
+            await enqueue(session, [Outgoing("notice:3", "announcement", "x", clock.now(), person_id=person_id)],
+                          clock.now())
+        assert heard == ["ours"], "a savepoint released is not yet a commit"
+    assert heard == ["ours", "ours"]
+
+    stop()
+    await elsewhere.dispose()
+    async with sessions.begin() as session:
+        await enqueue(session, [Outgoing("notice:4", "announcement", "x", clock.now(), person_id=person_id)],
+                      clock.now())
+    assert heard == ["ours", "ours"], "a stopped listener hears nothing more"
