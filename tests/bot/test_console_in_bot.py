@@ -28,7 +28,7 @@ from tests.conftest import TEST_TOKEN
 from tests.support.app import stop_app
 from tests.support.console import csrf_of, seed_with_notice
 from tests.support.offline import OfflineBotApi
-from tests.support.whatsapp import free_port
+from tests.support.whatsapp import free_port, free_ports
 from tests.whatsapp_standin import CloudApiStandIn
 
 SECRET = "s" * 40
@@ -127,8 +127,8 @@ async def test_the_console_runs_beside_telegrams_webhook(database_url, clock):
 
 async def test_the_console_runs_beside_whatsapp_alone(database_url, clock):
     async with CloudApiStandIn() as cloud:
-        env = {key.lower(): value for key, value in whatsapp_env(cloud, free_port()).items()}
-        port = free_port()
+        hook, port = free_ports(2)
+        env = {key.lower(): value for key, value in whatsapp_env(cloud, hook).items()}
         settings = load_settings(_env_file=None, database_url=database_url, console_with_bot=True,
                                  console_url="http://console.test", console_secret=SECRET, console_port=port, **env)
         standalone = Standalone(settings, clock=clock)
