@@ -2,8 +2,10 @@
 
     TELEGRAM_BOT_TOKEN=... TELEGRAM_API_BASE_URL=http://127.0.0.1:PORT/bot python -m bench.echo_bot
 
-Long polling with PTB's defaults (one update at a time, as Narbot on SQLite),
-answering every message with its own text.
+Long polling with PTB's defaults (one update at a time), answering every
+message with its own text. ECHO_UPDATES_AT_ONCE=N processes N updates at once
+instead (PTB's `concurrent_updates`), as Narbot does (4 on SQLite, 64 on
+PostgreSQL): bench.throughput's `echo_concurrent` target.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ def main() -> None:
         ApplicationBuilder()
         .token(os.environ["TELEGRAM_BOT_TOKEN"])
         .base_url(os.environ["TELEGRAM_API_BASE_URL"])
+        .concurrent_updates(int(os.environ.get("ECHO_UPDATES_AT_ONCE", "1")))
         .build()
     )
     application.add_handler(MessageHandler(filters.ALL, echo))

@@ -1,11 +1,14 @@
 """Benchmark: updates per second of the real bot against the local Bot API stand-in.
 
-    python -m bench.throughput [--people 500] [--updates 20000] [--targets sqlite,postgres,echo]
+    python -m bench.throughput [--people 500] [--updates 20000] [--targets sqlite,postgres,echo,echo4]
 
 Each target runs as its own process in long-polling mode against the stand-in
 (tests/standin.py, no rate limits) over real HTTP: `narbot run` on a fresh
 SQLite file, `narbot run` on a throwaway PostgreSQL (tests/support/postgres.py),
-and a bare python-telegram-bot echo bot (bench/echo_bot.py) as the baseline.
+and a bare python-telegram-bot echo bot (bench/echo_bot.py) as the baseline:
+with PTB's defaults, one update at a time (`echo`, the ratios of issue #17), and
+with as many updates at once as Narbot takes on SQLite (`echo4`: the
+`*_vs_echo4` ratios, so the figures also show what concurrency alone gives).
 Simulated people (mentees of one programme, reflection open) each send their
 next update as soon as the previous one was answered: a mix of reflection
 steps (/reflect and answers), the to-do list (/todo) and the check-in
@@ -36,6 +39,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, update
 
 from bench.machine import machine
+from bot.app import SQLITE_UPDATES_AT_ONCE
 from mentoring.clock import SystemClock
 from mentoring.privacy.consent import NOTICE_VERSION
 from mentoring.programmes import ProgrammeSpec, create_group, create_programme
@@ -140,6 +144,7 @@ async def run_target(target: str, people: int, updates: int, database_url: str |
             command = [sys.executable, *profile, "-m", "bot.cli", "run"]
         else:
             command = [sys.executable, "-m", "bench.echo_bot"]
+            env["ECHO_UPDATES_AT_ONCE"] = str(SQLITE_UPDATES_AT_ONCE if target == "echo4" else 1)
         process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env,
                                                        stdout=asyncio.subprocess.DEVNULL)
         try:
@@ -160,12 +165,14 @@ async def run_target(target: str, people: int, updates: int, database_url: str |
 
             spy = await _sample(process.pid, target)
             cpu_before = cpu_seconds(process.pid)
+            harness_before = time.process_time()
             first_request = len(standin.requests)
             started = time.perf_counter()
             await asyncio.gather(*(person(n) for n in range(people)))
             seconds = time.perf_counter() - started
             memory = peak_rss_mb(process.pid)
             cpu = cpu_seconds(process.pid) - cpu_before
+            harness_cpu = time.process_time() - harness_before
             calls = Counter(method for method, _ in standin.requests[first_request:])
             if spy is not None:
                 spy.send_signal(signal.SIGINT)
@@ -182,6 +189,7 @@ async def run_target(target: str, people: int, updates: int, database_url: str |
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
         "peak_rss_mb": memory,
         "cpu_ms_per_update": round(cpu * 1000 / len(latencies), 2),
+        "standin_cpu_ms_per_update": round(harness_cpu * 1000 / len(latencies), 2),
         "bot_api_calls": dict(calls.most_common()),
         "seconds": round(seconds, 1),
     }
@@ -206,13 +214,14 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                     results["narbot_postgres"] = await run_target("postgres", args.people, args.updates, server.url)
                 finally:
                     server.stop()
-        if "echo" in targets:
-            results["echo"] = await run_target("echo", args.people, args.updates, None)
-    echo = results.get("echo")
-    for name in ("narbot_sqlite", "narbot_postgres"):
-        if isinstance(results.get(name), dict) and isinstance(echo, dict):
-            results[f"ratio_{name.removeprefix('narbot_')}"] = round(
-                results[name]["updates_per_second"] / echo["updates_per_second"], 2)
+        for echo in ("echo", "echo4"):
+            if echo in targets:
+                results[echo] = await run_target(echo, args.people, args.updates, None)
+    for echo, suffix in (("echo", ""), ("echo4", "_vs_echo4")):
+        for name in ("narbot_sqlite", "narbot_postgres"):
+            if isinstance(results.get(name), dict) and isinstance(results.get(echo), dict):
+                results[f"ratio_{name.removeprefix('narbot_')}{suffix}"] = round(
+                    results[name]["updates_per_second"] / results[echo]["updates_per_second"], 2)
     return results
 
 
@@ -220,7 +229,7 @@ def _arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=500)
     parser.add_argument("--updates", type=int, default=20_000)
-    parser.add_argument("--targets", default="sqlite,postgres,echo")
+    parser.add_argument("--targets", default="sqlite,postgres,echo,echo4")
     return parser.parse_args(argv)
 
 

@@ -34,6 +34,11 @@ CLOCK_KEY = "narbot.clock"
 WHATSAPP_KEY = "narbot.whatsapp"
 MIGRATE_KEY = "narbot.migrate_on_start"
 CONSOLE_KEY = "narbot.console"
+# PostgreSQL takes concurrent writers. SQLite has one write lock: a few updates at once fill the
+# loop while replies travel; more queue for that lock on aiosqlite's threads and measured slower
+# (docs/performance.md, "Throughput", stop 29).
+POSTGRES_UPDATES_AT_ONCE = 64
+SQLITE_UPDATES_AT_ONCE = 4
 
 
 def build_application(
@@ -70,12 +75,11 @@ def build_application(
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
-    if make_url(normalize_database_url(settings.database_url)).get_backend_name() == "postgresql":
-        # PostgreSQL takes concurrent writers. On SQLite one update at a time measured
-        # faster (docs/performance.md): the database work is CPU in this process, and
-        # handing it between the event loop and aiosqlite's threads costs more than
-        # the overlap gains. Jobs still write alongside (BEGIN IMMEDIATE, busy timeout).
-        builder = builder.concurrent_updates(PerPersonUpdateProcessor(64))
+    # Updates from one person in order, other people's alongside (bot/update_order.py). While
+    # one update waits for its reply's round trip to Telegram, others use the loop.
+    backend = make_url(normalize_database_url(settings.database_url)).get_backend_name()
+    at_once = POSTGRES_UPDATES_AT_ONCE if backend == "postgresql" else SQLITE_UPDATES_AT_ONCE
+    builder = builder.concurrent_updates(PerPersonUpdateProcessor(at_once))
     application = builder.build()
     application.bot_data[SETTINGS_KEY] = settings
     application.bot_data[CLOCK_KEY] = clock or SystemClock()

@@ -1,5 +1,5 @@
-"""End to end with PostgreSQL's concurrent update processing: one person's quick answers land
-in order, while other people's updates run alongside."""
+"""End to end with concurrent update processing (64 at once on PostgreSQL, 4 on SQLite): one
+person's quick answers land in order, while other people's updates run alongside."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import asyncio
 import itertools
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
@@ -42,13 +41,12 @@ async def answers_of(sessions: async_sessionmaker[AsyncSession]) -> dict[str, li
     return found
 
 
-# Only PostgreSQL processes updates concurrently; on SQLite (one at a time) nothing can overtake.
-@pytest.mark.parametrize("database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 async def test_quick_answers_of_one_person_are_stored_in_order(
     make_app: AppFactory, clock: ManualClock, database_url: str
 ) -> None:
     app, api = await make_app()
     assert isinstance(app.update_processor, PerPersonUpdateProcessor)
+    assert app.update_processor.max_concurrent_updates == (64 if "postgresql" in database_url else 4)
     sessions = app.bot_data[SERVICES_KEY].sessions
     setup = await seed_programme(sessions, clock.now())
     await use_text_questions(sessions, setup.programme.id, clock.now())  # written answers from question 1
