@@ -5,7 +5,7 @@
 Long polling with PTB's defaults (one update at a time), answering every
 message with its own text. ECHO_UPDATES_AT_ONCE=N processes N updates at once
 instead (PTB's `concurrent_updates`), as Narbot does (4 on SQLite, 64 on
-PostgreSQL): bench.throughput's `echo_concurrent` target.
+PostgreSQL): bench.throughput's `echo4` target.
 """
 
 from __future__ import annotations

@@ -49,8 +49,9 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def _aside(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step) -> None:
     """Run a step that takes long (an export: seconds at a large programme) beside the update queue
-    when the bot is running, so other people's updates are answered meanwhile (on SQLite updates are
-    handled one at a time, bot/app.py); PTB awaits such tasks when it stops. An application that is
+    when the bot is running, so other people's updates are answered meanwhile (on SQLite four updates
+    are handled at once, bot/app.py, and an export would hold one of those slots for seconds); PTB
+    awaits such tasks when it stops. An application that is
     not running (tests driving `process_update`) runs it in line."""
     if context.application.running:
         context.application.create_task(run_step(update, context, step), update=update,

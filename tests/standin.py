@@ -606,6 +606,7 @@ class BotApiStandIn:
         self.per_group_per_minute = per_group_per_minute
         self.fault_rate, self.timeout_delay = fault_rate, timeout_delay
         self.blocked_chat_ids: set[int] = set(blocked_chat_ids)
+        self._held: set[int] = set()
         self.strict_chats = strict_chats
         self.clock = clock
         self._rng = random.Random(seed)
@@ -794,6 +795,16 @@ class BotApiStandIn:
                 f"waited {timeout}s for a matching {method} call; calls seen: {dict(seen)}"
             )
         return found
+
+    def hold_sends(self, chat_id: int) -> None:
+        """Keep every send to ``chat_id`` waiting, unanswered, until :meth:`release_sends` (or the
+        stand-in closes): a reply slow on its way to Telegram, the bot's request still open."""
+        self._held.add(chat_id)
+
+    def release_sends(self, chat_id: int) -> None:
+        """Answer the sends :meth:`hold_sends` kept waiting, and the next ones at once."""
+        self._held.discard(chat_id)
+        self._notify()
 
     # ------------------------------------------------------------------ reading state
 
@@ -1160,6 +1171,9 @@ class BotApiStandIn:
             raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         if method not in DELIVERY_METHODS:
             return
+        if chat_id in self._held:
+            await self._wait_until(lambda: True if chat_id not in self._held or self._closing else None,
+                                   math.inf)
         now = time.monotonic()
         overall = (self._paid_window,) if paid else (self._global_window, self._paid_window)
         windows = [w for w in (*overall, self._chat_window(chat_id)) if w is not None]

@@ -1,4 +1,5 @@
-"""Replies while Telegram throttles, over real HTTP: the running bot against the Bot API stand-in.
+"""Replies while Telegram throttles or is slow, over real HTTP: the running bot against the Bot API
+stand-in.
 
 An announcement is going out under a tight limit with server faults, and
 several people send /help at the same moment. Replies that meet a 429 or a 5xx
@@ -109,3 +110,34 @@ async def test_everyone_who_asks_for_help_while_telegram_throttles_gets_one_answ
     assert "Unhandled error" not in caplog.text
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "Soran" not in logged and "Yapabilecekleriniz" not in logged
+
+
+async def test_a_reply_slow_on_its_way_holds_up_nobody_else(settings: Settings) -> None:
+    """While one person's reply waits on Telegram, the next person is answered (bot/app.py: several
+    updates at once on either database; one at a time, the second would wait out the first's
+    five-second read timeout)."""
+    slow, quick = ASKERS[0], ASKERS[1]
+    async with BotApiStandIn(TEST_TOKEN) as api:
+        app = build_application(settings.model_copy(update={"telegram_api_base_url": api.base_url}))
+        await app.initialize()
+        await post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.02, allowed_updates=Update.ALL_TYPES)
+        await app.start()
+        try:
+            api.hold_sends(slow)
+            api.push_message(slow, "/help", language_code="tr")
+            await api.wait_for_request("sendMessage", lambda params: int(params["chat_id"]) == slow)
+            api.push_message(quick, "/help", language_code="tr")
+            [answer] = await api.wait_for_messages(quick, 1, timeout=3)
+            assert api.messages_to(slow) == [], "the first reply is still on its way"
+            api.release_sends(slow)
+            [held] = await api.wait_for_messages(slow, 1, timeout=10)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await post_stop(app)
+            await app.shutdown()
+            await post_shutdown(app)
+    assert "/start" in answer["text"], "a stranger's /help says how to join"
+    assert held["text"] == answer["text"]

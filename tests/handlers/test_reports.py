@@ -191,7 +191,7 @@ async def test_coordinator_report_with_a_group_of_two_mentees_hides_small_cells(
 async def test_a_running_bot_builds_the_export_beside_the_update_queue(app_and_api, app_sessions, clock,
                                                                         monkeypatch):
     """On a running bot /export and its button run as a task of their own (other people's updates go on,
-    bot/app.py handles them one at a time on SQLite); the document and its audit are the same."""
+    not holding one of the few update slots, bot/app.py); the document and its audit are the same."""
     import asyncio
 
     from mentoring.reports import screens
