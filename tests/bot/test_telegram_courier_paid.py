@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from telegram import Bot
 
 from bot import telegram_courier
-from bot.app import build_application, post_init, post_shutdown, post_stop
+from bot.app import build_application, post_init
 from bot.courier import Job
 from bot.sender_job import start_sending
 from bot.sender_pacing import Limits
@@ -25,6 +25,7 @@ from bot.telegram_courier import (
 from mentoring.delivery import REPEAT_IN_DOUBT
 from tests.conftest import TEST_TOKEN
 from tests.standin import BotApiStandIn
+from tests.support.app import stop_running
 from tests.support.offline import ChatUser
 from tests.support.sender import VirtualTimer
 
@@ -183,8 +184,5 @@ async def test_the_running_bot_has_replies_make_room_in_the_sender(api: BotApiSt
         sender = app.bot_data["narbot.sender"]
         assert app.bot._on_reply == sender.couriers["telegram"].reply_sent  # type: ignore[attr-defined]
     finally:
-        await app.stop()
-        await post_stop(app)
-        await app.shutdown()
-        await post_shutdown(app)
+        await stop_running(app)
     assert app.bot._on_reply is None  # type: ignore[attr-defined]

@@ -14,12 +14,13 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import build_application, post_init, post_shutdown, post_stop
+from bot.app import build_application, post_init
 from bot.scheduler import PLAN_JOB
 from bot.settings import Settings
 from mentoring.clock import ManualClock
 from tests.conftest import TEST_TOKEN
 from tests.standin import BotApiStandIn
+from tests.support.app import stop_running
 from tests.support.digest import MESSAGE, SECRET, seed_group
 
 # Both mentors' mornings have come and neither is in quiet hours: 17:00 in Istanbul, 09:00 in New York.
@@ -67,11 +68,7 @@ async def test_both_mentors_receive_the_weeks_digest(
         messages = await standin.wait_for_messages(maria, len(english) + 1, timeout=30)
         assert "Latest reflection (week 2)" in messages[-1]["text"]
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await post_stop(app)
-        await app.shutdown()
-        await post_shutdown(app)
+        await stop_running(app)
     # Nothing twice: one digest per mentor.
     photos = [c for c in standin.calls if c.method == "sendPhoto" and int(c.params["chat_id"]) in (mert, maria)]
     assert len(photos) == 2

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import build_application, post_init, post_shutdown, post_stop
+from bot.app import build_application, post_init
 from bot.settings import Settings
 from mentoring.clock import ManualClock
 from mentoring.peers import pairing
@@ -25,6 +25,7 @@ from storage.models.reflections import Reflection, ReflectionAnswer
 from storage.models.todos import Todo, TodoReason
 from tests.conftest import TEST_TOKEN
 from tests.standin import BotApiStandIn
+from tests.support.app import stop_running
 from tests.support.plans import add_member, goals_of, set_dates
 from tests.support.reflection import WEEK1_OPEN
 from tests.support.seed import seed_programme
@@ -152,11 +153,7 @@ async def test_a_mentee_plays_her_week_through_the_running_bot(
         assert "4/5" in summary and "→ Evet" in summary and "(atlandı)" not in summary
         await ayse.press("Mentorlarıma gönder", "1. hafta yansıtmanız mentorlarınıza gönderildi.")
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await post_stop(app)
-        await app.shutdown()
-        await post_shutdown(app)
+        await stop_running(app)
 
     person_id = ayse_member.person_id
     async with sessions() as session:

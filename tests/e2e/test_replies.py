@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 
-from bot.app import build_application, post_init, post_shutdown, post_stop
+from bot.app import build_application, post_init
 from bot.reply_bot import REPLY_KIND
 from bot.settings import Settings
 from handlers.services import SERVICES_KEY
@@ -27,6 +27,7 @@ from storage.models import OutboxMessage, Role
 from storage.models.outbox import PRIORITY_BULK
 from tests.conftest import TEST_TOKEN
 from tests.standin import BotApiStandIn
+from tests.support.app import stop_running
 from tests.support.broadcasting import add_person, role
 from tests.support.seed import seed_programme
 
@@ -91,11 +92,7 @@ async def test_everyone_who_asks_for_help_while_telegram_throttles_gets_one_answ
                     select(OutboxMessage).where(OutboxMessage.kind == REPLY_KIND)
                 )).all()
         finally:
-            await app.updater.stop()
-            await app.stop()
-            await post_stop(app)
-            await app.shutdown()
-            await post_shutdown(app)
+            await stop_running(app)
         stats = api.stats
 
     for user_id in ASKERS:
@@ -134,10 +131,6 @@ async def test_a_reply_slow_on_its_way_holds_up_nobody_else(settings: Settings) 
             api.release_sends(slow)
             [held] = await api.wait_for_messages(slow, 1, timeout=10)
         finally:
-            await app.updater.stop()
-            await app.stop()
-            await post_stop(app)
-            await app.shutdown()
-            await post_shutdown(app)
+            await stop_running(app)
     assert "/start" in answer["text"], "a stranger's /help says how to join"
     assert held["text"] == answer["text"]

@@ -10,13 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bench.broadcast import broadcast
-from bot.app import build_application, post_init, post_shutdown, post_stop
+from bot.app import build_application, post_init
 from bot.sender import Sender, SenderConfig
 from bot.settings import Settings
 from handlers.services import SERVICES_KEY
 from mentoring.clock import SystemClock
 from tests.conftest import TEST_TOKEN
 from tests.standin import BotApiStandIn
+from tests.support.app import stop_running
 from tests.support.sender import ScriptedRequest, add_person, queue, row
 
 
@@ -74,10 +75,7 @@ async def test_the_running_bot_delivers_its_outbox_and_stops_cleanly(
     try:
         [message] = await api.wait_for_messages(6001, 1, timeout=10)
     finally:
-        await app.stop()
-        await post_stop(app)
-        await app.shutdown()
-        await post_shutdown(app)
+        await stop_running(app)
     assert message["text"] == "Hoş geldin"
     assert "narbot.sender" not in app.bot_data
 

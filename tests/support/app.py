@@ -10,13 +10,24 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import build_application, post_shutdown, post_stop
 from bot.settings import Settings
 from handlers.services import SERVICES_KEY
 from mentoring.clock import ManualClock
 from tests.support.offline import ChatUser, OfflineBotApi
 
 AppFactory = Callable[[], Awaitable[tuple[Application, OfflineBotApi]]]
+
+
+async def stop_running(app: Application) -> None:  # type: ignore[type-arg]
+    """Stop a started application as `run_polling` does: polling (if it polls), the application,
+    post_stop, shutdown, post_shutdown."""
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    await app.stop()
+    await post_stop(app)
+    await app.shutdown()
+    await post_shutdown(app)
 
 
 @pytest.fixture
