@@ -135,9 +135,20 @@ async def _planned(session: AsyncSession, session_id: int, now: datetime) -> Gro
 
     The lock orders an RSVP and a mentor's move: otherwise an answer read
     against the old time could bring back reminders the move had cancelled.
+    It is taken with a write, which locks on both databases: PostgreSQL locks
+    the row, SQLite begins its write transaction here. `SELECT ... FOR UPDATE`
+    locks nothing on SQLite, where a read before a transaction's first write
+    holds no lock and different people's updates run at once (bot/app.py). The
+    row is then read afresh: a copy the caller loaded earlier may predate the
+    lock (populate_existing).
     """
+    await session.execute(
+        update(GroupSession).where(GroupSession.id == session_id)
+        .values(version=GroupSession.version).execution_options(synchronize_session=False)
+    )
     found = await session.scalar(
-        select(GroupSession).where(GroupSession.id == session_id).with_for_update()
+        select(GroupSession).where(GroupSession.id == session_id)
+        .execution_options(populate_existing=True)
     )
     if found is None:
         raise access.AccessDenied("session")

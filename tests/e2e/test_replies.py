@@ -131,6 +131,7 @@ async def test_a_reply_slow_on_its_way_holds_up_nobody_else(settings: Settings) 
             api.release_sends(slow)
             [held] = await api.wait_for_messages(slow, 1, timeout=10)
         finally:
+            api.release_sends(slow)  # stopping waits for the update whose reply is held
             await stop_running(app)
     assert "/start" in answer["text"], "a stranger's /help says how to join"
     assert held["text"] == answer["text"]

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mentoring.access import AccessDenied
 from mentoring.clock import ManualClock
 from mentoring.dates import parse_day
 from mentoring.errors import DomainError
-from mentoring.sessions import followup
+from mentoring.sessions import followup, notices
 from mentoring.sessions import rules as domain
 from mentoring.sessions.planning import parse_time
 from storage.models import Membership, OutboxMessage
@@ -113,6 +115,47 @@ async def test_a_mentee_cannot_plan_and_a_foreign_mentor_cannot_move_or_cancel(
             "planned",
         )
         assert set(await session.scalars(select(OutboxMessage.status))) == {"pending"}
+
+
+async def test_an_answer_during_a_move_waits_for_it_and_answers_the_new_time(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    """A mentee says yes while a mentor moves the session: the answer waits for the move, so the old
+    time's reminders stay cancelled and the mentee is reminded of the new time. (On SQLite a read
+    before a transaction's first write locks nothing, and different people's updates run at once.)"""
+    people = await _cast(sessions, clock)
+    sid = await plan_session(sessions, people.zeynep, people.group, START, clock.now())
+    async with sessions.begin() as session:
+        await domain.answer(session, people.ayse, sid, "no", clock.now())
+    engine = sessions.kw["bind"].sync_engine
+    waiting = asyncio.Event()
+
+    def note_a_locking_statement(*args: Any) -> None:
+        statement = args[2].lstrip().upper()
+        if statement.startswith(("INSERT", "UPDATE", "DELETE")) or "FOR UPDATE" in statement:
+            waiting.set()  # the answer's first statement that must wait for the move's lock
+
+    async def answer_yes() -> None:
+        async with sessions.begin() as session:
+            await domain.answer(session, people.ayse, sid, "yes", clock.now())
+
+    async with sessions.begin() as moving:
+        await domain.move(moving, people.zeynep, sid, START + timedelta(days=1), clock.now())
+        event.listen(engine, "before_cursor_execute", note_a_locking_statement)
+        try:
+            answering = asyncio.create_task(answer_yes())
+            await asyncio.wait_for(waiting.wait(), 10)
+        finally:
+            event.remove(engine, "before_cursor_execute", note_a_locking_statement)
+        assert not answering.done()
+    await answering
+
+    reminders = await rows(sessions, "session_reminder")
+    old, new = notices.batch_key(sid, 1), notices.batch_key(sid, 2)
+    assert [r for r in reminders if r.batch_key == old and r.status == "pending"] == []
+    ayses = {r.not_before for r in reminders
+             if r.batch_key == new and r.status == "pending" and r.person_id == people.ayse.person_id}
+    assert ayses == {START + timedelta(days=1, hours=-24), START + timedelta(days=1, hours=-1)}
 
 
 async def test_a_session_cannot_start_in_the_past(
